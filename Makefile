@@ -1,0 +1,38 @@
+# make demo: run the product locally (SQLite, Celery worker and beat, mail under var/mail)
+# make test: lint and run the whole suite against PostgreSQL and Redis
+# make bench: run the benchmarks under bench/
+.PHONY: demo test bench lint format clean
+
+PYTHON ?= python3
+VENV := .venv
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	touch $@
+
+demo: $(VENV)/.runtime
+	bash scripts/demo.sh
+
+test: $(VENV)/.dev
+	bash scripts/test.sh
+
+bench: $(VENV)/.dev
+	mkdir -p var/bench
+	$(VENV)/bin/python -m bench
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf var/helpdesk.sqlite3* var/broker var/mail var/log var/celerybeat-schedule*

@@ -1,0 +1,7 @@
+"""The platform core: tenants, merchant accounts, users and roles, tenancy; plus project wiring."""
+
+from __future__ import annotations
+
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

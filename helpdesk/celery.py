@@ -1,0 +1,39 @@
+"""The Celery application. Broker and schedule come from Django settings; the schedule lives here."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings.dev")
+
+app = Celery("helpdesk")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    task_ignore_result=True,
+    # Tasks are idempotent, so a task that dies half-way is safe to run again: acknowledge late.
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_soft_time_limit=60,
+    task_time_limit=90,
+    broker_connection_retry_on_startup=True,
+    timezone="UTC",
+)
+
+# The one beat schedule. Every entry is a short, idempotent sweep (see README "Periodic work").
+EVERY_MINUTE = 60.0
+app.conf.beat_schedule = {
+    "sla-warnings": {"task": "sla.sweep_warnings", "schedule": EVERY_MINUTE},
+    "sla-breaches": {"task": "sla.sweep_breaches", "schedule": EVERY_MINUTE},
+    "close-unanswered-resolved-cases": {"task": "sla.sweep_auto_close", "schedule": EVERY_MINUTE},
+    "outbox-drain": {"task": "helpdesk.outbox_drain", "schedule": EVERY_MINUTE},
+    "webhook-drain": {"task": "helpdesk.webhook_drain", "schedule": EVERY_MINUTE},
+    "survey-reminders": {"task": "surveys.send_reminders", "schedule": 15 * EVERY_MINUTE},
+}
+
+app.autodiscover_tasks()

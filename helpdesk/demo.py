@@ -1,0 +1,136 @@
+"""The demo data set: two tenants from the seed presets, their staff, accounts, users, stores and
+cases (see tickets.demo)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from helpdesk.models import Account, Role, Store, Tenant, User
+from helpdesk.services import account_create, store_create, user_create
+from sla.presets import MAGENTO_OMS, STORECONNECT, Preset
+from sla.services import preset_apply
+from tickets.demo import seed_demo_cases
+from tickets.models import Plan
+
+DEMO_PASSWORD = "demo12345"  # noqa: S105 - the documented demo password
+STAFF = [
+    ("admin", Role.ADMIN, "Alex Admin"),
+    ("manager", Role.MANAGER, "Morgan Manager"),
+    ("analyst", Role.ANALYST, "Ana Analyst"),
+    ("analyst2", Role.ANALYST, "Sam Second"),
+]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    slug: str
+    name: str
+    plan: str
+    contact_name: str
+    store: str
+    cc: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoTenant:
+    preset: Preset
+    senior_management_email: str
+    accounts: tuple[DemoAccount, ...]
+
+
+DEMO_TENANTS = (
+    DemoTenant(
+        STORECONNECT,
+        "leadership@storeconnect.test",
+        (
+            DemoAccount(
+                "harbour-homewares",
+                "Harbour Homewares",
+                "Flagship",
+                "Hannah Harbour",
+                "harbourhomewares.example",
+                ("ops@harbour-homewares.test",),
+            ),
+            DemoAccount("bondi-bakes", "Bondi Bakes", "Emporium", "Ben Baker", "bondibakes.example"),
+            DemoAccount("koala-kitchen", "Koala Kitchen", "Boutique", "Kim Koala", "koalakitchen.example"),
+            DemoAccount("popup-pals", "Pop-Up Pals", "Pop-Up", "Pat Pal", "popuppals.example"),
+        ),
+    ),
+    DemoTenant(
+        MAGENTO_OMS,
+        "senior-management@magento-oms.test",
+        (
+            DemoAccount(
+                "acme-retail",
+                "Acme Retail",
+                "Standard",
+                "Avery Acme",
+                "acme-retail.example",
+                ("it-support@acme-retail.test",),
+            ),
+            DemoAccount(
+                "globex-outfitters", "Globex Outfitters", "Standard", "Gale Globex", "globex-outfitters.example"
+            ),
+        ),
+    ),
+)
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    """(e-mail, what it is) for every demo login, in the order `make demo` prints them."""
+    logins = []
+    for demo in DEMO_TENANTS:
+        slug = demo.preset.slug
+        logins += [(f"{prefix}@{slug}.test", f"{role.label}, {demo.preset.name}") for prefix, role, _ in STAFF]
+        logins += [(f"merchant@{a.slug}.test", f"merchant, {a.name} ({a.plan})") for a in demo.accounts]
+    return logins
+
+
+@transaction.atomic
+def seed_demo() -> None:
+    """Create what is missing; leave what exists alone (running it twice changes nothing)."""
+    for demo in DEMO_TENANTS:
+        tenant = _tenant(demo)
+        preset_apply(tenant=tenant, preset=demo.preset)
+        for prefix, role, name in STAFF:
+            email = f"{prefix}@{tenant.slug}.test"
+            if not User.objects.filter(email=email).exists():
+                user_create(tenant=tenant, email=email, role=role, full_name=name, password=DEMO_PASSWORD)
+        for spec in demo.accounts:
+            _account(tenant, spec)
+        seed_demo_cases(tenant=tenant)
+
+
+def _tenant(demo: DemoTenant) -> Tenant:
+    preset = demo.preset
+    tenant, _ = Tenant.objects.get_or_create(
+        slug=preset.slug,
+        defaults={
+            "name": preset.name,
+            "time_zone": preset.time_zone,
+            "case_number_prefix": preset.case_number_prefix,
+            "support_phone_numbers": preset.support_phone_numbers,
+            "senior_management_email": demo.senior_management_email,
+        },
+    )
+    return tenant
+
+
+def _account(tenant: Tenant, spec: DemoAccount) -> Account:
+    account = Account.objects.for_tenant(tenant).filter(slug=spec.slug).first()
+    if account is None:
+        account = account_create(
+            tenant=tenant,
+            slug=spec.slug,
+            name=spec.name,
+            plan=Plan.objects.for_tenant(tenant).get(name=spec.plan),
+            contact_email=f"merchant@{spec.slug}.test",
+            contact_name=spec.contact_name,
+            contact_password=DEMO_PASSWORD,
+            cc_addresses=list(spec.cc),
+        )
+    if not Store.objects.for_tenant(tenant).filter(account=account, name=spec.name).exists():
+        store_create(account=account, name=spec.name, url=f"https://{spec.store}/")
+    return account

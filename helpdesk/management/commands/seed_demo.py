@@ -1,0 +1,20 @@
+"""`manage.py seed_demo`: load both seed presets as the two demo tenants. Idempotent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from helpdesk.demo import DEMO_PASSWORD, demo_logins, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo tenants (storeconnect, magento-oms) with staff, accounts and stores. Safe to run again."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        seed_demo()
+        self.stdout.write(f"Demo data ready. Every demo password is {DEMO_PASSWORD}.")
+        if options["verbosity"] > 1:
+            for email, what in demo_logins():
+                self.stdout.write(f"  {email:42} {what}")

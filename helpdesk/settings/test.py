@@ -1,0 +1,17 @@
+"""The test suite: PostgreSQL and Redis from DATABASE_URL and REDIS_URL (set by `make test`)."""
+
+from __future__ import annotations
+
+from .base import *  # noqa: F403
+from .base import ANYMAIL, env
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# django-anymail's test backend: messages land in django.core.mail.outbox with an anymail_status.
+# Worker processes started by the tests set EMAIL_BACKEND and ANYMAIL_* to reach a fake provider.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "anymail.backends.test.EmailBackend")
+ANYMAIL = {"WEBHOOK_SECRET": "anymail:webhook-secret", **ANYMAIL}
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = True  # the tests' receivers listen on 127.0.0.1
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,77 @@
+"""Tenant admin pages: API keys (created, shown once, revoked) and outbound webhooks."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from helpdesk.errors import NotFound, ValidationFailed
+from helpdesk.forms import ApiKeyForm, WebhookEndpointForm
+from helpdesk.models import ApiKey, Role, User, WebhookDelivery, WebhookEndpoint
+from helpdesk.services import api_key_create, api_key_revoke, webhook_endpoint_create, webhook_endpoint_set_active
+from helpdesk.tenancy import require_scope
+from helpdesk.webhooks import webhook_replay
+
+
+@require_scope(Role.ADMIN)
+def api_keys(request: HttpRequest) -> HttpResponse:
+    tenant = request.scope.tenant
+    users = User.objects.for_tenant(tenant).filter(is_active=True).select_related("account")
+    form = ApiKeyForm(request.POST if request.method == "POST" and "create" in request.POST else None, users=users)
+    new_key = None
+    if request.method == "POST" and "revoke" in request.POST:
+        key = ApiKey.objects.for_tenant(tenant).filter(pk=request.POST.get("revoke")).first()
+        if key is None:
+            raise NotFound("No such API key.")
+        api_key_revoke(key=key, actor=request.user)
+        messages.success(request, f"Key {key.prefix}… is revoked; requests with it are refused from now on.")
+        return redirect("settings-api-keys")
+    if form.is_bound and form.is_valid():
+        try:
+            _, new_key = api_key_create(
+                user=form.cleaned_data["user"],
+                name=form.cleaned_data["name"],
+                expires_at=form.cleaned_data["expires_at"],
+            )
+        except ValidationFailed as error:
+            form.add_error(None, error.message)
+    keys = ApiKey.objects.for_tenant(tenant).select_related("user")
+    return render(request, "helpdesk/api_keys.html", {"form": form, "keys": keys, "new_key": new_key})
+
+
+@require_scope(Role.ADMIN)
+def webhooks(request: HttpRequest) -> HttpResponse:
+    tenant = request.scope.tenant
+    endpoints = WebhookEndpoint.objects.for_tenant(tenant)
+    form = WebhookEndpointForm(request.POST if request.method == "POST" and "create" in request.POST else None)
+    if request.method == "POST" and ("toggle" in request.POST or "replay" in request.POST):
+        return _webhook_action(request, endpoints)
+    if form.is_bound and form.is_valid():
+        try:
+            endpoint = webhook_endpoint_create(
+                tenant=tenant, url=form.cleaned_data["url"], events=form.cleaned_data["events"]
+            )
+        except ValidationFailed as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Deliveries to {endpoint.url} are signed with the secret shown below.")
+            return redirect("settings-webhooks")
+    deliveries = WebhookDelivery.objects.for_tenant(tenant).select_related("endpoint")[:50]
+    return render(request, "helpdesk/webhooks.html", {"form": form, "endpoints": endpoints, "deliveries": deliveries})
+
+
+def _webhook_action(request: HttpRequest, endpoints: object) -> HttpResponse:
+    tenant = request.scope.tenant
+    if "toggle" in request.POST:
+        endpoint = endpoints.filter(pk=request.POST["toggle"]).first()
+        if endpoint is None:
+            raise NotFound("No such webhook.")
+        webhook_endpoint_set_active(endpoint=endpoint, active=not endpoint.is_active)
+    else:
+        delivery = WebhookDelivery.objects.for_tenant(tenant).filter(pk=request.POST["replay"]).first()
+        if delivery is None:
+            raise NotFound("No such delivery.")
+        again = webhook_replay(delivery=delivery)
+        messages.success(request, f"Delivery {delivery.pk} is sent again as delivery {again.pk}.")
+    return redirect("settings-webhooks")

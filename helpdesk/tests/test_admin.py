@@ -1,0 +1,134 @@
+"""The Django admin: superusers see everything, a tenant admin only their own tenant."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpdesk.models import Account, Role, Store, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_a_client(client, world):
+    client.force_login(world.admin_a)
+    return client
+
+
+def test_tenant_admin_lists_only_own_tenant(admin_a_client, world):
+    for url, own, foreign in [
+        ("/admin/helpdesk/account/", "Alpha One", "Bravo One"),
+        ("/admin/helpdesk/store/", "Alpha Two store", "Bravo One store"),
+        ("/admin/helpdesk/user/", world.analyst_a.email, world.analyst_b.email),
+    ]:
+        body = admin_a_client.get(url).content.decode()
+        assert own in body, url
+        assert foreign not in body, url
+
+
+def test_tenant_admin_cannot_open_another_tenants_rows(admin_a_client, world):
+    for obj in (world.account_b1, world.account_b1.stores.first(), world.analyst_b):
+        url = f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"
+        missing = f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/999999/change/"
+        foreign, absent = admin_a_client.get(url, follow=True), admin_a_client.get(missing, follow=True)
+        assert foreign.redirect_chain[-1][0] == absent.redirect_chain[-1][0] == "/admin/"
+        # The same message as for a row that does not exist: nothing about whose row it is.
+        assert f"with ID “{obj.pk}” doesn’t exist" in foreign.content.decode()
+        assert "with ID “999999” doesn’t exist" in absent.content.decode()
+
+
+def test_tenant_admin_has_no_tenant_or_platform_pages(admin_a_client):
+    assert admin_a_client.get("/admin/helpdesk/tenant/").status_code == 403
+    assert admin_a_client.get("/admin/auth/group/").status_code == 403
+
+
+def test_tenant_admin_creates_an_account_user_in_own_tenant(admin_a_client, world):
+    response = admin_a_client.post(
+        "/admin/helpdesk/user/add/",
+        {
+            "email": "new.merchant@alpha-one.test",
+            "full_name": "New Merchant",
+            "role": Role.MERCHANT,
+            "account": world.account_a1.pk,
+            "password1": "s3cret-enough-pw",
+            "password2": "s3cret-enough-pw",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = User.objects.get(email="new.merchant@alpha-one.test")
+    assert user.tenant == world.tenant_a and user.account == world.account_a1
+
+
+def test_tenant_admin_cannot_attach_a_user_to_another_tenants_account(admin_a_client, world):
+    response = admin_a_client.post(
+        "/admin/helpdesk/user/add/",
+        {
+            "email": "sneaky@x.test",
+            "role": Role.MERCHANT,
+            "account": world.account_b1.pk,
+            "password1": "s3cret-enough-pw",
+            "password2": "s3cret-enough-pw",
+        },
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not User.objects.filter(email="sneaky@x.test").exists()
+
+
+def test_role_and_account_mismatch_is_a_form_error_not_a_crash(admin_a_client, world):
+    response = admin_a_client.post(
+        "/admin/helpdesk/user/add/",
+        {"email": "a@x.test", "role": Role.ANALYST, "account": world.account_a1.pk, "password1": "x", "password2": "x"},
+    )
+    assert response.status_code == 200
+    assert "leave it empty for staff" in response.content.decode()
+
+
+def test_tenant_admin_adds_a_store_only_to_own_accounts(admin_a_client, world):
+    ok = admin_a_client.post(
+        "/admin/helpdesk/store/add/", {"account": world.account_a2.pk, "name": "Second", "url": "https://two.example/"}
+    )
+    assert ok.status_code == 302
+    assert Store.objects.get(name="Second").tenant == world.tenant_a
+    refused = admin_a_client.post(
+        "/admin/helpdesk/store/add/", {"account": world.account_b1.pk, "name": "Evil", "url": "https://x.example/"}
+    )
+    assert refused.status_code == 200 and not Store.objects.filter(name="Evil").exists()
+
+
+def test_account_contact_must_be_one_of_its_users(admin_a_client, world):
+    account = world.account_a1
+    data = {
+        "slug": account.slug,
+        "name": account.name,
+        "plan": account.plan_id,
+        "time_zone": account.time_zone,
+        "technical_contact": world.merchant_a2.pk,
+        "cc_addresses": '["ops@alpha.test"]',
+        "stores-TOTAL_FORMS": 0,
+        "stores-INITIAL_FORMS": 0,
+    }
+    response = admin_a_client.post(f"/admin/helpdesk/account/{account.pk}/change/", data)
+    assert response.status_code == 200
+    assert "must be a merchant user of this account" in response.content.decode()
+    data["technical_contact"] = world.merchant_a1.pk
+    data["cc_addresses"] = '["not-an-address"]'
+    response = admin_a_client.post(f"/admin/helpdesk/account/{account.pk}/change/", data)
+    assert "is not a valid e-mail address" in response.content.decode()
+    data["cc_addresses"] = '["ops@alpha.test"]'
+    assert admin_a_client.post(f"/admin/helpdesk/account/{account.pk}/change/", data).status_code == 302
+    assert Account.objects.get(pk=account.pk).cc_addresses == ["ops@alpha.test"]
+
+
+@pytest.mark.parametrize("actor", ["analyst_a", "manager_a", "merchant_a1"])
+def test_other_roles_have_no_admin(client, world, actor):
+    client.force_login(getattr(world, actor))
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_platform_superuser_sees_every_tenant(client, world):
+    client.force_login(User.objects.create_superuser("root@platform.test", "pw"))
+    body = client.get("/admin/helpdesk/account/").content.decode()
+    assert "Alpha One" in body and "Bravo One" in body
+    assert client.get("/admin/helpdesk/tenant/").status_code == 200

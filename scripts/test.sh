@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `make test`: lint, then the whole suite against PostgreSQL and Redis.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/services.sh
+
+export DJANGO_SETTINGS_MODULE=helpdesk.settings.test
+export DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/helpdesk}"
+export REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379/0}"
+
+unset EMAIL_BACKEND  # the suite chooses its own mail backends
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/python manage.py makemigrations --check --dry-run >/dev/null \
+  || { echo "models changed without a migration: run manage.py makemigrations" >&2; exit 1; }
+# A fresh test database every run in CI; locally --reuse-db keeps runs quick.
+if [ "${CI:-}" = "true" ]; then set -- --create-db "$@"; fi
+exec .venv/bin/pytest "$@"

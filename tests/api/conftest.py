@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from helpdesk.services import api_key_create
+
+
+@pytest.fixture
+def api(world):
+    """api(user) -> a client sending that user's new API key; api(None) -> anonymous."""
+
+    def client_for(user) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            _, raw = api_key_create(user=user, name="tests")
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        return client
+
+    return client_for

@@ -1,0 +1,440 @@
+"""Every case endpoint for every role: own account, another account, another tenant, anonymous."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tickets.models import Case, Comment, Escalation, Status
+from tickets.services import case_propose_resolution, escalation_raise
+from tickets.tests.factories import open_case
+
+pytestmark = pytest.mark.django_db
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x02" * 16
+
+
+@pytest.fixture
+def case(world, setup_a, setup_b):
+    open_case(world.account_b1, setup_b.normal, subject="Bravo case")  # TB-1001, another tenant
+    return open_case(world.account_a1, setup_a.normal, subject="Alpha checkout")  # TA-1001
+
+
+# (method, path, body, {role: expected status}); roles: merchant (own account), other_merchant
+# (another account, same tenant), analyst, manager, foreign (staff of another tenant), anonymous.
+ENDPOINTS = [
+    (
+        "get",
+        "/api/v1/cases/{n}/",
+        None,
+        {"merchant": 200, "other_merchant": 404, "analyst": 200, "foreign": 404, "anonymous": 401},
+    ),
+    (
+        "patch",
+        "/api/v1/cases/{n}/",
+        {"business_impact": "Lost sales"},
+        {"merchant": 200, "other_merchant": 404, "analyst": 200, "foreign": 404, "anonymous": 401},
+    ),
+    (
+        "get",
+        "/api/v1/cases/{n}/sla/",
+        None,
+        {"merchant": 200, "other_merchant": 404, "analyst": 200, "foreign": 404, "anonymous": 401},
+    ),
+    (
+        "get",
+        "/api/v1/cases/{n}/events/",
+        None,
+        {"merchant": 200, "other_merchant": 404, "analyst": 200, "foreign": 404, "anonymous": 401},
+    ),
+    (
+        "get",
+        "/api/v1/cases/{n}/comments/",
+        None,
+        {"merchant": 200, "other_merchant": 404, "analyst": 200, "foreign": 404, "anonymous": 401},
+    ),
+    (
+        "post",
+        "/api/v1/cases/{n}/comments/",
+        {"body": "Any news?"},
+        {"merchant": 201, "other_merchant": 404, "analyst": 201, "foreign": 404, "anonymous": 401},
+    ),
+    (
+        "post",
+        "/api/v1/cases/{n}/assign/",
+        {"assignee": "analyst@tenant-a.test"},
+        {"merchant": 403, "other_merchant": 403, "analyst": 200, "foreign": 404, "anonymous": 401},
+    ),
+    (
+        "post",
+        "/api/v1/cases/{n}/request-information/",
+        {"message": "Logs?"},
+        {"merchant": 403, "analyst": 200, "foreign": 404, "anonymous": 401},
+    ),
+    (
+        "post",
+        "/api/v1/cases/{n}/resolve/",
+        {"summary": "Done"},
+        {"merchant": 403, "analyst": 200, "foreign": 404, "anonymous": 401},
+    ),
+    (
+        "post",
+        "/api/v1/cases/{n}/request-closure/",
+        {"reason": "Gone"},
+        {"merchant": 200, "other_merchant": 404, "analyst": 403, "anonymous": 401},
+    ),
+    (
+        "post",
+        "/api/v1/cases/{n}/escalate/",
+        {"reason": "responsiveness", "notes": "Slow"},
+        {"merchant": 200, "other_merchant": 404, "analyst": 200, "foreign": 404, "anonymous": 401},
+    ),
+    (
+        "post",
+        "/api/v1/cases/{n}/engineering-issues/",
+        {"reference": "ENG-1"},
+        {"merchant": 403, "analyst": 200, "foreign": 404, "anonymous": 401},
+    ),
+    ("get", "/api/v1/accounts/", None, {"merchant": 403, "analyst": 200, "anonymous": 401}),
+    ("get", "/api/v1/plans/", None, {"merchant": 403, "analyst": 200, "anonymous": 401}),
+    ("get", "/api/v1/priorities/", None, {"merchant": 200, "analyst": 200, "anonymous": 401}),
+    ("get", "/api/v1/export/cases/", None, {"merchant": 403, "analyst": 200, "anonymous": 401}),
+    ("get", "/api/v1/export/events/", None, {"merchant": 403, "analyst": 200, "anonymous": 401}),
+    ("get", "/api/v1/escalations/", None, {"merchant": 200, "manager": 200, "anonymous": 401}),
+    (
+        "get",
+        "/api/v1/cases/{n}/attachments/",
+        None,
+        {"merchant": 200, "other_merchant": 404, "analyst": 200, "foreign": 404, "anonymous": 401},
+    ),
+    (
+        "post",
+        "/api/v1/cases/{n}/reassign/",
+        {"assignee": "manager@tenant-a.test", "reason": "workload"},
+        {"merchant": 403, "analyst": 400, "foreign": 404, "anonymous": 401},
+    ),
+    ("post", "/api/v1/cases/{n}/close/", {}, {"merchant": 403, "analyst": 409, "foreign": 404, "anonymous": 401}),
+    (
+        "post",
+        "/api/v1/cases/{n}/confirm/",
+        {},
+        {"merchant": 409, "other_merchant": 404, "analyst": 403, "anonymous": 401},
+    ),
+    (
+        "post",
+        "/api/v1/cases/{n}/confirm-closure/",
+        {},
+        {"merchant": 403, "analyst": 409, "foreign": 404, "anonymous": 401},
+    ),
+    (
+        "post",
+        "/api/v1/cases/{n}/reopen/",
+        {"reason": "Still broken"},
+        {"merchant": 409, "other_merchant": 404, "analyst": 409, "foreign": 404, "anonymous": 401},
+    ),
+    (
+        "post",
+        "/api/v1/escalations/{e}/acknowledge/",
+        None,
+        {"merchant": 403, "analyst": 403, "manager": 200, "foreign": 403, "anonymous": 401},
+    ),
+    (
+        "post",
+        "/api/v1/escalations/{e}/resolve/",
+        {"note": "Called"},
+        {"merchant": 403, "manager": 200, "anonymous": 401},
+    ),
+    (
+        "post",
+        "/api/v1/engineering-issues/ENG-404/state/",
+        {"state": "fixed"},
+        {"merchant": 403, "analyst": 404, "anonymous": 401},
+    ),
+    (
+        "get",
+        "/api/v1/attachments/no-such-token/",
+        None,
+        {"merchant": 404, "analyst": 404, "foreign": 404, "anonymous": 401},
+    ),
+    (
+        "get",
+        "/api/v1/sla/quote?plan=Gold&priority=Normal&opened_at=2026-11-23T09:00:00%2B11:00",
+        None,
+        {"merchant": 403, "analyst": 200, "foreign": 200, "anonymous": 401},  # its own plans and targets
+    ),
+    ("get", "/api/v1/surveys/responses/", None, {"merchant": 403, "analyst": 403, "manager": 200, "anonymous": 401}),
+    ("get", "/api/v1/surveys/report/", None, {"merchant": 403, "analyst": 403, "manager": 200, "anonymous": 401}),
+    (
+        "post",
+        "/api/v1/alerts/",
+        {
+            "dedup_key": "k",
+            "account": "alpha-one",
+            "kind": "payment",
+            "severity": "major",
+            "summary": "Errors",
+            "status": "firing",
+        },
+        {"merchant": 200, "other_merchant": 404, "analyst": 200, "foreign": 400, "anonymous": 401},
+    ),
+]
+ACTORS = {
+    "merchant": "merchant_a1",
+    "other_merchant": "merchant_a2",
+    "analyst": "analyst_a",
+    "manager": "manager_a",
+    "foreign": "analyst_b",
+    "anonymous": None,
+}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "role", "expected"),
+    [(m, p, b, role, code) for m, p, b, codes in ENDPOINTS for role, code in codes.items()],
+)
+def test_every_endpoint_for_every_role(world, case, api, method, path, body, role, expected):
+    actor = getattr(world, ACTORS[role]) if ACTORS[role] else None
+    escalation = escalation_raise(case=case, actor=world.analyst_a, reason="critical_impact", notes="Big")
+    response = getattr(api(actor), method)(path.format(n=case.number, e=escalation.pk), body, format="json")
+    assert response.status_code == expected, response.content
+    if expected >= 400:
+        assert set(response.json()) == {"message", "errors"}
+        assert "Alpha checkout" not in response.content.decode()
+
+
+def test_lists_never_show_another_tenant_or_account(world, case, api):
+    assert [c["number"] for c in api(world.analyst_b).get("/api/v1/cases/").json()["results"]] == ["TB-1001"]
+    assert [c["number"] for c in api(world.merchant_a2).get("/api/v1/cases/").json()["results"]] == []
+    assert [c["number"] for c in api(world.merchant_a1).get("/api/v1/cases/").json()["results"]] == ["TA-1001"]
+    assert [a["slug"] for a in api(world.analyst_a).get("/api/v1/accounts/").json()] == ["alpha-one", "alpha-two"]
+
+
+def test_a_case_in_a_response_has_the_promised_fields(world, case, api):
+    body = api(world.merchant_a1).get(f"/api/v1/cases/{case.number}/").json()
+    assert {"number", "status", "priority", "account", "opened_at", "sla"} <= set(body)
+    assert body["sla"]["first_response"]["due"] == "2026-11-22T13:00:00+00:00" or body["sla"]["first_response"]["state"]
+    assert set(body["sla"]) == {"first_response", "resolution"}
+    assert body["sla"]["first_response"]["state"] == "running"
+
+
+def test_merchant_creates_for_its_own_account_and_staff_name_the_account(world, setup_a, api):
+    mine = api(world.merchant_a1).post(
+        "/api/v1/cases/", {"subject": "S", "description": "D", "priority": "NORMAL"}, format="json"
+    )
+    assert mine.status_code == 201 and mine.json()["account"] == "alpha-one" and mine.json()["channel"] == "api"
+    sneaky = api(world.merchant_a1).post(
+        "/api/v1/cases/",
+        {"subject": "S", "description": "D", "priority": "normal", "account": "alpha-two"},
+        format="json",
+    )
+    assert sneaky.status_code == 404
+    staff = api(world.analyst_a).post(
+        "/api/v1/cases/",
+        {"subject": "Phone call", "description": "D", "priority": "urgent", "account": "alpha-two", "channel": "phone"},
+        format="json",
+    )
+    assert staff.status_code == 201 and staff.json()["requester"] == "merchant@alpha-two.test"
+    missing = api(world.analyst_a).post(
+        "/api/v1/cases/", {"subject": "S", "description": "D", "priority": "normal"}, format="json"
+    )
+    assert missing.status_code == 400 and "account" in missing.json()["errors"]
+    foreign = api(world.analyst_b).post(
+        "/api/v1/cases/",
+        {"subject": "S", "description": "D", "priority": "normal", "account": "alpha-one"},
+        format="json",
+    )
+    assert foreign.status_code == 400 and foreign.json()["errors"] == {"account": ["Unknown account."]}
+
+
+def test_partial_update_by_role(world, case, api, setup_a):
+    merchant = api(world.merchant_a1)
+    refused = merchant.patch(f"/api/v1/cases/{case.number}/", {"priority": "urgent"}, format="json")
+    assert refused.status_code == 403
+    updated = merchant.patch(f"/api/v1/cases/{case.number}/", {"cc_emails": ["ops@alpha.test"]}, format="json")
+    assert updated.json()["cc_emails"] == ["ops@alpha.test"]
+    staff = api(world.analyst_a).patch(
+        f"/api/v1/cases/{case.number}/", {"priority": "urgent", "priority_reason": "All stores down"}, format="json"
+    )
+    assert staff.json()["priority"] == "Urgent"
+    stale = api(world.analyst_a).patch(
+        f"/api/v1/cases/{case.number}/", {"category": "question", "version": 1}, format="json"
+    )
+    assert stale.status_code == 409 and "changed by someone else" in stale.json()["message"]
+
+
+def test_the_whole_life_cycle_through_the_api(world, case, api):
+    analyst, merchant, manager = api(world.analyst_a), api(world.merchant_a1), api(world.manager_a)
+    n = case.number
+    assert (
+        analyst.post(f"/api/v1/cases/{n}/assign/", {"assignee": "analyst@tenant-a.test"}, format="json").json()[
+            "status"
+        ]
+        == "open"
+    )
+    assert (
+        analyst.post(f"/api/v1/cases/{n}/request-information/", {"message": "Logs?"}, format="json").json()["status"]
+        == "waiting_on_customer"
+    )
+    assert merchant.post(f"/api/v1/cases/{n}/comments/", {"body": "Attached"}, format="json").status_code == 201
+    upload = merchant.post(f"/api/v1/cases/{n}/attachments/", {"file": _file("screen.png", PNG)}, format="multipart")
+    assert upload.status_code == 201
+    assert merchant.get(upload.json()["download"]).status_code == 200
+    assert api(world.merchant_a2).get(upload.json()["download"]).status_code == 404
+    note = analyst.post(f"/api/v1/cases/{n}/comments/", {"body": "Internal", "public": False}, format="json")
+    assert note.status_code == 201
+    assert "Internal" not in str(merchant.get(f"/api/v1/cases/{n}/comments/").json())
+    bad_note = merchant.post(f"/api/v1/cases/{n}/comments/", {"body": "x", "public": False}, format="json")
+    assert bad_note.status_code == 400
+    assert (
+        analyst.post(f"/api/v1/cases/{n}/resolve/", {"summary": "Fixed"}, format="json").json()["status"] == "resolved"
+    )
+    assert (
+        merchant.post(f"/api/v1/cases/{n}/reopen/", {"reason": "Still broken"}, format="json").json()["status"]
+        == "reopened"
+    )
+    assert analyst.post(f"/api/v1/cases/{n}/resolve/", {"summary": "Fixed now"}, format="json").status_code == 200
+    assert merchant.post(f"/api/v1/cases/{n}/confirm/", {}, format="json").json()["status"] == "closed"
+    illegal = merchant.post(f"/api/v1/cases/{n}/confirm/", {}, format="json")
+    assert illegal.status_code == 409 and "From here you can reopen it" in illegal.json()["message"]
+    escalation = merchant.post(
+        f"/api/v1/cases/{n}/escalate/", {"reason": "resolution", "notes": "Unhappy"}, format="json"
+    )
+    assert escalation.status_code == 200
+    pk = Escalation.objects.get(case=case, raised_by="merchant").pk
+    assert analyst.post(f"/api/v1/escalations/{pk}/acknowledge/").status_code == 403
+    assert manager.post(f"/api/v1/escalations/{pk}/acknowledge/").json()["state"] == "acknowledged"
+    assert (
+        manager.post(f"/api/v1/escalations/{pk}/resolve/", {"note": "Called"}, format="json").json()["state"]
+        == "resolved"
+    )
+    assert (
+        api(world.manager_b).post(f"/api/v1/escalations/{pk}/resolve/", {"note": "x"}, format="json").status_code == 404
+    )
+    sla = merchant.get(f"/api/v1/cases/{n}/sla/").json()
+    assert {c["metric"] for c in sla} == {"first_response", "resolution"}
+    assert all(c["state"] in ("met", "breached") for c in sla)
+
+
+def _file(name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+def test_filters_search_and_cursor_pagination(world, setup_a, api):
+    for n in range(7):
+        open_case(world.account_a1, setup_a.normal if n % 2 else setup_a.low, subject=f"Case {n}")
+    client = api(world.analyst_a)
+    seen, cursor = [], None
+    while True:
+        page = client.get("/api/v1/cases/", {"limit": 3, **({"cursor": cursor} if cursor else {})}).json()
+        seen += [c["number"] for c in page["results"]]
+        cursor = page["next"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == 7
+    assert seen[:3] == [c["number"] for c in client.get("/api/v1/cases/", {"limit": 3}).json()["results"]]
+    assert {c["priority"] for c in client.get("/api/v1/cases/", {"priority": "low"}).json()["results"]} == {"Low"}
+    assert [c["subject"] for c in client.get("/api/v1/cases/", {"search": "Case 3"}).json()["results"]] == ["Case 3"]
+    assert client.get("/api/v1/cases/", {"breached": "maybe"}).status_code == 400
+    assert client.get("/api/v1/cases/", {"cursor": "garbage"}).json()["errors"] == {"cursor": ["Invalid cursor."]}
+    assert client.get("/api/v1/cases/", {"updated_since": "yesterday"}).status_code == 400
+
+
+def test_list_query_count_is_the_same_for_1_and_50_cases(world, setup_a, api):
+    client = api(world.analyst_a)
+    open_case(world.account_a1, setup_a.normal)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/v1/cases/", {"limit": 50}).status_code == 200
+        return len(queries)
+
+    count()  # the key's first use records its last-used time once
+    one = count()
+    for n in range(49):
+        open_case(world.account_a2 if n % 2 else world.account_a1, setup_a.normal, subject=f"More {n}")
+    assert count() == one
+
+
+def test_sla_quote_matches_the_command(world, api):
+    from sla.presets import STORECONNECT
+    from sla.services import preset_apply
+
+    preset_apply(tenant=world.tenant_a, preset=STORECONNECT)
+    answer = api(world.analyst_a).get(
+        "/api/v1/sla/quote", {"plan": "flagship", "priority": "critical", "opened_at": "2026-11-28T11:00:00+11:00"}
+    )
+    assert answer.json() == {
+        "first_response": {
+            "amount": 1,
+            "unit": "business_days",
+            "calendar": "business",
+            "due": "2026-11-30T17:00:00+11:00",
+        },
+        "resolution": None,
+    }
+    assert api(world.merchant_a1).get("/api/v1/sla/quote", {"plan": "x"}).status_code == 403
+    bad = api(world.analyst_a).get(
+        "/api/v1/sla/quote", {"plan": "flagship", "priority": "critical", "opened_at": "soon"}
+    )
+    assert bad.status_code == 400 and "opened_at" in bad.json()["errors"]
+
+
+def test_export_is_incremental_with_a_cursor(world, setup_a, api):
+    first = open_case(world.account_a1, setup_a.normal)
+    case_propose_resolution(case=first, actor=world.analyst_a, summary="Done", at=first.opened_at + timedelta(hours=1))
+    client = api(world.analyst_a)
+    events = client.get("/api/v1/export/events/", {"limit": 2}).json()
+    assert len(events["results"]) == 2 and events["next"]
+    rest = client.get("/api/v1/export/events/", {"limit": 200, "cursor": events["next"]}).json()
+    codes = [e["code"] for e in events["results"] + rest["results"]]
+    assert codes[0] == "case.opened" and "case.resolution_proposed" in codes and rest["next"] is None
+    later = client.get("/api/v1/export/cases/", {"updated_since": "2999-01-01T00:00:00+00:00"}).json()
+    assert later == {"results": [], "next": None}
+
+
+def test_alerts_open_one_case_per_key_and_add_to_it(world, setup_a, api):
+    client = api(world.analyst_a)
+    alert = {
+        "dedup_key": "store-down-1",
+        "account": "alpha-one",
+        "store": "Alpha One store",
+        "kind": "availability",
+        "severity": "critical",
+        "summary": "Store answers 502",
+        "status": "firing",
+    }
+    opened = client.post("/api/v1/alerts/", alert, format="json").json()
+    assert (
+        opened["action"] == "opened"
+        and opened["case"]["priority"] == "Urgent"
+        and opened["case"]["channel"] == "monitoring"
+    )
+    again = client.post("/api/v1/alerts/", alert, format="json").json()
+    assert again["action"] == "added" and again["case"]["number"] == opened["case"]["number"]
+    resolved = client.post("/api/v1/alerts/", {**alert, "status": "resolved"}, format="json").json()
+    assert resolved["action"] == "resolved"
+    assert Case.objects.filter(channel="monitoring").count() == 1
+    notes = Comment.objects.filter(case__number=opened["case"]["number"]).values_list("body", flat=True)
+    assert any("fired again (2 times)" in body for body in notes) and any("alert resolved" in body for body in notes)
+    case = Case.objects.get(number=opened["case"]["number"])
+    case.status = Status.CLOSED
+    case.save(update_fields=["status"])
+    reopened = client.post("/api/v1/alerts/", alert, format="json").json()
+    assert reopened["action"] == "opened" and reopened["case"]["number"] != opened["case"]["number"]
+    merchant = api(world.merchant_a1).post(
+        "/api/v1/alerts/", {**alert, "dedup_key": "m-1", "account": "alpha-one"}, format="json"
+    )
+    assert merchant.json()["action"] == "opened"
+    bad = client.post("/api/v1/alerts/", {**alert, "kind": "weather"}, format="json")
+    assert bad.status_code == 400 and "kind" in bad.json()["errors"]
+
+
+def test_escalations_list_for_merchants_is_their_own(world, case, api, setup_a):
+    other = open_case(world.account_a2, setup_a.normal)
+    escalation_raise(case=other, actor=world.merchant_a2, reason="responsiveness", notes="x")
+    assert api(world.merchant_a1).get("/api/v1/escalations/").json() == []
+    assert len(api(world.manager_a).get("/api/v1/escalations/").json()) == 1

@@ -1,0 +1,43 @@
+"""Journeys in a real browser: every role signs in and lands on its home; wrong passwords explain."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import browser_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, base_url: str, email: str, password: str) -> None:
+    page.goto(f"{base_url}/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+
+
+def test_merchant_and_analyst_sign_in_and_out(live_server, world, setup_a, setup_b):
+    from tickets.tests.factories import open_case
+
+    open_case(world.account_a2, setup_a.normal, subject="Alpha Two checkout")
+    open_case(world.account_b1, setup_b.normal, subject="Bravo One checkout")
+    with browser_page() as page:
+        sign_in(page, live_server.url, world.merchant_a1.email, world.password)
+        page.wait_for_url(f"{live_server.url}/portal/")
+        whoami = page.get_by_test_id("whoami").inner_text()
+        assert "Alpha One" in whoami and "Merchant" in whoami and "Tenant A Support" in whoami
+        page.click("text=Sign out")
+        page.wait_for_url(f"{live_server.url}/login/")
+
+        sign_in(page, live_server.url, world.analyst_a.email, world.password)
+        page.wait_for_url(f"{live_server.url}/queue/")
+        assert "Bravo One checkout" not in page.content()
+        assert "Alpha Two checkout" in page.content()
+
+
+def test_wrong_password_shows_the_reason(live_server, world):
+    with browser_page() as page:
+        sign_in(page, live_server.url, world.analyst_a.email, "not-the-password")
+        alert = page.get_by_role("alert").inner_text()
+        assert "do not match" in alert
+        assert page.url.startswith(f"{live_server.url}/login/")
