@@ -1,0 +1,1 @@
+"""Service levels: business calendars, SLA policies, case clocks and breach sweeps."""

@@ -1,0 +1,96 @@
+"""The SLA targets grid: one row per (metric, priority, plan), edited together as a new version."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from helpdesk.models import Tenant
+from sla.models import Calendar, MetBy, Metric, SlaPolicy, SlaTarget, Unit
+from sla.services import TargetInput
+from tickets.models import Plan, Priority
+
+
+@dataclass(frozen=True)
+class Cell:
+    metric: str
+    priority: Priority
+    plan: Plan
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.metric}-{self.priority.pk}-{self.plan.pk}"
+
+
+class TargetsForm(forms.Form):
+    first_response_met_by = forms.ChoiceField(choices=MetBy.choices, label="First response is met by")
+    at_risk_share = forms.DecimalField(
+        min_value=Decimal("0.01"), max_value=Decimal("0.99"), decimal_places=2, label="At risk after this share"
+    )
+    note = forms.CharField(max_length=200, required=False, label="What changes in this version")
+    preview_at = forms.DateTimeField(required=False, label="Preview for a case opened at")
+
+    def __init__(
+        self, *args: Any, tenant: Tenant, plans: list[Plan], priorities: list[Priority], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.tenant = tenant
+        self.cells = [Cell(m, pr, pl) for m in Metric.values for pr in priorities for pl in plans]
+        calendars = Calendar.objects.for_tenant(tenant)
+        for cell in self.cells:
+            self.fields[f"{cell.prefix}-amount"] = forms.IntegerField(min_value=1, required=False, label="Amount")
+            self.fields[f"{cell.prefix}-unit"] = forms.ChoiceField(
+                choices=[("", "—"), *Unit.choices], required=False, label="Unit"
+            )
+            self.fields[f"{cell.prefix}-calendar"] = forms.ModelChoiceField(
+                calendars, required=False, label="Calendar", empty_label="—"
+            )
+
+    @classmethod
+    def initial_from(cls, policy: SlaPolicy | None, targets: list[SlaTarget], tenant: Tenant) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "first_response_met_by": policy.first_response_met_by if policy else MetBy.REPLY,
+            "at_risk_share": policy.at_risk_share if policy else tenant.at_risk_share,
+        }
+        for t in targets:
+            prefix = f"{t.metric}-{t.priority_id}-{t.plan_id}"
+            initial.update(
+                {f"{prefix}-amount": t.amount, f"{prefix}-unit": t.unit, f"{prefix}-calendar": t.calendar_id}
+            )
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for cell in self.cells:
+            amount = cleaned.get(f"{cell.prefix}-amount")
+            unit = cleaned.get(f"{cell.prefix}-unit")
+            calendar = cleaned.get(f"{cell.prefix}-calendar")
+            if amount is None and not unit:
+                continue  # no explicit target
+            if amount is None:
+                self.add_error(f"{cell.prefix}-amount", "Give an amount, or clear the unit for no explicit target.")
+            if not unit:
+                self.add_error(f"{cell.prefix}-unit", "Choose a unit.")
+            elif Unit.is_business(unit) and calendar is None:
+                self.add_error(f"{cell.prefix}-calendar", "Business time needs a calendar.")
+        return cleaned
+
+    def rows(self) -> Iterator[tuple[Cell, forms.BoundField, forms.BoundField, forms.BoundField]]:
+        for cell in self.cells:
+            yield cell, self[f"{cell.prefix}-amount"], self[f"{cell.prefix}-unit"], self[f"{cell.prefix}-calendar"]
+
+    def targets(self) -> list[TargetInput]:
+        """The targets the form describes (call after is_valid())."""
+        found = []
+        for cell in self.cells:
+            amount = self.cleaned_data.get(f"{cell.prefix}-amount")
+            if amount is None:
+                continue
+            unit = self.cleaned_data[f"{cell.prefix}-unit"]
+            calendar = self.cleaned_data.get(f"{cell.prefix}-calendar")
+            found.append(TargetInput(cell.plan, cell.priority, cell.metric, amount, unit, calendar))
+        return found

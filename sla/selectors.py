@@ -1,0 +1,150 @@
+"""Reads of SLA data: calendars, the current policy version, targets, and quotes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+
+from helpdesk.models import Tenant
+from sla.calendars import clock_measure, load_calendar
+from sla.models import Calendar, CasePause, Metric, SlaClock, SlaPolicy, SlaTarget
+from sla.policy import due_at
+from tickets.models import Plan, Priority
+
+TWENTY_FOUR_SEVEN = "24x7"
+
+
+def calendar_list(*, tenant: Tenant) -> QuerySet[Calendar]:
+    return Calendar.objects.for_tenant(tenant)
+
+
+def policy_current(*, tenant: Tenant) -> SlaPolicy | None:
+    return SlaPolicy.objects.for_tenant(tenant).order_by("-version").first()
+
+
+def policy_versions(*, tenant: Tenant) -> QuerySet[SlaPolicy]:
+    return SlaPolicy.objects.for_tenant(tenant).order_by("-version")
+
+
+def policy_targets(*, tenant: Tenant, policy: SlaPolicy) -> QuerySet[SlaTarget]:
+    return (
+        SlaTarget.objects.for_tenant(tenant)
+        .filter(policy=policy)
+        .select_related("plan", "priority", "calendar")
+        .order_by("metric", "priority__rank", "plan__rank")
+    )
+
+
+@dataclass(frozen=True)
+class Quote:
+    metric: str
+    amount: int
+    unit: str
+    calendar: str
+    due: datetime
+
+    def as_json(self) -> dict:
+        return {"amount": self.amount, "unit": self.unit, "calendar": self.calendar, "due": self.due.isoformat()}
+
+
+def target_due(*, tenant: Tenant, target: SlaTarget, opened_at: datetime) -> Quote:
+    """The due instant of one target for a case opened at `opened_at`."""
+    business = load_calendar(target.calendar).business if target.calendar_id else None
+    zone = business.zone if business else ZoneInfo(tenant.time_zone)
+    due = due_at(opened_at=opened_at, amount=target.amount, unit=target.unit, calendar=business, zone=zone)
+    name = target.calendar.name if target.calendar_id else TWENTY_FOUR_SEVEN
+    return Quote(metric=target.metric, amount=target.amount, unit=target.unit, calendar=name, due=due)
+
+
+def sla_quote(
+    *, tenant: Tenant, plan: Plan, priority: Priority, opened_at: datetime, policy: SlaPolicy | None = None
+) -> dict[str, Quote | None]:
+    """The committed times for a case of this plan and priority opened at `opened_at`.
+
+    Each metric maps to a Quote, or None when the policy sets no explicit target.
+    """
+    policy = policy or policy_current(tenant=tenant)
+    quotes: dict[str, Quote | None] = {metric: None for metric in Metric.values}
+    if policy is None:
+        return quotes
+    targets = policy_targets(tenant=tenant, policy=policy).filter(plan=plan, priority=priority)
+    for target in targets:
+        quotes[target.metric] = target_due(tenant=tenant, target=target, opened_at=opened_at)
+    return quotes
+
+
+def quote_as_json(quotes: dict[str, Quote | None]) -> dict[str, dict | None]:
+    return {metric: (quote.as_json() if quote else None) for metric, quote in quotes.items()}
+
+
+# -- case clocks and their explanation ---------------------------------------------------------
+
+
+def case_clocks(*, tenant: Tenant, case) -> list[SlaClock]:
+    return list(SlaClock.objects.for_tenant(tenant).filter(case=case).select_related("calendar").order_by("metric"))
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a deadline is where it is: everything between the opening and the due instant."""
+
+    metric: str
+    calendar: str
+    time_zone: str
+    amount: int
+    unit: str
+    opened_at: datetime
+    counting_from: datetime
+    pauses: list[tuple[datetime, datetime | None, str]]
+    holidays: list[tuple[date, str]]
+    closed_periods: list[tuple[datetime, datetime]]
+    due_at: datetime | None
+    at_risk_at: datetime | None
+    state: str
+
+
+def clock_explain(*, tenant: Tenant, clock: SlaClock) -> Explanation:
+    """The calendar, target, opening time, pauses, holidays and closed periods skipped, and the
+    resulting instant of one clock (closed periods and holidays up to the deadline, or to now
+    while paused)."""
+    measure = clock_measure(clock=clock, zone_name=tenant.time_zone)
+    zone = measure.zone
+    pauses = [
+        (p.started_at.astimezone(zone), p.ended_at.astimezone(zone) if p.ended_at else None, p.get_reason_display())
+        for p in CasePause.objects.for_tenant(tenant).filter(case_id=clock.case_id).order_by("started_at")
+    ]
+    if clock.metric != Metric.RESOLUTION:
+        pauses = []
+    end = clock.due_at or clock.met_at or (pauses[-1][0] if pauses else clock.started_at)
+    holidays: list[tuple[date, str]] = []
+    closed: list[tuple[datetime, datetime]] = []
+    if measure.calendar is not None:
+        loaded = load_calendar(clock.calendar)
+        first, last = clock.started_at.astimezone(zone).date(), end.astimezone(zone).date()
+        holidays = sorted(
+            (d, n) for d, n in loaded.holiday_names.items() if first <= d <= last and loaded.business.is_holiday(d)
+        )
+        periods = measure.calendar.open_periods(clock.started_at, end)
+        cursor = clock.started_at.astimezone(zone)
+        for start, stop in periods:
+            if start > cursor:
+                closed.append((cursor, start))
+            cursor = stop
+    return Explanation(
+        metric=clock.metric,
+        calendar=clock.calendar.name if clock.calendar_id else TWENTY_FOUR_SEVEN,
+        time_zone=str(zone),
+        amount=clock.amount,
+        unit=clock.unit,
+        opened_at=clock.started_at.astimezone(zone),
+        counting_from=measure.start(clock.started_at),
+        pauses=pauses,
+        holidays=holidays,
+        closed_periods=closed,
+        due_at=clock.due_at.astimezone(zone) if clock.due_at else None,
+        at_risk_at=clock.at_risk_at.astimezone(zone) if clock.at_risk_at else None,
+        state=clock.state,
+    )

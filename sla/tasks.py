@@ -1,0 +1,23 @@
+"""Beat-driven SLA sweeps. Each is short and idempotent: rows are claimed with conditional UPDATEs."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from sla import sweeps
+
+
+@shared_task(name="sla.sweep_warnings", acks_late=True, ignore_result=True)
+def sweep_warnings() -> int:
+    return sweeps.sweep_warnings(now=timezone.now())
+
+
+@shared_task(name="sla.sweep_breaches", acks_late=True, ignore_result=True)
+def sweep_breaches() -> int:
+    return sweeps.sweep_breaches(now=timezone.now())
+
+
+@shared_task(name="sla.sweep_auto_close", acks_late=True, ignore_result=True)
+def sweep_auto_close() -> int:
+    return sweeps.sweep_auto_close(now=timezone.now())
