@@ -1,0 +1,1 @@
+"""Cases and what happens to them: priorities, plans, comments, events, escalations."""

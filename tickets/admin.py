@@ -1,0 +1,36 @@
+"""Admin for priorities and plans, scoped to the tenant admin's tenant."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from helpdesk.admin_scoping import TenantScopedAdmin
+from tickets.models import AlertRoute, EngineeringIssue, Plan, Priority
+
+
+@admin.register(Plan)
+class PlanAdmin(TenantScopedAdmin):
+    list_display = ["name", "rank"]
+    list_filter = ["tenant"]
+
+
+@admin.register(Priority)
+class PriorityAdmin(TenantScopedAdmin):
+    list_display = ["name", "rank", "must_phone", "escalate_on_open"]
+    list_filter = ["tenant"]
+
+
+@admin.register(AlertRoute)
+class AlertRouteAdmin(TenantScopedAdmin):
+    """Which priority a monitoring alert of each kind and severity opens its case at."""
+
+    list_display = ["kind", "severity", "priority"]
+    list_filter = ["tenant", "kind"]
+
+
+@admin.register(EngineeringIssue)
+class EngineeringIssueAdmin(TenantScopedAdmin):
+    list_display = ["reference", "title", "state", "updated_at"]
+    list_filter = ["tenant", "state"]
+    search_fields = ["reference", "title"]
+    readonly_fields = ["state", "updated_at"]  # state changes go through the service, which tells linked cases

@@ -1,0 +1,226 @@
+"""Request and response shapes of the case API. Serializers only translate; services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from sla.models import Metric, SlaClock
+from tickets.models import Category, Channel, EngineeringState, EscalationReason, Status
+from tickets.services import ReassignReason
+
+
+class ClockSerializer(serializers.Serializer):
+    due = serializers.DateTimeField(source="due_at", allow_null=True, help_text="Empty while paused.")
+    state = serializers.ChoiceField(choices=["running", "paused", "met", "breached"])
+    at_risk_at = serializers.DateTimeField(allow_null=True)
+    met_at = serializers.DateTimeField(allow_null=True)
+    breached_at = serializers.DateTimeField(allow_null=True)
+    amount = serializers.IntegerField()
+    unit = serializers.CharField()
+    calendar = serializers.SerializerMethodField()
+
+    def get_calendar(self, clock: SlaClock) -> str:
+        return clock.calendar.name if clock.calendar_id else "24x7"
+
+
+class CaseSlaSerializer(serializers.Serializer):
+    first_response = ClockSerializer(allow_null=True)
+    resolution = ClockSerializer(allow_null=True)
+
+
+def clocks_by_metric(case: Any) -> dict[str, SlaClock | None]:
+    found: dict[str, SlaClock | None] = {metric: None for metric in Metric.values}
+    for clock in case.clocks.all():  # prefetched by the views
+        found[clock.metric] = clock
+    return found
+
+
+class CaseSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    subject = serializers.CharField()
+    description = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    priority = serializers.CharField(source="priority.name")
+    plan = serializers.CharField(source="plan.name")
+    account = serializers.CharField(source="account.slug")
+    store = serializers.CharField(source="store.name", allow_null=True, default=None)
+    requester = serializers.EmailField(source="requester.email")
+    assignee = serializers.EmailField(source="assignee.email", allow_null=True, default=None)
+    category = serializers.ChoiceField(choices=Category.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    recent_changes = serializers.CharField(allow_blank=True)
+    business_impact = serializers.CharField(allow_blank=True)
+    steps_to_reproduce = serializers.CharField(allow_blank=True)
+    workaround = serializers.CharField(allow_blank=True)
+    cc_emails = serializers.ListField(child=serializers.EmailField())
+    opened_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    version = serializers.IntegerField(help_text="Send it back as `version` to refuse stale updates.")
+    sla = serializers.SerializerMethodField()
+
+    @extend_schema_field(CaseSlaSerializer)
+    def get_sla(self, case: Any) -> dict[str, Any]:
+        return {
+            metric: (ClockSerializer(clock).data if clock else None) for metric, clock in clocks_by_metric(case).items()
+        }
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField()
+    priority = serializers.CharField(help_text="Priority name, any case.")
+    account = serializers.SlugField(required=False, help_text="Staff: the merchant account's slug.")
+    requester = serializers.EmailField(required=False, help_text="Staff: a user of the account (default: its contact).")
+    store = serializers.CharField(required=False, help_text="The store's name.")
+    category = serializers.ChoiceField(choices=Category.choices, default=Category.INCIDENT)
+    channel = serializers.ChoiceField(
+        choices=[Channel.API, Channel.PHONE, Channel.EMAIL, Channel.MONITORING], default=Channel.API
+    )
+    recent_changes = serializers.CharField(required=False, allow_blank=True, default="")
+    business_impact = serializers.CharField(required=False, allow_blank=True, default="")
+    steps_to_reproduce = serializers.CharField(required=False, allow_blank=True, default="")
+    cc_emails = serializers.ListField(child=serializers.EmailField(), required=False, default=list)
+
+
+class CaseUpdateSerializer(serializers.Serializer):
+    """Merchants may change the descriptive fields; staff also category, workaround and priority."""
+
+    version = serializers.IntegerField(required=False, help_text="Refuse the update if the case changed since.")
+    recent_changes = serializers.CharField(required=False, allow_blank=True)
+    business_impact = serializers.CharField(required=False, allow_blank=True)
+    steps_to_reproduce = serializers.CharField(required=False, allow_blank=True)
+    cc_emails = serializers.ListField(child=serializers.EmailField(), required=False)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    workaround = serializers.CharField(required=False)
+    priority = serializers.CharField(required=False)
+    priority_reason = serializers.CharField(required=False)
+
+
+class CommentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    author = serializers.EmailField(source="author.email", read_only=True)
+    body = serializers.CharField()
+    public = serializers.BooleanField(source="is_public", default=True, help_text="False: an internal note (staff).")
+    channel = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class AttachmentSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+    filename = serializers.CharField(read_only=True)
+    content_type = serializers.CharField(read_only=True)
+    size = serializers.IntegerField(read_only=True)
+    public = serializers.BooleanField(source="is_public", read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    download = serializers.SerializerMethodField()
+
+    def get_download(self, attachment: Any) -> str:
+        return f"/api/v1/attachments/{attachment.token}/"
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    public = serializers.BooleanField(default=True)
+
+
+class EventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case = serializers.CharField(source="case.number")
+    code = serializers.CharField()
+    actor = serializers.EmailField(source="actor.email", allow_null=True, default=None)
+    created_at = serializers.DateTimeField()
+    old = serializers.JSONField()
+    new = serializers.JSONField()
+    note = serializers.CharField()
+
+
+class EscalationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case = serializers.CharField(source="case.number")
+    raised_by = serializers.CharField()
+    reason = serializers.ChoiceField(choices=EscalationReason.choices)
+    level = serializers.CharField()
+    state = serializers.CharField()
+    owner = serializers.EmailField(source="owner.email", allow_null=True, default=None)
+    notes = serializers.CharField()
+    resolution_note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    resolved_at = serializers.DateTimeField(allow_null=True)
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.EmailField(help_text="The analyst's e-mail address.")
+
+
+class ReassignSerializer(AssignSerializer):
+    reason = serializers.ChoiceField(choices=list(ReassignReason.LABELS.items()))
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MessageSerializer(serializers.Serializer):
+    message = serializers.CharField()
+
+
+class SummarySerializer(serializers.Serializer):
+    summary = serializers.CharField(help_text="What was done: mailed to the merchant with confirm and reopen links.")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class OptionalReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EscalateSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=EscalationReason.choices)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField()
+
+
+class EngineeringLinkSerializer(serializers.Serializer):
+    reference = serializers.CharField(max_length=60)
+    url = serializers.URLField(required=False, allow_blank=True, default="")
+    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class EngineeringStateSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=EngineeringState.choices)
+
+
+class NamedSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    rank = serializers.IntegerField()
+
+
+class PrioritySerializer(NamedSerializer):
+    criteria = serializers.CharField()
+    must_phone = serializers.BooleanField()
+    escalate_on_open = serializers.BooleanField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error answer."""
+
+    message = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class AlertSerializer(serializers.Serializer):
+    dedup_key = serializers.CharField(max_length=200, help_text="Alerts with the same key belong to one case.")
+    account = serializers.SlugField(required=False, help_text="Staff keys: the merchant account's slug.")
+    store = serializers.CharField(required=False, help_text="The store's name.")
+    kind = serializers.ChoiceField(choices=["availability", "data_synchronisation", "payment", "other"])
+    severity = serializers.ChoiceField(choices=["critical", "major", "minor", "info"])
+    summary = serializers.CharField(max_length=2000)
+    status = serializers.ChoiceField(choices=["firing", "resolved"])

@@ -1,0 +1,178 @@
+"""Which mail each case event causes, to whom. Called for every event, inside its transaction.
+
+Case mail goes to the requester and the account's technical contact, copied to the account's and
+the case's CC addresses, with a signed reply address that turns replies into comments. Staff
+mail goes to the assignee (or the tenant's analysts), the managers, or senior management.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils.crypto import constant_time_compare
+
+from helpdesk.models import Role, User
+from helpdesk.outbox import mail_enqueue
+from sla.models import SlaClock
+from tickets.models import Case, CaseEvent, Comment, Escalation, EscalationLevel, EscalationReason, RaisedBy
+
+
+def reply_address(case: Case) -> str:
+    """reply+<case id>.<signature>@<domain>: replies come back to this case and no other."""
+    return f"reply+{case.pk}.{_signature(case.pk)}@{settings.MAIL_DOMAIN}"
+
+
+def case_from_reply_address(address: str) -> int | None:
+    """The case id a reply address names, when its signature is right."""
+    local = address.split("@", 1)[0].lower()
+    if not local.startswith("reply+") or "." not in local:
+        return None
+    case_id, _, signature = local.removeprefix("reply+").partition(".")
+    if not case_id.isdigit() or not constant_time_compare(signature, _signature(int(case_id))):
+        return None
+    return int(case_id)
+
+
+def _signature(case_id: int) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"case-reply:{case_id}".encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def merchant_zone(case: Case) -> ZoneInfo:
+    return ZoneInfo(case.requester.time_zone or case.account.time_zone or case.tenant.time_zone)
+
+
+def _case_mail(event: CaseEvent, kind: str, **context: object) -> None:
+    case = event.case
+    account = case.account
+    contact = (
+        User.objects.for_tenant(case.tenant).filter(pk=account.technical_contact_id).values_list("email", flat=True)
+    )
+    mail_enqueue(
+        tenant=case.tenant,
+        kind=kind,
+        to=[case.requester.email, contact.first() or ""],
+        cc=[*account.cc_addresses, *case.cc_emails],
+        case=case,
+        reply_to=reply_address(case),
+        dedupe_key=f"event:{event.pk}:{kind}",
+        context={"case": case, "event": event, "zone": merchant_zone(case), **context},
+    )
+
+
+def _staff_mail(event: CaseEvent, kind: str, to: list[str], **context: object) -> None:
+    mail_enqueue(
+        tenant=event.case.tenant,
+        kind=kind,
+        to=to,
+        case=event.case,
+        dedupe_key=f"event:{event.pk}:{kind}",
+        context={"case": event.case, "event": event, "zone": ZoneInfo(event.case.tenant.time_zone), **context},
+    )
+
+
+def _emails(case: Case, *roles: str) -> list[str]:
+    return list(
+        User.objects.for_tenant(case.tenant).filter(role__in=roles, is_active=True).values_list("email", flat=True)
+    )
+
+
+def _comment(event: CaseEvent) -> Comment | None:
+    return (
+        Comment.objects.for_tenant(event.case.tenant)
+        .select_related("author")
+        .filter(pk=event.new.get("comment"))
+        .first()
+    )
+
+
+def _escalation(event: CaseEvent) -> Escalation:
+    escalations = Escalation.objects.for_tenant(event.case.tenant).select_related("owner", "raised_by_user")
+    return escalations.get(pk=event.new["escalation"])
+
+
+def _clock(event: CaseEvent) -> SlaClock:
+    return SlaClock.objects.for_tenant(event.case.tenant).get(pk=event.new["clock"])
+
+
+def on_opened(event: CaseEvent) -> None:
+    clocks = {c.metric: c for c in SlaClock.objects.for_tenant(event.case.tenant).filter(case=event.case)}
+    _case_mail(event, "case_acknowledgement", clocks=clocks)
+
+
+def on_commented(event: CaseEvent) -> None:
+    _case_mail(event, "case_comment", comment=_comment(event))
+
+
+def on_information_requested(event: CaseEvent) -> None:
+    _case_mail(event, "case_information_requested", comment=_comment(event))
+
+
+def on_resolution_proposed(event: CaseEvent) -> None:
+    _case_mail(event, "case_resolution_proposed", comment=_comment(event))
+
+
+def on_closed(event: CaseEvent) -> None:
+    from surveys.services import survey_invite
+
+    _case_mail(event, "case_closed")
+    survey_invite(case=event.case, at=event.created_at)
+
+
+def on_engineering_changed(event: CaseEvent) -> None:
+    _case_mail(event, "case_engineering_changed")
+
+
+def on_escalation_raised(event: CaseEvent) -> None:
+    escalation = _escalation(event)
+    if escalation.reason == EscalationReason.SLA_BREACHED:
+        return  # the breach mail to the managers says it all
+    if escalation.level == EscalationLevel.SENIOR_MANAGEMENT:
+        senior = [event.case.tenant.senior_management_email, *_emails(event.case, Role.MANAGER)]
+        _staff_mail(event, "senior_management_alert", senior, escalation=escalation)
+        return
+    _staff_mail(event, "escalation_raised_staff", _emails(event.case, Role.MANAGER), escalation=escalation)
+    if escalation.raised_by == RaisedBy.MERCHANT:
+        _case_mail(event, "escalation_raised", escalation=escalation)
+
+
+def on_escalation_acknowledged(event: CaseEvent) -> None:
+    _case_mail(event, "escalation_acknowledged", escalation=_escalation(event))
+
+
+def on_escalation_resolved(event: CaseEvent) -> None:
+    _case_mail(event, "escalation_resolved", escalation=_escalation(event))
+
+
+def on_at_risk(event: CaseEvent) -> None:
+    case = event.case
+    to = [case.assignee.email] if case.assignee_id else _emails(case, Role.ANALYST)
+    _staff_mail(event, "sla_at_risk", to, clock=_clock(event))
+
+
+def on_breached(event: CaseEvent) -> None:
+    _staff_mail(event, "sla_breached", _emails(event.case, Role.MANAGER), clock=_clock(event))
+
+
+HANDLERS: dict[str, Callable[[CaseEvent], None]] = {
+    "case.opened": on_opened,
+    "case.commented": on_commented,
+    "case.information_requested": on_information_requested,
+    "case.resolution_proposed": on_resolution_proposed,
+    "case.closed": on_closed,
+    "case.engineering_changed": on_engineering_changed,
+    "escalation.raised": on_escalation_raised,
+    "escalation.acknowledged": on_escalation_acknowledged,
+    "escalation.resolved": on_escalation_resolved,
+    "sla.at_risk": on_at_risk,
+    "sla.breached": on_breached,
+}
+
+
+def notify(event: CaseEvent) -> None:
+    handler = HANDLERS.get(event.code)
+    if handler is not None:
+        handler(event)

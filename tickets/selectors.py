@@ -1,0 +1,135 @@
+"""Reads of case data and its reference data. Every function takes the tenant (or scope) first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import F, Q, QuerySet
+
+from helpdesk.errors import NotFound
+from helpdesk.models import Tenant, User
+from helpdesk.tenancy import Scope, get_for_scope_or_404
+from sla.models import SlaClock
+from tickets.models import Attachment, Case, CaseEvent, Comment, EngineeringIssue, Escalation, Plan, Priority
+
+
+def plan_list(*, tenant: Tenant) -> QuerySet[Plan]:
+    return Plan.objects.for_tenant(tenant)
+
+
+def priority_list(*, tenant: Tenant) -> QuerySet[Priority]:
+    return Priority.objects.for_tenant(tenant)
+
+
+def plan_by_name(*, tenant: Tenant, name: str) -> Plan:
+    plan = plan_list(tenant=tenant).filter(name__iexact=name.strip()).first()
+    if plan is None:
+        known = ", ".join(plan_list(tenant=tenant).values_list("name", flat=True))
+        raise NotFound(f"No plan “{name}”. Known plans: {known}.")
+    return plan
+
+
+def priority_by_name(*, tenant: Tenant, name: str) -> Priority:
+    priority = priority_list(tenant=tenant).filter(name__iexact=name.strip()).first()
+    if priority is None:
+        known = ", ".join(priority_list(tenant=tenant).values_list("name", flat=True))
+        raise NotFound(f"No priority “{name}”. Known priorities: {known}.")
+    return priority
+
+
+# -- cases -------------------------------------------------------------------------------------
+
+CASE_LIST_RELATED = ("account", "priority", "plan", "assignee", "requester")
+
+
+def case_list(
+    *,
+    scope: Scope,
+    status: str | None = None,
+    assignee: User | None = None,
+    priority: Priority | None = None,
+    account_slug: str | None = None,
+    breached: bool | None = None,
+    at_risk: bool | None = None,
+    plan: Plan | None = None,
+    updated_since: datetime | None = None,
+    search: str | None = None,
+) -> QuerySet[Case]:
+    """Cases of the scope (a merchant's own account only), most urgent first: the earliest
+    running deadline, then the oldest; cases with no running clock after those with one."""
+    cases = Case.objects.for_scope(scope).select_related(*CASE_LIST_RELATED)
+    if status:
+        cases = cases.filter(status=status)
+    if assignee is not None:
+        cases = cases.filter(assignee=assignee)
+    if priority is not None:
+        cases = cases.filter(priority=priority)
+    if account_slug:
+        cases = cases.filter(account__slug=account_slug)
+    if plan is not None:
+        cases = cases.filter(plan=plan)
+    if updated_since is not None:
+        cases = cases.filter(updated_at__gte=updated_since)
+    if search:
+        cases = cases.filter(Q(number__iexact=search.strip()) | Q(subject__icontains=search.strip()))
+    if breached is not None:
+        breached_clocks = SlaClock.objects.for_tenant(scope.tenant).filter(breached_at__isnull=False)
+        cases = (
+            cases.filter(pk__in=breached_clocks.values("case"))
+            if breached
+            else cases.exclude(pk__in=breached_clocks.values("case"))
+        )
+    if at_risk is not None:
+        risky = SlaClock.objects.for_tenant(scope.tenant).filter(
+            warned_at__isnull=False, met_at__isnull=True, breached_at__isnull=True
+        )
+        cases = cases.filter(pk__in=risky.values("case")) if at_risk else cases.exclude(pk__in=risky.values("case"))
+    return cases.order_by(F("sla_due_at").asc(nulls_last=True), "opened_at", "pk")
+
+
+def case_get(*, scope: Scope, number: str) -> Case:
+    """One case by its number; another tenant's or account's case answers like a missing one."""
+    return get_for_scope_or_404(
+        Case.objects.select_related(*CASE_LIST_RELATED, "store", "sla_policy"), scope, number=number
+    )
+
+
+def case_comments(*, scope: Scope, case: Case) -> QuerySet[Comment]:
+    comments = Comment.objects.for_tenant(scope.tenant).filter(case=case).select_related("author")
+    return comments.filter(is_public=True) if scope.is_merchant else comments
+
+
+def case_events(*, scope: Scope, case: Case) -> QuerySet[CaseEvent]:
+    """The case history. Merchants do not see internal notes or staff-only attachments."""
+    events = CaseEvent.objects.for_tenant(scope.tenant).filter(case=case).select_related("actor")
+    return events.exclude(code__in=STAFF_ONLY_EVENTS) if scope.is_merchant else events
+
+
+STAFF_ONLY_EVENTS = ("case.noted",)
+
+
+def attachment_for_download(*, scope: Scope, token: str) -> Attachment:
+    """An attachment the scope may read: of its tenant, its account for merchants, public for merchants."""
+    attachments = Attachment.objects.for_tenant(scope.tenant).select_related("case")
+    if scope.is_merchant:
+        attachments = attachments.filter(case__account=scope.account, is_public=True)
+    attachment = attachments.filter(token=token).first()
+    if attachment is None:
+        raise NotFound("No such attachment.")
+    return attachment
+
+
+def escalation_list(*, scope: Scope, state: str | None = None) -> QuerySet[Escalation]:
+    escalations = Escalation.objects.for_tenant(scope.tenant).select_related(
+        "case", "case__account", "case__priority", "owner", "raised_by_user"
+    )
+    if scope.is_merchant:
+        escalations = escalations.filter(case__account=scope.account)
+    return escalations.filter(state=state) if state else escalations
+
+
+def engineering_issue_get(*, tenant: Tenant, reference: str) -> EngineeringIssue:
+    issue = EngineeringIssue.objects.for_tenant(tenant).filter(reference=reference).first()
+    if issue is None:
+        raise NotFound(f"No engineering issue {reference}.")
+    return issue

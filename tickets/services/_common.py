@@ -1,0 +1,142 @@
+"""What every case service shares: locking the case, checking actors, writing events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+
+from helpdesk.errors import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from helpdesk.models import Role, User
+from helpdesk.validators import validate_email_list
+from tickets import notifications, webhook_events
+from tickets.models import Case, CaseEvent, Status
+
+# What each status allows, for error messages that say what can be done instead.
+ALLOWED_ACTIONS = {
+    Status.NEW: "assign it, reply, ask for information, change its priority or propose a resolution",
+    Status.OPEN: "reply, ask for information, reassign it, change its priority or propose a resolution",
+    Status.WAITING: "wait for the merchant's reply, reply again, or propose a resolution",
+    Status.REOPENED: "assign or reply to it, ask for information, or propose a resolution",
+    Status.RESOLVED: "the merchant confirms (closing it) or reopens it; staff can close it by agreement",
+    Status.CLOSED: "reopen it",
+}
+
+
+def now_or(at: datetime | None) -> datetime:
+    return at or timezone.now()
+
+
+# What services and the mail they cause read from a locked case, loaded with it in one query.
+LOCKED_CASE_RELATED = (
+    "tenant",
+    "priority",
+    "plan",
+    "sla_policy",
+    "account",
+    "account__technical_contact",
+    "requester",
+    "assignee",
+)
+
+
+def lock_case(case: Case, *, expected_version: int | None = None) -> Case:
+    """Re-read the case under a row lock, so concurrent changes queue instead of overwriting.
+
+    With `expected_version`, refuse when someone changed the case since the caller read it.
+    """
+    # Lock the bare row first: PostgreSQL rechecks a locked row's joins against the rows it saw
+    # before waiting, so a join on a foreign key that the other transaction changed would lose
+    # the row. Once the lock is held, a fresh read sees the committed state.
+    cases = Case.objects.filter(tenant_id=case.tenant_id, pk=case.pk)
+    cases.select_for_update().values_list("pk", flat=True).get()
+    locked = cases.select_related(*LOCKED_CASE_RELATED).get()
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(
+            f"Case {locked.number} was changed by someone else since you opened it. "
+            "Reload it to see their change, then try again."
+        )
+    return locked
+
+
+def save_case(case: Case, fields: Iterable[str], *, at: datetime) -> None:
+    case.version += 1
+    case.updated_at = at
+    case.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def record(
+    case: Case,
+    code: str,
+    *,
+    actor: User | None,
+    at: datetime,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+    note: str = "",
+    notify: bool = True,
+) -> CaseEvent:
+    """Append an event to the case history and queue the mail and webhook deliveries it causes."""
+    event = CaseEvent.objects.create(
+        tenant_id=case.tenant_id,
+        case=case,
+        code=code,
+        actor=actor,
+        created_at=at,
+        old=old or {},
+        new=new or {},
+        note=note,
+    )
+    if notify:
+        notifications.notify(event)
+    webhook_events.emit(event)
+    return event
+
+
+def illegal(case: Case, action: str) -> IllegalTransition:
+    return IllegalTransition(
+        f"Case {case.number} is {case.get_status_display().lower()}: it cannot be {action}. "
+        f"From here you can {ALLOWED_ACTIONS[case.status]}."
+    )
+
+
+def check_actor(case: Case, actor: User) -> None:
+    """The actor must belong to the case's tenant (and, for merchants, its account)."""
+    if actor.tenant_id != case.tenant_id or (actor.role == Role.MERCHANT and actor.account_id != case.account_id):
+        raise NotFound("No such case.")
+
+
+def require_staff(case: Case, actor: User, what: str) -> None:
+    check_actor(case, actor)
+    if not actor.is_support_staff:
+        raise PermissionDenied(f"Only support staff can {what}.")
+
+
+def require_merchant(case: Case, actor: User, what: str) -> None:
+    check_actor(case, actor)
+    if actor.role != Role.MERCHANT:
+        raise PermissionDenied(f"Only the merchant can {what}.")
+
+
+def check_staff_user(case: Case, user: User) -> None:
+    if user.tenant_id != case.tenant_id or user.role not in (Role.ANALYST, Role.MANAGER, Role.ADMIN):
+        raise NotFound("No such analyst in this support team.")
+
+
+def require_text(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed(message, errors={field: [message]})
+    return value
+
+
+def check_cc_emails(emails: object) -> list[str]:
+    """A list of e-mail addresses to copy on case mail, or a ValidationFailed naming the bad one."""
+    try:
+        validate_email_list(emails)
+    except DjangoValidationError as error:
+        raise ValidationFailed(str(error.messages[0]), errors={"cc_emails": list(error.messages)}) from None
+    return list(emails)

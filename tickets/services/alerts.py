@@ -1,0 +1,120 @@
+"""Monitoring alerts: the first firing alert opens a case, later ones add to it while it is open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from helpdesk.errors import ValidationFailed
+from helpdesk.models import Account, Store, User
+from tickets.models import AlertKind, AlertRoute, AlertSeverity, Case, Channel, MonitoringAlert, Priority, Status
+from tickets.services._common import lock_case, now_or
+from tickets.services.lifecycle import comment_add
+from tickets.services.opening import case_open
+
+SEVERITY_ORDER = [AlertSeverity.CRITICAL, AlertSeverity.MAJOR, AlertSeverity.MINOR, AlertSeverity.INFO]
+
+
+@dataclass(frozen=True)
+class AlertOutcome:
+    action: str  # opened, added, resolved, ignored
+    case: Case | None
+
+
+def alert_priority(*, account: Account, kind: str, severity: str) -> Priority:
+    """The tenant's route for (kind, severity); without one, severities map onto the priority
+    scheme in order (critical → the most urgent level, info → the least)."""
+    route = (
+        AlertRoute.objects.for_tenant(account.tenant).filter(kind=kind, severity=severity).select_related("priority")
+    )
+    found = route.first()
+    if found is not None:
+        return found.priority
+    levels = list(Priority.objects.for_tenant(account.tenant).order_by("rank"))
+    if not levels:
+        raise ValidationFailed("The tenant has no priorities to open cases at.", errors={})
+    return levels[min(SEVERITY_ORDER.index(severity), len(levels) - 1)]
+
+
+@transaction.atomic
+def alert_receive(
+    *,
+    account: Account,
+    store: Store | None,
+    actor: User,
+    dedup_key: str,
+    kind: str,
+    severity: str,
+    summary: str,
+    firing: bool,
+    at: datetime | None = None,
+) -> AlertOutcome:
+    at = now_or(at)
+    if kind not in AlertKind.values or severity not in AlertSeverity.values:
+        raise ValidationFailed(
+            "Unknown alert kind or severity.",
+            errors={"kind": list(AlertKind.values), "severity": list(AlertSeverity.values)},
+        )
+    alerts = MonitoringAlert.objects.for_tenant(account.tenant).filter(dedup_key=dedup_key)
+    alert = alerts.select_for_update(of=("self",)).select_related("case").first()
+    case_open_now = alert is not None and alert.case.status != Status.CLOSED
+    if not firing:
+        if not case_open_now:
+            return AlertOutcome("ignored", alert.case if alert else None)
+        alert.status, alert.last_seen_at = "resolved", at
+        alert.save(update_fields=["status", "last_seen_at"])
+        _note(alert.case, actor, f"Monitoring: alert resolved — {summary}", at)
+        return AlertOutcome("resolved", alert.case)
+    if case_open_now:
+        alert.times_fired += 1
+        alert.status, alert.last_seen_at = "firing", at
+        alert.save(update_fields=["times_fired", "status", "last_seen_at"])
+        _note(alert.case, actor, f"Monitoring: alert fired again ({alert.times_fired} times) — {summary}", at)
+        return AlertOutcome("added", alert.case)
+    case = case_open(
+        tenant=account.tenant,
+        account=account,
+        requester=actor if actor.account_id == account.pk else account.technical_contact,
+        opened_by=actor,
+        subject=summary[:200],
+        description=f"Opened by monitoring ({AlertKind(kind).label}, {severity}).\n\n{summary}",
+        priority=alert_priority(account=account, kind=kind, severity=severity),
+        store=store,
+        channel=Channel.MONITORING,
+        at=at,
+    )
+    if alert is None:
+        try:
+            with transaction.atomic():
+                MonitoringAlert.objects.create(
+                    tenant=account.tenant,
+                    dedup_key=dedup_key,
+                    case=case,
+                    kind=kind,
+                    severity=severity,
+                    first_fired_at=at,
+                    last_seen_at=at,
+                )
+        except IntegrityError:
+            raise ValidationFailed(
+                "An alert with this key is being handled right now; send it again.", errors={}
+            ) from None
+    else:
+        alert.case, alert.times_fired, alert.status = case, 1, "firing"
+        alert.first_fired_at = alert.last_seen_at = at
+        alert.save(update_fields=["case", "times_fired", "status", "first_fired_at", "last_seen_at"])
+    return AlertOutcome("opened", case)
+
+
+def _note(case: Case, actor: User, text: str, at: datetime) -> None:
+    case = lock_case(case)
+    comment_add(
+        case=case,
+        actor=actor,
+        body=text,
+        public=not actor.is_support_staff,
+        channel=Channel.MONITORING,
+        at=at,
+    )

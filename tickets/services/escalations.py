@@ -1,0 +1,136 @@
+"""Escalations: raised by merchants, staff or the system; acknowledged and resolved by managers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from helpdesk.errors import IllegalTransition, PermissionDenied, ValidationFailed
+from helpdesk.models import Role, User
+from tickets.models import (
+    MERCHANT_ESCALATION_REASONS,
+    Case,
+    Escalation,
+    EscalationLevel,
+    EscalationReason,
+    EscalationState,
+    RaisedBy,
+)
+from tickets.services._common import check_actor, lock_case, now_or, record, require_text, save_case
+
+MANAGING_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
+
+
+def _raiser(actor: User | None, raised_by: str | None) -> str:
+    if actor is None:
+        return RaisedBy.SYSTEM
+    return RaisedBy.MERCHANT if actor.role == Role.MERCHANT else (raised_by or RaisedBy.ANALYST)
+
+
+@transaction.atomic
+def escalation_raise(
+    *,
+    case: Case,
+    actor: User | None,
+    reason: str,
+    notes: str = "",
+    level: str = EscalationLevel.SUPPORT_MANAGER,
+    raised_by: str | None = None,
+    at: datetime | None = None,
+) -> Escalation:
+    """Escalate a case. Merchants may at any time, for one of PRODUCT.md's merchant reasons, with
+    their own words; staff and the system (actor None) for any reason."""
+    at = now_or(at)
+    case = lock_case(case)
+    kind = _raiser(actor, raised_by)
+    if actor is not None:
+        check_actor(case, actor)
+    if reason not in EscalationReason.values:
+        raise ValidationFailed(f"Unknown escalation reason “{reason}”.", errors={"reason": ["Unknown reason."]})
+    if kind == RaisedBy.MERCHANT:
+        if reason not in MERCHANT_ESCALATION_REASONS:
+            allowed = ", ".join(EscalationReason(r).label.lower() for r in sorted(MERCHANT_ESCALATION_REASONS))
+            raise ValidationFailed(f"Choose a reason: {allowed}.", errors={"reason": ["Not a merchant reason."]})
+        notes = require_text(notes, "notes", "Tell the support manager what is wrong.")
+        level = EscalationLevel.SUPPORT_MANAGER
+    if level not in EscalationLevel.values:
+        raise ValidationFailed(f"Unknown escalation level “{level}”.", errors={"level": ["Unknown level."]})
+    escalation = Escalation.objects.create(
+        tenant_id=case.tenant_id,
+        case=case,
+        raised_by=kind,
+        raised_by_user=actor,
+        reason=reason,
+        level=level,
+        notes=notes.strip(),
+        created_at=at,
+    )
+    record(
+        case,
+        "escalation.raised",
+        actor=actor,
+        at=at,
+        new={"escalation": escalation.pk, "reason": reason, "level": level, "raised_by": kind},
+        note=escalation.notes,
+    )
+    save_case(case, [], at=at)
+    return escalation
+
+
+def _lock_escalation(escalation: Escalation, actor: User) -> Escalation:
+    escalations = Escalation.objects.filter(tenant_id=escalation.tenant_id, pk=escalation.pk)
+    locked = escalations.select_for_update(of=("self",)).select_related("case").get()
+    check_actor(locked.case, actor)
+    if actor.role not in MANAGING_ROLES:
+        raise PermissionDenied("Only support managers handle escalations.")
+    locked.case = lock_case(locked.case)  # with what the escalation mail reads
+    return locked
+
+
+@transaction.atomic
+def escalation_acknowledge(*, escalation: Escalation, actor: User, at: datetime | None = None) -> Escalation:
+    """A manager takes the escalation and becomes its owner."""
+    at = now_or(at)
+    escalation = _lock_escalation(escalation, actor)
+    if escalation.state != EscalationState.OPEN:
+        raise IllegalTransition(
+            f"This escalation is {escalation.get_state_display().lower()}: only open escalations are acknowledged."
+        )
+    escalation.state, escalation.owner, escalation.acknowledged_at = EscalationState.ACKNOWLEDGED, actor, at
+    escalation.save(update_fields=["state", "owner", "acknowledged_at"])
+    record(
+        escalation.case,
+        "escalation.acknowledged",
+        actor=actor,
+        at=at,
+        old={"state": EscalationState.OPEN},
+        new={"escalation": escalation.pk, "state": escalation.state, "owner": actor.email},
+    )
+    return escalation
+
+
+@transaction.atomic
+def escalation_resolve(*, escalation: Escalation, actor: User, note: str, at: datetime | None = None) -> Escalation:
+    """Close the escalation with a note of what was done (an open one is acknowledged on the way)."""
+    at = now_or(at)
+    escalation = _lock_escalation(escalation, actor)
+    note = require_text(note, "note", "Say how the escalation was resolved.")
+    if escalation.state == EscalationState.RESOLVED:
+        raise IllegalTransition("This escalation is resolved already.")
+    old_state = escalation.state
+    escalation.state, escalation.resolution_note, escalation.resolved_at = EscalationState.RESOLVED, note, at
+    if escalation.owner_id is None:
+        escalation.owner = actor
+    escalation.acknowledged_at = escalation.acknowledged_at or at
+    escalation.save(update_fields=["state", "resolution_note", "resolved_at", "owner", "acknowledged_at"])
+    record(
+        escalation.case,
+        "escalation.resolved",
+        actor=actor,
+        at=at,
+        old={"state": old_state},
+        new={"escalation": escalation.pk, "state": escalation.state},
+        note=note,
+    )
+    return escalation

@@ -1,0 +1,144 @@
+"""Opening a case, from any channel, with its number, SLA clocks and any automatic escalation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+
+from helpdesk.errors import NotFound, PermissionDenied, ValidationFailed
+from helpdesk.models import Account, Role, Store, Tenant, User
+from sla.selectors import policy_current
+from sla.services import clocks_start
+from tickets.models import Case, CaseSequence, Category, Channel, EscalationLevel, EscalationReason, Priority, RaisedBy
+from tickets.services._common import check_cc_emails, lock_case, now_or, record, require_text, save_case
+from tickets.services.escalations import escalation_raise
+
+STAFF_CHANNELS = frozenset({Channel.PHONE, Channel.EMAIL, Channel.MONITORING, Channel.API})
+
+
+def next_case_number(tenant: Tenant) -> str:
+    """The tenant's next case number. The sequence row stays locked until the transaction ends,
+    so concurrent openings queue here and numbers are never handed out twice."""
+    CaseSequence.objects.bulk_create([CaseSequence(tenant=tenant)], ignore_conflicts=True)
+    sequence = CaseSequence.objects.for_tenant(tenant)
+    while True:  # skip numbers that imported cases already hold
+        sequence.update(last_number=F("last_number") + 1)
+        number = f"{tenant.case_number_prefix}-{sequence.values_list('last_number', flat=True).get()}"
+        if not Case.objects.for_tenant(tenant).filter(number=number).exists():
+            return number
+
+
+def _check_opening(
+    *,
+    tenant: Tenant,
+    account: Account,
+    requester: User,
+    priority: Priority,
+    store: Store | None,
+    opened_by: User,
+    channel: str,
+) -> None:
+    if account.tenant_id != tenant.pk or priority.tenant_id != tenant.pk:
+        raise NotFound("No such account or priority.")
+    if requester.account_id != account.pk:
+        raise ValidationFailed(
+            "The requester must be a user of the case's account.", errors={"requester": ["Not a user of this account."]}
+        )
+    if store is not None and store.account_id != account.pk:
+        raise ValidationFailed(
+            "That store belongs to another account.", errors={"store": ["Not this account's store."]}
+        )
+    if opened_by.tenant_id != tenant.pk:
+        raise NotFound("No such account or priority.")
+    if opened_by.role == Role.MERCHANT and (
+        opened_by.pk != requester.pk or channel not in (Channel.PORTAL, Channel.API, Channel.EMAIL, Channel.MONITORING)
+    ):
+        raise PermissionDenied("Merchants open cases for themselves, from the portal, by e-mail or through the API.")
+    if channel not in Channel.values:
+        raise ValidationFailed(f"Unknown channel “{channel}”.", errors={"channel": ["Unknown channel."]})
+
+
+@transaction.atomic
+def case_open(
+    *,
+    tenant: Tenant,
+    account: Account,
+    requester: User,
+    subject: str,
+    description: str,
+    priority: Priority,
+    opened_by: User | None = None,
+    channel: str = Channel.PORTAL,
+    category: str = Category.INCIDENT,
+    store: Store | None = None,
+    recent_changes: str = "",
+    business_impact: str = "",
+    steps_to_reproduce: str = "",
+    cc_emails: list[str] | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """Open a case for a merchant user. `opened_by` is the analyst logging a phone call (or the
+    requester, by default). The case locks the SLA policy version in force now."""
+    at = now_or(at)
+    opened_by = opened_by or requester
+    _check_opening(
+        tenant=tenant,
+        account=account,
+        requester=requester,
+        priority=priority,
+        store=store,
+        opened_by=opened_by,
+        channel=channel,
+    )
+    subject = require_text(subject, "subject", "Give the case a subject.")[:200]
+    description = require_text(description, "description", "Describe the problem.")
+    if category not in Category.values:
+        raise ValidationFailed(f"Unknown category “{category}”.", errors={"category": ["Unknown category."]})
+    cc_emails = check_cc_emails(list(cc_emails or []))
+    case = Case.objects.create(
+        tenant=tenant,
+        account=account,
+        store=store,
+        requester=requester,
+        number=next_case_number(tenant),
+        subject=subject,
+        description=description,
+        category=category,
+        priority=priority,
+        plan_id=account.plan_id,
+        sla_policy=policy_current(tenant=tenant),
+        channel=channel,
+        cc_emails=cc_emails,
+        recent_changes=recent_changes.strip(),
+        business_impact=business_impact.strip(),
+        steps_to_reproduce=steps_to_reproduce.strip(),
+        opened_at=at,
+        updated_at=at,
+    )
+    case = lock_case(case)  # the case with everything its mail reads, loaded through the tenant
+    clocks_start(case=case)
+    case.save(update_fields=["sla_due_at"])
+    record(
+        case,
+        "case.opened",
+        actor=opened_by,
+        at=at,
+        new={"number": case.number, "priority": priority.name, "channel": channel, "status": case.status},
+        note=f"Logged by {opened_by.get_full_name()} on the merchant's behalf" if opened_by != requester else "",
+    )
+    if priority.escalate_on_open:
+        escalation_raise(
+            case=case,
+            actor=None,
+            reason=EscalationReason.TOP_PRIORITY,
+            level=EscalationLevel.SENIOR_MANAGEMENT,
+            notes=f"{priority.name} opened: escalated to senior management as the priority requires.",
+            raised_by=RaisedBy.SYSTEM,
+            at=at,
+        )
+    return case
+
+
+__all__ = ["case_open", "next_case_number", "save_case"]
