@@ -1,0 +1,1 @@
+"""Satisfaction surveys sent when a case closes, and their reports."""

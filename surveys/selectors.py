@@ -1,0 +1,95 @@
+"""Reads of survey data: satisfaction by analyst, plan, priority and month; follow-ups; bounces."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from helpdesk.models import Tenant
+from surveys.models import FollowUpState, SurveyFollowUp, SurveyInvitation, SurveyResponse
+
+UNDELIVERED = ("bounced", "complained", "rejected", "failed")
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    responses: int
+    overall: float
+    product_quality: float
+    service_delivery: float
+    process: float
+
+
+GROUPS = {
+    "analyst": ("invitation__analyst__full_name", "invitation__analyst__email"),
+    "plan": ("invitation__case__plan__name",),
+    "priority": ("invitation__case__priority__name",),
+}
+
+
+def response_list(*, tenant: Tenant) -> QuerySet[SurveyResponse]:
+    return SurveyResponse.objects.for_tenant(tenant).select_related(
+        "invitation__case__account", "invitation__case__priority", "invitation__case__plan", "invitation__analyst"
+    )
+
+
+def _rows(grouped: QuerySet, label: Callable[[dict], str]) -> list[Row]:
+    """One row per group of a values() queryset, with the count and the average scores."""
+    rows = grouped.annotate(
+        n=Count("pk"), o=Avg("overall"), pq=Avg("product_quality"), sd=Avg("service_delivery"), pr=Avg("process")
+    )
+    return [
+        Row(
+            label=label(row),
+            responses=row["n"],
+            overall=round(row["o"], 2),
+            product_quality=round(row["pq"], 2),
+            service_delivery=round(row["sd"], 2),
+            process=round(row["pr"], 2),
+        )
+        for row in rows
+    ]
+
+
+def _first_filled(fields: tuple[str, ...]) -> Callable[[dict], str]:
+    return lambda row: str(next((row[f] for f in fields if row[f]), None) or "—")
+
+
+def satisfaction_report(*, tenant: Tenant) -> dict[str, object]:
+    """Averages per analyst, plan, priority and month, and the response rate (a handful of queries)."""
+    responses = SurveyResponse.objects.for_tenant(tenant)
+    report: dict[str, object] = {
+        name: _rows(responses.values(*fields).order_by(*fields), _first_filled(fields))
+        for name, fields in GROUPS.items()
+    }
+    months = responses.annotate(month=TruncMonth("answered_at")).values("month").order_by("month")
+    report["month"] = _rows(months, lambda row: row["month"].strftime("%Y-%m"))
+    invited = (
+        SurveyInvitation.objects.for_tenant(tenant)
+        .filter(superseded_at__isnull=True)
+        .aggregate(sent=Count("pk"), answered=Count("response"))
+    )
+    report["invited"], report["answered"] = invited["sent"], invited["answered"]
+    report["response_rate"] = round(100 * invited["answered"] / invited["sent"], 1) if invited["sent"] else None
+    return report
+
+
+def follow_up_list(*, tenant: Tenant, include_closed: bool = False) -> QuerySet[SurveyFollowUp]:
+    rows = SurveyFollowUp.objects.for_tenant(tenant).select_related(
+        "owner", "response__invitation__case__account", "response__invitation__analyst"
+    )
+    return rows if include_closed else rows.exclude(state=FollowUpState.CLOSED)
+
+
+def undelivered_invitations(*, tenant: Tenant) -> QuerySet[SurveyInvitation]:
+    """Invitations the provider reported bounced, complained or rejected, or that failed to send."""
+    return (
+        SurveyInvitation.objects.for_tenant(tenant)
+        .filter(Q(message__delivery_status__in=UNDELIVERED) | Q(message__status="failed"))
+        .select_related("case", "recipient", "message")
+        .annotate(delivery=F("message__delivery_status"))
+    )
