@@ -67,6 +67,11 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, exceptions.Throttled):
         wait = int(exc.wait or 1)
         response.data = error_body(f"Too many requests: try again in {wait} second{'s' if wait != 1 else ''}.")
+    elif isinstance(exc, exceptions.UnsupportedMediaType):
+        sent = context["request"].content_type or "no Content-Type"
+        response.data = error_body(
+            f"Unsupported body type ({sent}): send application/json, or multipart/form-data for attachments."
+        )
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         response.data = error_body(str(detail))

@@ -186,6 +186,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "helpdesk.api.schema.document_unsupported_media_type",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "EscalationReasonEnum": "tickets.models.EscalationReason",
         "ReassignReasonEnum": [

@@ -79,6 +79,23 @@ def test_malformed_json_is_a_400_not_a_500(world, api):
     assert response.status_code == 400 and "JSON parse error" in response.json()["message"]
 
 
+@pytest.mark.parametrize("content_type", ["", "text/plain"])
+def test_a_body_of_an_unsupported_type_is_a_documented_415(world, setup_a, api, client, content_type):
+    response = api(world.merchant_a1).generic("POST", "/api/v1/cases/", b"subject=x", content_type=content_type)
+    assert response.status_code == 415
+    assert response.json() == {
+        "message": f"Unsupported body type ({content_type or 'no Content-Type'}): send application/json, "
+        "or multipart/form-data for attachments.",
+        "errors": {},
+    }
+    assert not Case.objects.exists()
+    schema = client.get("/api/v1/schema/?format=json").json()
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if "requestBody" in operation:
+                assert "415" in operation["responses"], f"{method.upper()} {path} does not document 415"
+
+
 def test_unknown_api_paths_answer_json_404(world, api):
     response = api(world.analyst_a).get("/api/v1/no-such-thing/")
     assert response.status_code == 404 and response.json() == {"message": "Not found.", "errors": {}}
