@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from helpdesk.errors import DomainError
 from helpdesk.models import WEBHOOK_EVENTS
 
 
@@ -36,3 +37,18 @@ class WebhookEndpointForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["events"].choices = [(e, e) for e in WEBHOOK_EVENTS]
+
+
+def add_domain_error(form: forms.Form, error: DomainError, *, renamed: dict[str, str] | None = None) -> None:
+    """Show a refused request on the form: the service's message above the form, and each field
+    message at its field when the form has that field (`renamed` maps the service's field names
+    to the form's). A message already shown at a field is not repeated above."""
+    placed: set[str] = set()
+    for field, messages in error.errors.items():
+        field = (renamed or {}).get(field, field)
+        if field in form.fields:
+            for message in messages:
+                form.add_error(field, message)
+            placed.update(messages)
+    if error.message not in placed:
+        form.add_error(None, error.message)

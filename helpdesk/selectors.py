@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from helpdesk.models import Account, Store, User
+from helpdesk.models import Account, Role, Store, User
 from helpdesk.tenancy import Scope
 
 
@@ -18,3 +18,13 @@ def store_list(*, scope: Scope) -> QuerySet[Store]:
 
 def staff_list(*, scope: Scope) -> QuerySet[User]:
     return User.objects.for_tenant(scope.tenant).staff()
+
+
+def merchant_list(*, scope: Scope) -> QuerySet[User]:
+    """The tenant's merchant users with their accounts, by account then name."""
+    return (
+        User.objects.for_tenant(scope.tenant)
+        .filter(role=Role.MERCHANT, is_active=True)
+        .select_related("account")
+        .order_by("account__name", "full_name")
+    )

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from helpdesk.errors import DomainError
+from helpdesk.forms import add_domain_error
 from helpdesk.models import Role
 from helpdesk.selectors import account_list, store_list
 from helpdesk.tenancy import require_scope
+from tickets.forms import EscalationResolveForm
 from tickets.models import EscalationState
 from tickets.selectors import case_list, escalation_list
+from tickets.services import escalation_acknowledge, escalation_resolve
 
 HOME_BY_ROLE = {
     Role.MERCHANT: "portal",
@@ -48,9 +54,40 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_scope(Role.MANAGER, Role.ADMIN)
-def escalations(request: HttpRequest) -> HttpResponse:
-    open_escalations = escalation_list(scope=request.scope).exclude(state=EscalationState.RESOLVED)[:LIST_SIZE]
-    return render(request, "helpdesk/escalations.html", {"escalations": open_escalations})
+def escalations(
+    request: HttpRequest, *, refused: tuple[int, EscalationResolveForm] | None = None, status: int = 200
+) -> HttpResponse:
+    """Open escalations, oldest first, each with acknowledge and resolve."""
+    open_escalations = (
+        escalation_list(scope=request.scope).exclude(state=EscalationState.RESOLVED).order_by("created_at")
+    )
+    rows = [
+        (escalation, refused[1] if refused and refused[0] == escalation.pk else EscalationResolveForm())
+        for escalation in open_escalations[:LIST_SIZE]
+    ]
+    return render(request, "helpdesk/escalations.html", {"rows": rows}, status=status)
+
+
+@require_POST
+@require_scope(Role.MANAGER, Role.ADMIN)
+def escalation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    escalation = escalation_list(scope=request.scope).filter(pk=pk).first()
+    if escalation is None or action not in ("acknowledge", "resolve"):
+        raise Http404("No such escalation.")
+    form = EscalationResolveForm(request.POST)
+    try:
+        if action == "acknowledge":
+            escalation_acknowledge(escalation=escalation, actor=request.user)
+            messages.success(request, f"You own the escalation of {escalation.case.number}.")
+        elif form.is_valid():
+            escalation_resolve(escalation=escalation, actor=request.user, note=form.cleaned_data["note"])
+            messages.success(request, f"The escalation of {escalation.case.number} is resolved; the merchant is told.")
+        else:
+            return escalations(request, refused=(escalation.pk, form), status=400)
+    except DomainError as error:
+        add_domain_error(form, error)
+        return escalations(request, refused=(escalation.pk, form), status=error.status_code)
+    return redirect("escalations")
 
 
 @require_scope(Role.ADMIN)

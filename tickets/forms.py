@@ -1,8 +1,176 @@
-"""Forms of the case pages."""
+"""Forms of the case pages: the merchant's new-case form and the actions on one case."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from helpdesk.selectors import staff_list
+from helpdesk.tenancy import Scope
+from tickets.models import MERCHANT_ESCALATION_REASONS, Category, EscalationReason, Priority
+from tickets.selectors import priority_list
+from tickets.services import ReassignReason
+
+
+def _text(label: str, *, required: bool = True, rows: int = 4, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=20000,
+        strip=True,
+    )
+
+
+class PriorityChoiceField(forms.ModelChoiceField):
+    """Each level with the criteria that qualify a case for it, as PRODUCT.md asks."""
+
+    phone_note = " (also call us)"
+
+    def label_from_instance(self, obj: Priority) -> str:
+        label = f"{obj.name}: {obj.criteria}" if obj.criteria else obj.name
+        return f"{label}{self.phone_note}" if obj.must_phone else label
+
+
+class CaseDetailsForm(forms.Form):
+    """What the portal form and the phone log both ask, as PRODUCT.md's "Collecting information"
+    lists: priority with each level's criteria, recent changes, impact, steps to reproduce."""
+
+    subject = forms.CharField(max_length=200, strip=True, label="Subject")
+    priority = PriorityChoiceField(
+        queryset=Priority.objects.none(), widget=forms.RadioSelect, empty_label=None, label="Priority"
+    )
+    category = forms.ChoiceField(choices=Category.choices, initial=Category.INCIDENT, label="Category")
+    description = _text("What is wrong?", rows=6)
+    steps_to_reproduce = _text("Steps to reproduce", required=False)
+    recent_changes = _text(
+        "Recent changes",
+        required=False,
+        help_text="What changed lately in the store, its settings or connected systems?",
+    )
+    business_impact = _text("Business impact", required=False, help_text="Who or what is affected, and how much?")
+
+    def __init__(self, *args: Any, priorities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].queryset = priorities
+
+
+class CaseOpenForm(CaseDetailsForm):
+    """The merchant's portal form."""
+
+    store = forms.ModelChoiceField(queryset=None, required=False, label="Store", empty_label="Not about one store")
+    attachment = forms.FileField(
+        required=False,
+        label="Attach a file (optional)",
+        help_text="An image, PDF or plain-text file such as a log or CSV.",
+    )
+    field_order = ["subject", "priority", "category", "store"]
+
+    def __init__(self, *args: Any, priorities: Any, stores: Any, **kwargs: Any) -> None:
+        super().__init__(*args, priorities=priorities, **kwargs)
+        self.fields["store"].queryset = stores
+        self.fields["attachment"].help_text += f" Up to {filesizeformat(settings.ATTACHMENT_MAX_BYTES)}."
+
+    def clean_attachment(self) -> Any:
+        upload = self.cleaned_data.get("attachment")
+        if upload and upload.size > settings.ATTACHMENT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {filesizeformat(upload.size)}; attachments may be up to "
+                f"{filesizeformat(settings.ATTACHMENT_MAX_BYTES)}."
+            )
+        return upload
+
+
+class PhoneCaseForm(CaseDetailsForm):
+    """An analyst logs a phone call as a case on a merchant user's behalf."""
+
+    requester = forms.ModelChoiceField(queryset=None, label="Caller", help_text="The merchant user on the phone.")
+    field_order = ["requester"]
+
+    def __init__(self, *args: Any, priorities: Any, merchants: Any, **kwargs: Any) -> None:
+        super().__init__(*args, priorities=priorities, **kwargs)
+        self.fields["requester"].queryset = merchants
+        self.fields["priority"].phone_note = " (the caller has phoned it in)"
+        self.fields["requester"].label_from_instance = lambda user: f"{user.get_full_name()} ({user.account.name})"
+
+
+class CaseActionForm(forms.Form):
+    """A form on the case page. `scope` lets a form offer only the tenant's own choices."""
+
+    def __init__(self, data: Any = None, *, scope: Scope) -> None:
+        super().__init__(data)
+        self.scope = scope
+
+
+class CommentForm(CaseActionForm):
+    body = _text("Message")
+    internal = forms.BooleanField(required=False, label="Internal note (not shown to the merchant)")
+
+    def __init__(self, data: Any = None, *, scope: Scope) -> None:
+        super().__init__(data, scope=scope)
+        if scope.is_merchant:
+            del self.fields["internal"]
+
+
+class MessageForm(CaseActionForm):
+    """A message that goes to the merchant with the action (information request, resolution)."""
+
+    message = _text("Message to the merchant")
+
+
+class NothingForm(CaseActionForm):
+    """Nothing to fill in: the button says it all."""
+
+
+class ReasonForm(CaseActionForm):
+    reason = _text("Why? (optional)", required=False, rows=2)
+
+
+class EscalateForm(CaseActionForm):
+    reason = forms.ChoiceField(
+        choices=[(reason.value, reason.label) for reason in EscalationReason if reason in MERCHANT_ESCALATION_REASONS],
+        widget=forms.RadioSelect,
+        label="Why escalate?",
+    )
+    notes = _text("What should the support manager know?")
+
+
+class ReassignForm(CaseActionForm):
+    assignee = forms.ModelChoiceField(queryset=None, label="Hand over to")
+    reason = forms.ChoiceField(choices=list(ReassignReason.LABELS.items()), label="Why")
+    note = _text("Note for the history (optional)", required=False, rows=2)
+
+    def __init__(self, data: Any = None, *, scope: Scope) -> None:
+        super().__init__(data, scope=scope)
+        self.fields["assignee"].queryset = staff_list(scope=scope)
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()
+
+
+class PriorityForm(CaseActionForm):
+    priority = forms.ModelChoiceField(queryset=None, label="New priority", empty_label=None)
+    reason = _text("Why does the priority change?", rows=2)
+
+    def __init__(self, data: Any = None, *, scope: Scope) -> None:
+        super().__init__(data, scope=scope)
+        self.fields["priority"].queryset = priority_list(tenant=scope.tenant)
+
+
+class WorkaroundForm(CaseActionForm):
+    workaround = _text("Workaround the merchant can use meanwhile")
+
+
+class EngineeringLinkForm(CaseActionForm):
+    reference = forms.CharField(max_length=60, strip=True, label="Engineering reference", help_text="e.g. ENG-4521")
+    url = forms.URLField(required=False, label="Link (optional)", assume_scheme="https")
+    title = forms.CharField(max_length=200, required=False, strip=True, label="Title (optional)")
+
+
+class EscalationResolveForm(forms.Form):
+    note = _text("What was done", rows=2)
 
 
 class ReopenForm(forms.Form):

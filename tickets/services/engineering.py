@@ -14,11 +14,18 @@ from tickets.services._common import illegal, lock_case, now_or, record, require
 
 @transaction.atomic
 def engineering_issue_link(
-    *, case: Case, actor: User, reference: str, url: str = "", title: str = "", at: datetime | None = None
+    *,
+    case: Case,
+    actor: User,
+    reference: str,
+    url: str = "",
+    title: str = "",
+    at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> EngineeringIssue:
     """Link the case to an engineering issue, creating the issue record on first mention."""
     at = now_or(at)
-    case = lock_case(case)
+    case = lock_case(case, expected_version=expected_version)
     require_staff(case, actor, "link engineering issues")
     reference = require_text(reference, "reference", "Give the engineering issue's reference, e.g. ENG-4521.")[:60]
     if case.status == Status.CLOSED:

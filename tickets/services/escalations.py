@@ -38,11 +38,12 @@ def escalation_raise(
     level: str = EscalationLevel.SUPPORT_MANAGER,
     raised_by: str | None = None,
     at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> Escalation:
     """Escalate a case. Merchants may at any time, for one of PRODUCT.md's merchant reasons, with
     their own words; staff and the system (actor None) for any reason."""
     at = now_or(at)
-    case = lock_case(case)
+    case = lock_case(case, expected_version=expected_version)
     kind = _raiser(actor, raised_by)
     if actor is not None:
         check_actor(case, actor)

@@ -257,9 +257,11 @@ def case_change_priority(
 
 
 @transaction.atomic
-def case_record_workaround(*, case: Case, actor: User, workaround: str, at: datetime | None = None) -> Case:
+def case_record_workaround(
+    *, case: Case, actor: User, workaround: str, at: datetime | None = None, expected_version: int | None = None
+) -> Case:
     at = now_or(at)
-    case = lock_case(case)
+    case = lock_case(case, expected_version=expected_version)
     require_staff(case, actor, "record workarounds")
     workaround = require_text(workaround, "workaround", "Describe the workaround.")
     if case.status == Status.CLOSED:
@@ -348,10 +350,12 @@ def case_close(*, case: Case, actor: User, note: str = "", at: datetime | None =
 
 
 @transaction.atomic
-def case_request_closure(*, case: Case, actor: User, reason: str = "", at: datetime | None = None) -> Case:
+def case_request_closure(
+    *, case: Case, actor: User, reason: str = "", at: datetime | None = None, expected_version: int | None = None
+) -> Case:
     """The merchant asks to close an open case (e.g. the problem went away); staff confirm."""
     at = now_or(at)
-    case = lock_case(case)
+    case = lock_case(case, expected_version=expected_version)
     require_merchant(case, actor, "request closure")
     if case.status not in ACTIVE_STATUSES:
         raise illegal(case, "asked to close")
@@ -364,9 +368,11 @@ def case_request_closure(*, case: Case, actor: User, reason: str = "", at: datet
 
 
 @transaction.atomic
-def case_confirm_closure(*, case: Case, actor: User, at: datetime | None = None) -> Case:
+def case_confirm_closure(
+    *, case: Case, actor: User, at: datetime | None = None, expected_version: int | None = None
+) -> Case:
     at = now_or(at)
-    case = lock_case(case)
+    case = lock_case(case, expected_version=expected_version)
     require_staff(case, actor, "confirm closure")
     if case.closure_requested_at is None or case.status not in ACTIVE_STATUSES | {Status.RESOLVED}:
         raise illegal(case, "closed at the merchant's request (no request is pending)")

@@ -1,0 +1,266 @@
+"""The merchant's new-case form and the actions each role takes from the case page."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+
+from helpdesk.models import Store
+from surveys.models import SurveyInvitation
+from tickets.models import Attachment, Case, CaseEvent, Channel, Escalation, Status
+from tickets.tests.factories import open_case
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def form_data(setup, **overrides):
+    data = {
+        "subject": "Orders stopped syncing",
+        "priority": setup.normal.pk,
+        "category": "incident",
+        "description": "No orders since 10:00.",
+        "steps_to_reproduce": "Place an order; look in the back office.",
+        "recent_changes": "Upgraded the payment plug-in yesterday.",
+        "business_impact": "Orders ship late.",
+    }
+    return {**data, **overrides}
+
+
+def test_the_form_shows_each_priority_with_its_criteria(client, world, setup_a):
+    setup_a.urgent.criteria = "The store is down."
+    setup_a.urgent.save()
+    client.force_login(world.merchant_a1)
+    body = client.get("/cases/new/").content.decode()
+    assert "Urgent: The store is down. (also call us)" in body
+    assert "Recent changes" in body and "Business impact" in body and "Steps to reproduce" in body
+    assert "Alpha One store" in body
+
+
+def test_a_merchant_opens_a_case_with_a_file_from_the_portal(client, world, setup_a):
+    client.force_login(world.merchant_a1)
+    store = Store.objects.get(account=world.account_a1)
+    upload = SimpleUploadedFile("screen.png", PNG, content_type="image/png")
+    response = client.post("/cases/new/", form_data(setup_a, store=store.pk, attachment=upload), follow=True)
+    case = Case.objects.get()
+    assert response.redirect_chain == [(f"/cases/{case.number}/", 302)]
+    assert (case.account, case.requester, case.channel, case.store) == (
+        world.account_a1,
+        world.merchant_a1,
+        Channel.PORTAL,
+        store,
+    )
+    assert case.recent_changes == "Upgraded the payment plug-in yesterday."
+    assert case.steps_to_reproduce and case.business_impact == "Orders ship late."
+    assert Attachment.objects.get(case=case).filename == "screen.png"
+    body = response.content.decode()
+    assert f"Case {case.number} is open" in body and "Due <strong>" in body
+
+
+def test_missing_fields_are_named_and_nothing_is_saved(client, world, setup_a):
+    client.force_login(world.merchant_a1)
+    response = client.post("/cases/new/", form_data(setup_a, subject="", description="  "))
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"subject", "description"}
+    assert not Case.objects.exists()
+
+
+def test_a_file_of_the_wrong_type_keeps_the_case_from_being_saved(client, world, setup_a):
+    client.force_login(world.merchant_a1)
+    upload = SimpleUploadedFile("tool.exe", b"MZ\x90\x00" + b"\x00" * 64)
+    response = client.post("/cases/new/", form_data(setup_a, attachment=upload))
+    assert response.status_code == 400
+    assert "Only images (PNG, JPEG, GIF), PDF and plain-text" in response.context["form"].errors["attachment"][0]
+    assert not Case.objects.exists() and not Attachment.objects.exists()
+
+
+@override_settings(ATTACHMENT_MAX_BYTES=32)
+def test_a_file_over_the_limit_is_refused_before_anything_is_saved(client, world, setup_a):
+    client.force_login(world.merchant_a1)
+    upload = SimpleUploadedFile("screen.png", PNG)
+    response = client.post("/cases/new/", form_data(setup_a, attachment=upload))
+    assert response.status_code == 400
+    assert "attachments may be up to 32" in response.context["form"].errors["attachment"][0]
+    assert not Case.objects.exists()
+
+
+def test_another_tenants_priority_or_another_accounts_store_is_refused(client, world, setup_a):
+    from tickets.tests.factories import setup_case_tenant
+
+    setup_b = setup_case_tenant(world.tenant_b)
+    client.force_login(world.merchant_a1)
+    other_store = Store.objects.get(account=world.account_a2)
+    response = client.post("/cases/new/", form_data(setup_a, priority=setup_b.normal.pk, store=other_store.pk))
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"priority", "store"}
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["analyst_a", "manager_a"])
+def test_staff_log_cases_elsewhere_not_on_the_merchant_form(client, world, setup_a, who):
+    client.force_login(getattr(world, who))
+    assert client.get("/cases/new/").status_code == 403
+
+
+def act(client, case, action, **data):
+    case.refresh_from_db()
+    return client.post(f"/cases/{case.number}/do/{action}/", {"version": case.version, **data})
+
+
+def test_the_whole_conversation_from_the_case_page(client, world, setup_a):
+    case = open_case(world.account_a1, setup_a.normal)
+    client.force_login(world.analyst_a)
+    assert 'data-testid="action-take"' in client.get(f"/cases/{case.number}/").content.decode()
+    assert act(client, case, "take").status_code == 302
+    assert act(client, case, "comment", body="Looking at the logs.", internal="on").status_code == 302
+    assert act(client, case, "request-info", message="Which plug-in version?").status_code == 302
+    case.refresh_from_db()
+    assert (case.assignee, case.status) == (world.analyst_a, Status.WAITING)
+
+    client.force_login(world.merchant_a1)
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert "Which plug-in version?" in page and "Looking at the logs." not in page
+    assert 'data-testid="action-take"' not in page and 'data-testid="action-resolve"' not in page
+    assert act(client, case, "comment", body="Version 4.2.").status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.OPEN
+
+    client.force_login(world.analyst_a)
+    assert act(client, case, "resolve", message="Rolled back to 4.1.").status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.RESOLVED
+    codes = list(CaseEvent.objects.filter(case=case).values_list("code", flat=True))
+    for code in ("case.assigned", "case.information_requested", "case.resolution_proposed"):
+        assert code in codes
+
+
+def test_a_stale_or_repeated_form_is_refused_and_changes_nothing(client, world, setup_a):
+    case = open_case(world.account_a1, setup_a.normal)
+    client.force_login(world.analyst_a)
+    version = case.version
+    first = client.post(f"/cases/{case.number}/do/comment/", {"version": version, "body": "On it."})
+    again = client.post(f"/cases/{case.number}/do/comment/", {"version": version, "body": "On it."})
+    assert first.status_code == 302 and again.status_code == 409
+    assert "changed by someone else" in again.content.decode()
+    assert case.comments.count() == 1
+    missing = client.post(f"/cases/{case.number}/do/comment/", {"body": "No version."})
+    assert missing.status_code == 400 and case.comments.count() == 1
+
+
+def test_a_merchant_cannot_use_staff_actions_or_write_internal_notes(client, world, setup_a):
+    case = open_case(world.account_a1, setup_a.normal)
+    client.force_login(world.merchant_a1)
+    refused = act(client, case, "take")
+    assert refused.status_code == 403 and "Only support staff" in refused.content.decode()
+    assert 'name="internal"' not in client.get(f"/cases/{case.number}/").content.decode()
+    assert act(client, case, "comment", body="Hello", internal="on").status_code == 302
+    case.refresh_from_db()
+    assert case.assignee is None and case.comments.get().is_public
+
+
+@pytest.mark.parametrize("who", ["merchant_a2", "analyst_b", "merchant_b1"])
+def test_actions_on_another_accounts_or_tenants_case_answer_404(client, world, setup_a, who):
+    case = open_case(world.account_a1, setup_a.normal)
+    client.force_login(getattr(world, who))
+    assert act(client, case, "comment", body="hello").status_code == 404
+    assert not case.comments.exists()
+
+
+def test_unknown_actions_and_get_requests_are_refused(client, world, setup_a):
+    case = open_case(world.account_a1, setup_a.normal)
+    client.force_login(world.analyst_a)
+    assert act(client, case, "delete").status_code == 404
+    assert client.get(f"/cases/{case.number}/do/take/").status_code == 405
+
+
+def test_staff_reassign_reprioritise_record_a_workaround_and_link_engineering(client, world, setup_a):
+    from helpdesk.tests.factories import make_staff
+
+    other = make_staff(world.tenant_a)
+    case = open_case(world.account_a1, setup_a.normal)
+    client.force_login(world.analyst_a)
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert world.analyst_b.get_full_name() not in page  # another tenant's staff is never offered
+    act(client, case, "take")
+    assert act(client, case, "reassign", assignee=world.analyst_b.pk, reason="expertise").status_code == 400
+    response = act(client, case, "reassign", assignee=other.pk, reason="time_zone", note="Sydney evening")
+    assert response.status_code == 302
+    assert act(client, case, "priority", priority=setup_a.urgent.pk, reason="Store down").status_code == 302
+    assert act(client, case, "workaround", workaround="Take orders by phone.").status_code == 302
+    response = act(client, case, "link-engineering", reference="ENG-1", url="https://bugs.example/ENG-1")
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.assignee, case.priority, case.workaround) == (other, setup_a.urgent, "Take orders by phone.")
+    assert case.engineering_issues.get().reference == "ENG-1"
+    again = act(client, case, "link-engineering", reference="ENG-1")
+    assert again.status_code == 400 and "linked to ENG-1 already" in again.content.decode()
+
+
+def test_the_merchant_escalates_and_asks_to_close_and_the_analyst_confirms(client, world, setup_a):
+    case = open_case(world.account_a1, setup_a.normal)
+    client.force_login(world.merchant_a1)
+    invalid = act(client, case, "escalate", reason="top_priority", notes="")
+    assert invalid.status_code == 400 and not Escalation.objects.exists()
+    assert act(client, case, "escalate", reason="responsiveness", notes="No answer yet.").status_code == 302
+    assert Escalation.objects.get(case=case).raised_by_user == world.merchant_a1
+    assert act(client, case, "request-closure", reason="It works again.").status_code == 302
+
+    client.force_login(world.analyst_a)
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert "asked to close this case" in page and 'data-testid="action-confirm-closure"' in page
+    assert act(client, case, "confirm-closure").status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED
+    assert SurveyInvitation.objects.filter(case=case).count() == 1
+
+
+def test_an_analyst_logs_a_phone_call_for_a_merchant(client, world, setup_a):
+    client.force_login(world.analyst_a)
+    page = client.get("/cases/log-call/").content.decode()
+    assert "Contact of alpha-one (Alpha One)" in page and "bravo-one" not in page
+    response = client.post("/cases/log-call/", form_data(setup_a, requester=world.merchant_a2.pk))
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/cases/{case.number}/"
+    assert (case.account, case.requester, case.channel) == (world.account_a2, world.merchant_a2, Channel.PHONE)
+    opened = CaseEvent.objects.get(case=case, code="case.opened")
+    assert opened.actor == world.analyst_a and "on the merchant's behalf" in opened.note
+
+
+def test_the_phone_log_refuses_another_tenants_caller_and_merchants(client, world, setup_a):
+    client.force_login(world.analyst_a)
+    response = client.post("/cases/log-call/", form_data(setup_a, requester=world.merchant_b1.pk))
+    assert response.status_code == 400 and "requester" in response.context["form"].errors
+    client.force_login(world.merchant_a1)
+    assert client.get("/cases/log-call/").status_code == 403
+    assert not Case.objects.exists()
+
+
+def test_managers_acknowledge_and_resolve_escalations_from_their_page(client, world, setup_a):
+    case = open_case(world.account_a1, setup_a.normal)
+    client.force_login(world.merchant_a1)
+    act(client, case, "escalate", reason="critical_impact", notes="We lose sales.")
+    escalation = Escalation.objects.get()
+
+    client.force_login(world.manager_b)
+    assert client.post(f"/escalations/{escalation.pk}/acknowledge/").status_code == 404
+    client.force_login(world.analyst_a)
+    assert client.post(f"/escalations/{escalation.pk}/acknowledge/").status_code == 403
+
+    client.force_login(world.manager_a)
+    page = client.get("/escalations/").content.decode()
+    assert "We lose sales." in page and f"/escalations/{escalation.pk}/acknowledge/" in page
+    assert client.post(f"/escalations/{escalation.pk}/acknowledge/").status_code == 302
+    twice = client.post(f"/escalations/{escalation.pk}/acknowledge/")
+    assert twice.status_code == 409 and "only open escalations are acknowledged" in twice.content.decode()
+    empty = client.post(f"/escalations/{escalation.pk}/resolve/", {"note": " "})
+    assert empty.status_code == 400
+    assert client.post(f"/escalations/{escalation.pk}/resolve/", {"note": "Called the merchant."}).status_code == 302
+    escalation.refresh_from_db()
+    assert (escalation.state, escalation.owner, escalation.resolution_note) == (
+        "resolved",
+        world.manager_a,
+        "Called the merchant.",
+    )
+    assert "No open escalations." in client.get("/escalations/").content.decode()
