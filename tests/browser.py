@@ -34,3 +34,10 @@ def browser_page() -> Iterator[Page]:
             yield page
         finally:
             browser.close()
+
+
+def sign_in(page: Page, base_url: str, email: str, password: str) -> None:
+    page.goto(f"{base_url}/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import browser_page
+from tests.browser import browser_page, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, base_url: str, email: str, password: str) -> None:
-    page.goto(f"{base_url}/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
 
 
 def test_merchant_and_analyst_sign_in_and_out(live_server, world, setup_a, setup_b):

@@ -158,6 +158,35 @@ class Comment(TenantOwned):
         return f"{'Reply' if self.is_public else 'Note'} on {self.case_id}"
 
 
+# How the case page names each event code; a code without a label shows as itself.
+EVENT_LABELS = {
+    "case.opened": "Opened",
+    "case.imported": "Imported",
+    "case.assigned": "Assigned",
+    "case.reassigned": "Reassigned",
+    "case.commented": "Message added",
+    "case.customer_replied": "The merchant replied",
+    "case.information_requested": "Information requested; waiting on the customer",
+    "case.priority_changed": "Priority changed",
+    "case.workaround_recorded": "Workaround recorded",
+    "case.engineering_linked": "Engineering issue linked",
+    "case.engineering_changed": "Engineering issue changed state",
+    "case.resolution_proposed": "Resolution proposed",
+    "case.closure_requested": "The merchant asked to close it",
+    "case.closed": "Closed",
+    "case.reopened": "Reopened",
+    "case.updated": "Details changed",
+    "case.status_changed": "Status changed",
+    "case.noted": "Note",
+    "escalation.raised": "Escalated",
+    "escalation.acknowledged": "Escalation acknowledged",
+    "escalation.resolved": "Escalation resolved",
+    "sla.met": "Service level met",
+    "sla.at_risk": "Service level at risk",
+    "sla.breached": "Service level breached",
+}
+
+
 class CaseEvent(TenantOwned):
     """One entry of a case's append-only history: who did what, when, old → new."""
 
@@ -180,6 +209,10 @@ class CaseEvent(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.code} on {self.case_id}"
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS.get(self.code, self.code)
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:

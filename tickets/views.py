@@ -283,14 +283,18 @@ CASE_ACTIONS: dict[str, CaseAction] = {
 
 
 def _offered_actions(case: Case, role: str) -> list[str]:
-    names = [name for name, action in CASE_ACTIONS.items() if role in action.roles and case.status in action.statuses]
-    if case.assignee_id is not None and "take" in names:
-        names.remove("take")
-    if case.closure_requested_at is None and "confirm-closure" in names:
-        names.remove("confirm-closure")
-    if case.closure_requested_at is not None and "request-closure" in names:
-        names.remove("request-closure")
-    return names
+    """The actions this role can take on the case as it stands (the services decide in the end)."""
+    hidden = {
+        "take": case.assignee_id is not None,
+        "reassign": case.assignee_id is None,
+        "confirm-closure": case.closure_requested_at is None,
+        "request-closure": case.closure_requested_at is not None,
+    }
+    return [
+        name
+        for name, action in CASE_ACTIONS.items()
+        if role in action.roles and case.status in action.statuses and not hidden.get(name, False)
+    ]
 
 
 def _case_page(

@@ -112,7 +112,8 @@ def act(client, case, action, **data):
 def test_the_whole_conversation_from_the_case_page(client, world, setup_a):
     case = open_case(world.account_a1, setup_a.normal)
     client.force_login(world.analyst_a)
-    assert 'data-testid="action-take"' in client.get(f"/cases/{case.number}/").content.decode()
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert 'data-testid="action-take"' in page and 'data-testid="action-reassign"' not in page
     assert act(client, case, "take").status_code == 302
     assert act(client, case, "comment", body="Looking at the logs.", internal="on").status_code == 302
     assert act(client, case, "request-info", message="Which plug-in version?").status_code == 302
@@ -134,6 +135,10 @@ def test_the_whole_conversation_from_the_case_page(client, world, setup_a):
     codes = list(CaseEvent.objects.filter(case=case).values_list("code", flat=True))
     for code in ("case.assigned", "case.information_requested", "case.resolution_proposed"):
         assert code in codes
+    history = client.get(f"/cases/{case.number}/").content.decode()
+    for event in CaseEvent.objects.filter(case=case):
+        assert event.label != event.code, f"{event.code} has no label on the case page"
+        assert event.label in history
 
 
 def test_a_stale_or_repeated_form_is_refused_and_changes_nothing(client, world, setup_a):
