@@ -4,10 +4,6 @@ that case mail links to. Thin: selectors read, one service writes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
 from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -17,27 +13,19 @@ from django.views.decorators.http import require_POST
 
 from helpdesk.errors import DomainError
 from helpdesk.forms import add_domain_error
-from helpdesk.models import Role, User
+from helpdesk.models import Role
 from helpdesk.selectors import merchant_list, store_list
 from helpdesk.tenancy import require_scope
 from sla.selectors import case_clocks, clock_explain
+from tickets.actions import CASE_ACTIONS, offered_actions
 from tickets.forms import (
     CaseActionForm,
     CaseOpenForm,
-    CommentForm,
     ConfirmForm,
-    EngineeringLinkForm,
-    EscalateForm,
-    MessageForm,
-    NothingForm,
     PhoneCaseForm,
-    PriorityForm,
-    ReasonForm,
-    ReassignForm,
     ReopenForm,
-    WorkaroundForm,
 )
-from tickets.models import ACTIVE_STATUSES, Case, Channel, Status
+from tickets.models import Case, Channel
 from tickets.selectors import (
     attachment_for_download,
     case_comments,
@@ -48,20 +36,9 @@ from tickets.selectors import (
 )
 from tickets.services import (
     attachment_add,
-    case_assign,
-    case_change_priority,
-    case_confirm_closure,
     case_confirm_resolution,
     case_open,
-    case_propose_resolution,
-    case_reassign,
-    case_record_workaround,
     case_reopen,
-    case_request_closure,
-    case_request_information,
-    comment_add,
-    engineering_issue_link,
-    escalation_raise,
 )
 
 PAGE_SIZE = 50
@@ -155,148 +132,6 @@ def _opened_message(case: Case) -> str:
     return message
 
 
-@dataclass(frozen=True)
-class CaseAction:
-    """One action on the case page: its form, who is offered it in which statuses, the service
-    it calls (with the case version the form was shown with) and what it tells the user."""
-
-    label: str
-    form: type[CaseActionForm]
-    roles: frozenset[str]
-    statuses: frozenset[str]
-    perform: Callable[[Case, User, dict[str, Any], int], object]
-    done: str
-
-
-STAFF = frozenset({Role.ANALYST, Role.MANAGER, Role.ADMIN})
-MERCHANT = frozenset({Role.MERCHANT})
-EVERYONE = STAFF | MERCHANT
-WORKING = frozenset(ACTIVE_STATUSES)
-NOT_CLOSED = WORKING | {Status.RESOLVED}
-
-CASE_ACTIONS: dict[str, CaseAction] = {
-    "take": CaseAction(
-        "Take this case",
-        NothingForm,
-        STAFF,
-        WORKING,
-        lambda case, user, data, version: case_assign(case=case, actor=user, assignee=user, expected_version=version),
-        "You own this case now.",
-    ),
-    "comment": CaseAction(
-        "Add a message",
-        CommentForm,
-        EVERYONE,
-        NOT_CLOSED,
-        lambda case, user, data, version: comment_add(
-            case=case, actor=user, body=data["body"], public=not data.get("internal"), expected_version=version
-        ),
-        "Your message is on the case.",
-    ),
-    "request-info": CaseAction(
-        "Ask the merchant for information",
-        MessageForm,
-        STAFF,
-        frozenset({Status.NEW, Status.OPEN, Status.REOPENED}),
-        lambda case, user, data, version: case_request_information(
-            case=case, actor=user, message=data["message"], expected_version=version
-        ),
-        "The merchant is asked; the resolution clock is paused until they answer.",
-    ),
-    "workaround": CaseAction(
-        "Record a workaround",
-        WorkaroundForm,
-        STAFF,
-        WORKING,
-        lambda case, user, data, version: case_record_workaround(
-            case=case, actor=user, workaround=data["workaround"], expected_version=version
-        ),
-        "The workaround is on the case.",
-    ),
-    "link-engineering": CaseAction(
-        "Link an engineering issue",
-        EngineeringLinkForm,
-        STAFF,
-        NOT_CLOSED,
-        lambda case, user, data, version: engineering_issue_link(
-            case=case, actor=user, expected_version=version, **data
-        ),
-        "Linked: the merchant hears when the engineering issue changes state.",
-    ),
-    "priority": CaseAction(
-        "Change the priority",
-        PriorityForm,
-        STAFF,
-        WORKING,
-        lambda case, user, data, version: case_change_priority(
-            case=case, actor=user, priority=data["priority"], reason=data["reason"], expected_version=version
-        ),
-        "Priority changed; the deadlines are recomputed from the opening time.",
-    ),
-    "reassign": CaseAction(
-        "Reassign",
-        ReassignForm,
-        STAFF,
-        WORKING,
-        lambda case, user, data, version: case_reassign(case=case, actor=user, expected_version=version, **data),
-        "The case has a new owner.",
-    ),
-    "resolve": CaseAction(
-        "Propose the resolution",
-        MessageForm,
-        STAFF,
-        WORKING,
-        lambda case, user, data, version: case_propose_resolution(
-            case=case, actor=user, summary=data["message"], expected_version=version
-        ),
-        "Resolution proposed: the merchant confirms it, or it closes by itself after the waiting days.",
-    ),
-    "confirm-closure": CaseAction(
-        "Close as the merchant asked",
-        NothingForm,
-        STAFF,
-        NOT_CLOSED,
-        lambda case, user, data, version: case_confirm_closure(case=case, actor=user, expected_version=version),
-        "The case is closed as the merchant asked.",
-    ),
-    "request-closure": CaseAction(
-        "Ask to close this case",
-        ReasonForm,
-        MERCHANT,
-        WORKING,
-        lambda case, user, data, version: case_request_closure(
-            case=case, actor=user, reason=data["reason"], expected_version=version
-        ),
-        "Your analyst will confirm the closure.",
-    ),
-    "escalate": CaseAction(
-        "Escalate to a support manager",
-        EscalateForm,
-        MERCHANT,
-        NOT_CLOSED,
-        lambda case, user, data, version: escalation_raise(
-            case=case, actor=user, reason=data["reason"], notes=data["notes"], expected_version=version
-        ),
-        "A support manager has your escalation and will contact you.",
-    ),
-}
-
-
-def _offered_actions(case: Case, role: str) -> list[str]:
-    """The actions this role can take on the case as it stands (the services decide in the end)."""
-    hidden = {
-        "take": case.assignee_id is not None,
-        "reassign": case.assignee_id is None,
-        "confirm-closure": case.closure_requested_at is None,
-        "request-closure": case.closure_requested_at is not None,
-    }
-    return [
-        name
-        for name, action in CASE_ACTIONS.items()
-        if role in action.roles and case.status in action.statuses and not hidden.get(name, False)
-    ]
-
-
 def _case_page(
     request: HttpRequest, case: Case, *, bound: tuple[str, CaseActionForm] | None = None, status: int = 200
 ) -> HttpResponse:
@@ -306,7 +141,7 @@ def _case_page(
         for clock in case_clocks(tenant=scope.tenant, case=case)
     ]
     attachments = case.attachments.for_tenant(scope.tenant)
-    offered = _offered_actions(case, scope.role)
+    offered = offered_actions(case, scope.role)
     actions = []
     for name in offered:
         action = CASE_ACTIONS[name]
