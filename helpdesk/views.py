@@ -13,8 +13,8 @@ from helpdesk.forms import add_domain_error
 from helpdesk.models import Role
 from helpdesk.selectors import account_list, store_list
 from helpdesk.tenancy import require_scope
-from tickets.forms import EscalationResolveForm
-from tickets.models import EscalationState
+from tickets.forms import CaseFilterForm, EscalationResolveForm
+from tickets.models import EscalationState, Status
 from tickets.selectors import case_list, escalation_list
 from tickets.services import escalation_acknowledge, escalation_resolve
 
@@ -48,9 +48,12 @@ def portal(request: HttpRequest) -> HttpResponse:
 
 @require_scope(Role.ANALYST, Role.MANAGER, Role.ADMIN)
 def queue(request: HttpRequest) -> HttpResponse:
-    """Open work, most urgent first (the earliest running SLA deadline)."""
-    cases = case_list(scope=request.scope).exclude(status__in=["closed", "resolved"])[:LIST_SIZE]
-    return render(request, "helpdesk/queue.html", {"cases": cases, "now": timezone.now()})
+    """Open work, most urgent first (the earliest running SLA deadline), with filters."""
+    scope = request.scope
+    filters = CaseFilterForm(request.GET or None, scope=scope)
+    cases = case_list(scope=scope, **filters.filters()).exclude(status__in=[Status.CLOSED, Status.RESOLVED])
+    context = {"cases": cases[:LIST_SIZE], "filters": filters, "now": timezone.now()}
+    return render(request, "helpdesk/queue.html", context)
 
 
 @require_scope(Role.MANAGER, Role.ADMIN)

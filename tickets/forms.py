@@ -10,7 +10,7 @@ from django.template.defaultfilters import filesizeformat
 
 from helpdesk.selectors import staff_list
 from helpdesk.tenancy import Scope
-from tickets.models import MERCHANT_ESCALATION_REASONS, Category, EscalationReason, Priority
+from tickets.models import MERCHANT_ESCALATION_REASONS, Category, EscalationReason, Priority, Status
 from tickets.selectors import priority_list
 from tickets.services import ReassignReason
 
@@ -96,6 +96,42 @@ class PhoneCaseForm(CaseDetailsForm):
         self.fields["requester"].queryset = merchants
         self.fields["priority"].phone_note = " (the caller has phoned it in)"
         self.fields["requester"].label_from_instance = lambda user: f"{user.get_full_name()} ({user.account.name})"
+
+
+class CaseFilterForm(forms.Form):
+    """The filters above a case list (GET). Every choice comes from the user's own tenant."""
+
+    OWNER_CHOICES = [("", "Anyone"), ("me", "Mine"), ("unassigned", "Unassigned")]
+    SLA_CHOICES = [("", "Any"), ("at_risk", "At risk"), ("breached", "Breached")]
+
+    q = forms.CharField(required=False, max_length=200, strip=True, label="Number or subject")
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices], label="Status")
+    priority = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any priority", label="Priority")
+    owner = forms.ChoiceField(required=False, choices=OWNER_CHOICES, label="Owner")
+    sla = forms.ChoiceField(required=False, choices=SLA_CHOICES, label="Service level")
+
+    def __init__(self, data: Any = None, *, scope: Scope) -> None:
+        super().__init__(data)
+        self.scope = scope
+        self.fields["priority"].queryset = priority_list(tenant=scope.tenant)
+        if scope.is_merchant:
+            del self.fields["owner"]
+
+    def filters(self) -> dict[str, Any]:
+        """Keyword arguments for `tickets.selectors.case_list` (none when the form is invalid)."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        owner = data.get("owner")
+        return {
+            "search": data["q"] or None,
+            "status": data["status"] or None,
+            "priority": data["priority"],
+            "assignee": self.scope.user if owner == "me" else None,
+            "unassigned": owner == "unassigned",
+            "at_risk": True if data["sla"] == "at_risk" else None,
+            "breached": True if data["sla"] == "breached" else None,
+        }
 
 
 class CaseActionForm(forms.Form):

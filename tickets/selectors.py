@@ -47,6 +47,7 @@ def case_list(
     scope: Scope,
     status: str | None = None,
     assignee: User | None = None,
+    unassigned: bool = False,
     priority: Priority | None = None,
     account_slug: str | None = None,
     breached: bool | None = None,
@@ -62,6 +63,8 @@ def case_list(
         cases = cases.filter(status=status)
     if assignee is not None:
         cases = cases.filter(assignee=assignee)
+    if unassigned:
+        cases = cases.filter(assignee__isnull=True)
     if priority is not None:
         cases = cases.filter(priority=priority)
     if account_slug:
@@ -71,7 +74,9 @@ def case_list(
     if updated_since is not None:
         cases = cases.filter(updated_at__gte=updated_since)
     if search:
-        cases = cases.filter(Q(number__iexact=search.strip()) | Q(subject__icontains=search.strip()))
+        # Both halves are indexed: the number by (tenant, number), the subject by its trigram index.
+        term = search.strip()
+        cases = cases.filter(Q(number__in={term, term.upper()}) | Q(subject__icontains=term))
     if breached is not None:
         breached_clocks = SlaClock.objects.for_tenant(scope.tenant).filter(breached_at__isnull=False)
         cases = (

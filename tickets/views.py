@@ -20,6 +20,7 @@ from sla.selectors import case_clocks, clock_explain
 from tickets.actions import CASE_ACTIONS, offered_actions
 from tickets.forms import (
     CaseActionForm,
+    CaseFilterForm,
     CaseOpenForm,
     ConfirmForm,
     PhoneCaseForm,
@@ -46,9 +47,10 @@ PAGE_SIZE = 50
 
 @require_scope()
 def case_index(request: HttpRequest) -> HttpResponse:
-    """Cases of the signed-in user's scope, most urgent first."""
-    cases = case_list(scope=request.scope, status=request.GET.get("status") or None)[:PAGE_SIZE]
-    return render(request, "tickets/case_list.html", {"cases": cases, "now": timezone.now()})
+    """Every case of the signed-in user's scope, old ones too, most urgent first, with filters."""
+    filters = CaseFilterForm(request.GET or None, scope=request.scope)
+    cases = case_list(scope=request.scope, **filters.filters())[:PAGE_SIZE]
+    return render(request, "tickets/case_list.html", {"cases": cases, "filters": filters, "now": timezone.now()})
 
 
 @require_scope(Role.MERCHANT)

@@ -269,3 +269,54 @@ def test_managers_acknowledge_and_resolve_escalations_from_their_page(client, wo
         "Called the merchant.",
     )
     assert "No open escalations." in client.get("/escalations/").content.decode()
+
+
+def listed(response) -> list[str]:
+    return [case.subject for case in response.context["cases"]]
+
+
+def test_the_queue_filters_by_owner_search_status_and_service_level(client, world, setup_a):
+    from datetime import timedelta
+
+    from sla.sweeps import sweep_breaches
+
+    mine = open_case(world.account_a1, setup_a.normal, subject="Mine: refunds")
+    open_case(world.account_a2, setup_a.low, subject="Nobody's: labels")
+    late = open_case(world.account_a1, setup_a.urgent, subject="Late: outage")
+    client.force_login(world.analyst_a)
+    act(client, mine, "take")
+    sweep_breaches(now=late.opened_at + timedelta(hours=2))  # Urgent answers in 1 h, Normal in 4 h
+
+    assert set(listed(client.get("/queue/"))) == {"Mine: refunds", "Nobody's: labels", "Late: outage"}
+    assert listed(client.get("/queue/?owner=me")) == ["Mine: refunds"]
+    assert set(listed(client.get("/queue/?owner=unassigned"))) == {"Nobody's: labels", "Late: outage"}
+    assert listed(client.get("/queue/?q=labels")) == ["Nobody's: labels"]
+    assert listed(client.get(f"/queue/?q={late.number}")) == ["Late: outage"]
+    assert listed(client.get("/queue/?sla=breached")) == ["Late: outage"]
+    assert listed(client.get(f"/queue/?priority={setup_a.low.pk}")) == ["Nobody's: labels"]
+    assert listed(client.get("/queue/?status=open")) == ["Mine: refunds"]
+
+
+def test_bad_filters_say_so_and_never_reach_another_tenant(client, world, setup_a):
+    from tickets.tests.factories import setup_case_tenant
+
+    setup_b = setup_case_tenant(world.tenant_b)
+    open_case(world.account_a1, setup_a.normal)
+    client.force_login(world.analyst_a)
+    response = client.get(f"/queue/?status=nonsense&priority={setup_b.normal.pk}")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Status: Select a valid choice." in body and "Priority: Select a valid choice." in body
+
+
+def test_merchants_look_up_their_old_cases_and_only_theirs(client, world, setup_a):
+    old = open_case(world.account_a1, setup_a.normal, subject="Old: tax rates")
+    client.force_login(world.analyst_a)
+    act(client, old, "resolve", message="Fixed the rates.")
+    open_case(world.account_a2, setup_a.normal, subject="Other account: tax export")
+    client.force_login(world.merchant_a1)
+    assert "/cases/" in client.get("/portal/").content.decode()
+    page = client.get("/cases/?q=tax")
+    assert listed(page) == ["Old: tax rates"]
+    assert 'name="owner"' not in page.content.decode()
+    assert listed(client.get("/cases/?status=resolved")) == ["Old: tax rates"]

@@ -13,7 +13,7 @@ from helpdesk.tenancy import scope_for_user
 from sla.models import Metric, SlaClock
 from sla.selectors import case_clocks, clock_explain
 from sla.services import calendar_holiday_add
-from tickets.models import Status
+from tickets.models import Case, Status
 from tickets.selectors import case_comments, case_events, case_get, case_list, escalation_list
 from tickets.services import (
     case_assign,
@@ -152,3 +152,23 @@ def test_explain_lists_calendar_target_pauses_holidays_and_closed_periods(world,
     assert explained.closed_periods[0] == (syd(2026, 11, 23, 17, 0), syd(2026, 11, 25, 9, 0))
     assert explained.closed_periods[-1] == (syd(2026, 11, 25, 17, 0), syd(2026, 11, 26, 9, 0))
     assert explained.state == "running"
+
+
+@pytest.mark.django_db
+def test_subject_search_reads_the_trigram_index(world, setup_a):
+    """Searching a tenant with many cases reads the trigram index (tickets/migrations/0003)
+    and the number index, not every case of the tenant."""
+    template = open_case(world.account_a1, setup_a.normal)
+    fields = {f.attname: getattr(template, f.attname) for f in Case._meta.concrete_fields if not f.primary_key}
+    Case.objects.bulk_create(
+        Case(**{**fields, "number": f"TA-{n}", "subject": f"Order sync {n % 97} stalled"})
+        for n in range(20_000, 40_000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE tickets_case")
+    query = case_list(scope=scope_for_user(world.analyst_a), search="refund").values("pk").query
+    sql, params = query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "case_subject_trgm" in plan and "Seq Scan" not in plan, plan
