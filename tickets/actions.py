@@ -10,6 +10,7 @@ from typing import Any
 
 from helpdesk.models import Role, User
 from tickets.forms import (
+    AttachForm,
     CaseActionForm,
     CommentForm,
     EngineeringLinkForm,
@@ -23,6 +24,7 @@ from tickets.forms import (
 )
 from tickets.models import ACTIVE_STATUSES, Case, Status
 from tickets.services import (
+    attachment_add,
     case_assign,
     case_change_priority,
     case_confirm_closure,
@@ -74,6 +76,21 @@ CASE_ACTIONS: dict[str, CaseAction] = {
             case=case, actor=user, body=data["body"], public=not data.get("internal"), expected_version=version
         ),
         "Your message is on the case.",
+    ),
+    "attach": CaseAction(
+        "Attach a file",
+        AttachForm,
+        EVERYONE,
+        NOT_CLOSED,
+        lambda case, user, data, version: attachment_add(
+            case=case,
+            actor=user,
+            filename=data["file"].name,
+            data=data["file"].read(),
+            public=not data.get("internal"),
+            expected_version=version,
+        ),
+        "The file is on the case.",
     ),
     "request-info": CaseAction(
         "Ask the merchant for information",

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
 
 from helpdesk.selectors import staff_list
 from helpdesk.tenancy import Scope
@@ -24,6 +25,28 @@ def _text(label: str, *, required: bool = True, rows: int = 4, help_text: str = 
         max_length=20000,
         strip=True,
     )
+
+
+def _attachment_help() -> str:
+    limit = filesizeformat(settings.ATTACHMENT_MAX_BYTES)
+    return f"An image, PDF or plain-text file such as a log or CSV. Up to {limit}."
+
+
+class AttachmentField(forms.FileField):
+    """A file within ATTACHMENT_MAX_BYTES, refused by its size before anything reads it; the
+    attachment service then checks its type by content."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(help_text=lazy(_attachment_help, str)(), **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        upload = super().clean(data, initial)
+        if upload and upload.size > settings.ATTACHMENT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {filesizeformat(upload.size)}; attachments may be up to "
+                f"{filesizeformat(settings.ATTACHMENT_MAX_BYTES)}."
+            )
+        return upload
 
 
 class PriorityChoiceField(forms.ModelChoiceField):
@@ -63,26 +86,12 @@ class CaseOpenForm(CaseDetailsForm):
     """The merchant's portal form."""
 
     store = forms.ModelChoiceField(queryset=None, required=False, label="Store", empty_label="Not about one store")
-    attachment = forms.FileField(
-        required=False,
-        label="Attach a file (optional)",
-        help_text="An image, PDF or plain-text file such as a log or CSV.",
-    )
+    attachment = AttachmentField(required=False, label="Attach a file (optional)")
     field_order = ["subject", "priority", "category", "store"]
 
     def __init__(self, *args: Any, priorities: Any, stores: Any, **kwargs: Any) -> None:
         super().__init__(*args, priorities=priorities, **kwargs)
         self.fields["store"].queryset = stores
-        self.fields["attachment"].help_text += f" Up to {filesizeformat(settings.ATTACHMENT_MAX_BYTES)}."
-
-    def clean_attachment(self) -> Any:
-        upload = self.cleaned_data.get("attachment")
-        if upload and upload.size > settings.ATTACHMENT_MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file is {filesizeformat(upload.size)}; attachments may be up to "
-                f"{filesizeformat(settings.ATTACHMENT_MAX_BYTES)}."
-            )
-        return upload
 
 
 class PhoneCaseForm(CaseDetailsForm):
@@ -137,8 +146,8 @@ class CaseFilterForm(forms.Form):
 class CaseActionForm(forms.Form):
     """A form on the case page. `scope` lets a form offer only the tenant's own choices."""
 
-    def __init__(self, data: Any = None, *, scope: Scope) -> None:
-        super().__init__(data)
+    def __init__(self, data: Any = None, files: Any = None, *, scope: Scope) -> None:
+        super().__init__(data, files)
         self.scope = scope
 
 
@@ -146,8 +155,8 @@ class CommentForm(CaseActionForm):
     body = _text("Message")
     internal = forms.BooleanField(required=False, label="Internal note (not shown to the merchant)")
 
-    def __init__(self, data: Any = None, *, scope: Scope) -> None:
-        super().__init__(data, scope=scope)
+    def __init__(self, data: Any = None, files: Any = None, *, scope: Scope) -> None:
+        super().__init__(data, files, scope=scope)
         if scope.is_merchant:
             del self.fields["internal"]
 
@@ -156,6 +165,16 @@ class MessageForm(CaseActionForm):
     """A message that goes to the merchant with the action (information request, resolution)."""
 
     message = _text("Message to the merchant")
+
+
+class AttachForm(CaseActionForm):
+    file = AttachmentField(label="File")
+    internal = forms.BooleanField(required=False, label="Staff only (not shown to the merchant)")
+
+    def __init__(self, data: Any = None, files: Any = None, *, scope: Scope) -> None:
+        super().__init__(data, files, scope=scope)
+        if scope.is_merchant:
+            del self.fields["internal"]
 
 
 class NothingForm(CaseActionForm):
@@ -180,8 +199,8 @@ class ReassignForm(CaseActionForm):
     reason = forms.ChoiceField(choices=list(ReassignReason.LABELS.items()), label="Why")
     note = _text("Note for the history (optional)", required=False, rows=2)
 
-    def __init__(self, data: Any = None, *, scope: Scope) -> None:
-        super().__init__(data, scope=scope)
+    def __init__(self, data: Any = None, files: Any = None, *, scope: Scope) -> None:
+        super().__init__(data, files, scope=scope)
         self.fields["assignee"].queryset = staff_list(scope=scope)
         self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()
 
@@ -190,8 +209,8 @@ class PriorityForm(CaseActionForm):
     priority = forms.ModelChoiceField(queryset=None, label="New priority", empty_label=None)
     reason = _text("Why does the priority change?", rows=2)
 
-    def __init__(self, data: Any = None, *, scope: Scope) -> None:
-        super().__init__(data, scope=scope)
+    def __init__(self, data: Any = None, files: Any = None, *, scope: Scope) -> None:
+        super().__init__(data, files, scope=scope)
         self.fields["priority"].queryset = priority_list(tenant=scope.tenant)
 
 

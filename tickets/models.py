@@ -178,6 +178,7 @@ EVENT_LABELS = {
     "case.updated": "Details changed",
     "case.status_changed": "Status changed",
     "case.noted": "Note",
+    "attachment.added": "File attached",
     "escalation.raised": "Escalated",
     "escalation.acknowledged": "Escalation acknowledged",
     "escalation.resolved": "Escalation resolved",

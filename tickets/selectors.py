@@ -107,7 +107,9 @@ def case_comments(*, scope: Scope, case: Case) -> QuerySet[Comment]:
 def case_events(*, scope: Scope, case: Case) -> QuerySet[CaseEvent]:
     """The case history. Merchants do not see internal notes or staff-only attachments."""
     events = CaseEvent.objects.for_tenant(scope.tenant).filter(case=case).select_related("actor")
-    return events.exclude(code__in=STAFF_ONLY_EVENTS) if scope.is_merchant else events
+    if scope.is_merchant:
+        events = events.exclude(code__in=STAFF_ONLY_EVENTS).exclude(code="attachment.added", new__public=False)
+    return events
 
 
 STAFF_ONLY_EVENTS = ("case.noted",)

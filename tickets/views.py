@@ -181,7 +181,7 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     chosen = CASE_ACTIONS.get(action)
     if chosen is None:
         raise Http404("No such action.")
-    form = chosen.form(request.POST, scope=scope)
+    form = chosen.form(request.POST, request.FILES, scope=scope)
     version = _posted_version(request)
     if form.is_valid() and version is not None:
         try:

@@ -43,10 +43,17 @@ def _size(n: int) -> str:
 
 @transaction.atomic
 def attachment_add(
-    *, case: Case, actor: User, filename: str, data: bytes, public: bool = True, at: datetime | None = None
+    *,
+    case: Case,
+    actor: User,
+    filename: str,
+    data: bytes,
+    public: bool = True,
+    at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> Attachment:
     at = now_or(at)
-    case = lock_case(case)
+    case = lock_case(case, expected_version=expected_version)
     check_actor(case, actor)
     if case.status == Status.CLOSED:
         raise illegal(case, "given attachments")

@@ -320,3 +320,36 @@ def test_merchants_look_up_their_old_cases_and_only_theirs(client, world, setup_
     assert listed(page) == ["Old: tax rates"]
     assert 'name="owner"' not in page.content.decode()
     assert listed(client.get("/cases/?status=resolved")) == ["Old: tax rates"]
+
+
+def test_files_are_attached_from_the_case_page_and_staff_only_files_stay_hidden(client, world, setup_a):
+    case = open_case(world.account_a1, setup_a.normal)
+    client.force_login(world.merchant_a1)
+    upload = SimpleUploadedFile("receipt.png", PNG)
+    assert act(client, case, "attach", file=upload).status_code == 302
+    wrong = act(client, case, "attach", file=SimpleUploadedFile("run.exe", b"MZ\x90\x00" + b"\x00" * 64))
+    assert wrong.status_code == 400
+    assert "Only images (PNG, JPEG, GIF), PDF and plain-text" in wrong.content.decode()
+
+    client.force_login(world.analyst_a)
+    internal = SimpleUploadedFile("vendor-contract.png", PNG)
+    assert act(client, case, "attach", file=internal, internal="on").status_code == 302
+    assert sorted(Attachment.objects.filter(case=case).values_list("filename", "is_public")) == [
+        ("receipt.png", True),
+        ("vendor-contract.png", False),
+    ]
+    assert "vendor-contract.png" in client.get(f"/cases/{case.number}/").content.decode()
+
+    client.force_login(world.merchant_a1)
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert "receipt.png" in page and "vendor-contract.png" not in page
+    assert page.count("File attached") == 1  # the staff-only file leaves no trace in the history
+
+
+@override_settings(ATTACHMENT_MAX_BYTES=32)
+def test_a_file_over_the_limit_is_refused_on_the_case_page(client, world, setup_a):
+    case = open_case(world.account_a1, setup_a.normal)
+    client.force_login(world.merchant_a1)
+    response = act(client, case, "attach", file=SimpleUploadedFile("big.png", PNG))
+    assert response.status_code == 400 and "attachments may be up to 32" in response.content.decode()
+    assert not Attachment.objects.exists()
