@@ -33,6 +33,7 @@ from tickets.selectors import (
     case_events,
     case_get,
     case_list,
+    escalation_list,
     priority_list,
 )
 from tickets.services import (
@@ -160,6 +161,8 @@ def _case_page(
         "events": case_events(scope=scope, case=case),
         "attachments": attachments.filter(is_public=True) if scope.is_merchant else attachments,
         "engineering": case.engineering_issues.for_tenant(scope.tenant),
+        "escalations": escalation_list(scope=scope).filter(case=case).order_by("created_at"),
+        "handles_escalations": scope.role in (Role.MANAGER, Role.ADMIN),
         "actions": actions,
         "refusal": refusal,
     }

@@ -254,6 +254,7 @@ def test_managers_acknowledge_and_resolve_escalations_from_their_page(client, wo
     assert client.post(f"/escalations/{escalation.pk}/acknowledge/").status_code == 403
 
     client.force_login(world.manager_a)
+    assert "Handle it" in client.get(f"/cases/{case.number}/").content.decode()
     page = client.get("/escalations/").content.decode()
     assert "We lose sales." in page and f"/escalations/{escalation.pk}/acknowledge/" in page
     assert client.post(f"/escalations/{escalation.pk}/acknowledge/").status_code == 302
@@ -269,6 +270,9 @@ def test_managers_acknowledge_and_resolve_escalations_from_their_page(client, wo
         "Called the merchant.",
     )
     assert "No open escalations." in client.get("/escalations/").content.decode()
+    client.force_login(world.merchant_a1)
+    shown = client.get(f"/cases/{case.number}/").content.decode()
+    assert "(critical business impact, support manager): resolved" in shown and "Called the merchant." in shown
 
 
 def listed(response) -> list[str]:
