@@ -11,7 +11,14 @@ from django.utils.functional import lazy
 
 from helpdesk.selectors import staff_list
 from helpdesk.tenancy import Scope
-from tickets.models import MERCHANT_ESCALATION_REASONS, Category, EscalationReason, Priority, Status
+from tickets.models import (
+    MERCHANT_ESCALATION_REASONS,
+    Category,
+    EngineeringState,
+    EscalationReason,
+    Priority,
+    Status,
+)
 from tickets.selectors import priority_list
 from tickets.services import ReassignReason
 
@@ -222,6 +229,10 @@ class EngineeringLinkForm(CaseActionForm):
     reference = forms.CharField(max_length=60, strip=True, label="Engineering reference", help_text="e.g. ENG-4521")
     url = forms.URLField(required=False, label="Link (optional)", assume_scheme="https")
     title = forms.CharField(max_length=200, required=False, strip=True, label="Title (optional)")
+
+
+class EngineeringStateForm(forms.Form):
+    state = forms.ChoiceField(choices=EngineeringState.choices, label="State")
 
 
 class EscalationResolveForm(forms.Form):

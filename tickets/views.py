@@ -23,16 +23,18 @@ from tickets.forms import (
     CaseFilterForm,
     CaseOpenForm,
     ConfirmForm,
+    EngineeringStateForm,
     PhoneCaseForm,
     ReopenForm,
 )
-from tickets.models import Case, Channel
+from tickets.models import Case, Channel, EngineeringState
 from tickets.selectors import (
     attachment_for_download,
     case_comments,
     case_events,
     case_get,
     case_list,
+    engineering_issue_get,
     escalation_list,
     priority_list,
 )
@@ -41,6 +43,7 @@ from tickets.services import (
     case_confirm_resolution,
     case_open,
     case_reopen,
+    engineering_issue_set_state,
 )
 
 PAGE_SIZE = 50
@@ -163,6 +166,7 @@ def _case_page(
         "engineering": case.engineering_issues.for_tenant(scope.tenant),
         "escalations": escalation_list(scope=scope).filter(case=case).order_by("created_at"),
         "handles_escalations": scope.role in (Role.MANAGER, Role.ADMIN),
+        "engineering_states": EngineeringState.choices,
         "actions": actions,
         "refusal": refusal,
     }
@@ -206,6 +210,25 @@ def _posted_version(request: HttpRequest) -> int | None:
         return int(request.POST.get("version", ""))
     except ValueError:
         return None
+
+
+@require_POST
+@require_scope(Role.ANALYST, Role.MANAGER, Role.ADMIN)
+def engineering_issue_state(request: HttpRequest, reference: str) -> HttpResponse:
+    """Staff move an engineering issue to a new state from the page of a case linked to it;
+    every linked case gets an event and its merchants are told."""
+    scope = request.scope
+    issue = engineering_issue_get(tenant=scope.tenant, reference=reference)
+    number = request.POST.get("case")
+    back = redirect("case-detail", number=case_get(scope=scope, number=number).number) if number else redirect("queue")
+    form = EngineeringStateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the listed states.")
+        return back
+    state = form.cleaned_data["state"]
+    engineering_issue_set_state(tenant=scope.tenant, issue=issue, actor=request.user, state=state)
+    messages.success(request, f"{issue.reference} is now “{EngineeringState(state).label}”.")
+    return back
 
 
 @require_scope(Role.MERCHANT)

@@ -357,3 +357,26 @@ def test_a_file_over_the_limit_is_refused_on_the_case_page(client, world, setup_
     response = act(client, case, "attach", file=SimpleUploadedFile("big.png", PNG))
     assert response.status_code == 400 and "attachments may be up to 32" in response.content.decode()
     assert not Attachment.objects.exists()
+
+
+def test_staff_move_a_linked_engineering_issue_and_every_linked_case_hears(client, world, setup_a):
+    first = open_case(world.account_a1, setup_a.normal)
+    second = open_case(world.account_a2, setup_a.normal)
+    client.force_login(world.analyst_a)
+    act(client, first, "link-engineering", reference="ENG-7")
+    act(client, second, "link-engineering", reference="ENG-7")
+    response = client.post("/engineering/ENG-7/state/", {"state": "fixed", "case": first.number}, follow=True)
+    assert response.redirect_chain == [(f"/cases/{first.number}/", 302)]
+    assert "ENG-7 is now “Fixed, awaiting release”." in response.content.decode()
+    for case in (first, second):
+        assert CaseEvent.objects.filter(case=case, code="case.engineering_changed").count() == 1
+    assert client.post("/engineering/ENG-7/state/", {"state": "melted"}).status_code == 302
+    assert client.post("/engineering/ENG-404/state/", {"state": "fixed"}).status_code == 404
+
+    client.force_login(world.merchant_a1)
+    page = client.get(f"/cases/{first.number}/").content.decode()
+    assert "Fixed, awaiting release" in page and "/engineering/ENG-7/state/" not in page
+    assert client.post("/engineering/ENG-7/state/", {"state": "released"}).status_code == 403
+    client.force_login(world.analyst_b)
+    assert client.post("/engineering/ENG-7/state/", {"state": "released"}).status_code == 404
+    assert CaseEvent.objects.filter(code="case.engineering_changed").count() == 2
