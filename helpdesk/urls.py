@@ -28,6 +28,7 @@ urlpatterns = [
     path("attachments/<str:token>/", ticket_views.attachment_download, name="attachment-download"),
     path("survey/<str:token>/", survey_views.survey, name="survey"),
     path("reports/satisfaction/", survey_views.report, name="satisfaction-report"),
+    path("reports/sla/", sla_views.compliance_report, name="sla-compliance"),
     path("cases/", ticket_views.case_index, name="case-list"),
     path("cases/new/", ticket_views.case_new, name="case-new"),
     path("cases/log-call/", ticket_views.case_log_call, name="case-log-call"),

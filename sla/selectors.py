@@ -1,4 +1,4 @@
-"""Reads of SLA data: calendars, the current policy version, targets, and quotes."""
+"""Reads of SLA data: calendars, the current policy version, targets, quotes, and compliance."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
 
 from helpdesk.models import Tenant
 from sla.calendars import clock_measure, load_calendar
@@ -148,3 +149,54 @@ def clock_explain(*, tenant: Tenant, clock: SlaClock) -> Explanation:
         at_risk_at=clock.at_risk_at.astimezone(zone) if clock.at_risk_at else None,
         state=clock.state,
     )
+
+
+# -- compliance ----------------------------------------------------------------------------------
+
+COMPLIANCE_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    """One group of clocks of one metric: how many there were, met on time, breached, running."""
+
+    label: str
+    metric: str
+    clocks: int
+    met: int
+    breached: int
+
+    @property
+    def running(self) -> int:
+        return self.clocks - self.met - self.breached
+
+    @property
+    def compliance(self) -> float | None:
+        """Met on time as a share of the clocks that are decided (met or breached), in percent."""
+        decided = self.met + self.breached
+        return round(100 * self.met / decided, 1) if decided else None
+
+
+def sla_compliance(*, tenant: Tenant, since: datetime) -> dict[str, list[ComplianceRow]]:
+    """SLA compliance of the clocks started since `since`, by month (in the tenant's zone),
+    priority and plan, each per metric. A target met after its breach counts as breached."""
+    clocks = SlaClock.objects.for_tenant(tenant).filter(started_at__gte=since)
+    counts = {
+        "n": Count("pk"),
+        "met": Count("pk", filter=Q(met_at__isnull=False, breached_at__isnull=True)),
+        "breached": Count("pk", filter=Q(breached_at__isnull=False)),
+    }
+    month = TruncMonth("started_at", tzinfo=ZoneInfo(tenant.time_zone))
+    groups = {
+        "month": (clocks.annotate(month=month), ("month",), lambda row: row["month"].strftime("%B %Y")),
+        "priority": (clocks, ("case__priority__rank", "case__priority__name"), lambda row: row["case__priority__name"]),
+        "plan": (clocks, ("case__plan__name",), lambda row: row["case__plan__name"]),
+    }
+    report = {}
+    for title, (queryset, keys, label) in groups.items():
+        rows = queryset.values(*keys, "metric").annotate(**counts).order_by(*keys, "metric")
+        report[title] = [
+            ComplianceRow(label(row), Metric(row["metric"]).label, row["n"], row["met"], row["breached"])
+            for row in rows
+        ]
+    return report

@@ -1,8 +1,9 @@
-"""Tenant admin pages for SLA targets: edit the grid, preview due times, publish a new version."""
+"""SLA pages: the tenant admin's targets (edit the grid, preview due times, publish a new
+version) and the managers' compliance report."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from helpdesk.tenancy import require_scope
 from sla.calendars import load_calendar
 from sla.forms import TargetsForm
 from sla.policy import due_at
-from sla.selectors import TWENTY_FOUR_SEVEN, policy_current, policy_targets
+from sla.selectors import COMPLIANCE_MONTHS, TWENTY_FOUR_SEVEN, policy_current, policy_targets, sla_compliance
 from sla.services import TargetInput, policy_publish
 from tickets.selectors import plan_list, priority_list
 
@@ -74,3 +75,12 @@ def sla_targets(request: HttpRequest) -> HttpResponse:
         form = TargetsForm(initial=TargetsForm.initial_from(policy, targets, tenant), **form_kwargs)
     context = {"form": form, "policy": policy, "previewed": previewed, "twenty_four_seven": TWENTY_FOUR_SEVEN}
     return render(request, "sla/targets.html", context)
+
+
+@require_scope(Role.MANAGER, Role.ADMIN)
+def compliance_report(request: HttpRequest) -> HttpResponse:
+    """SLA compliance of the last twelve months by month, priority and plan."""
+    tenant = request.scope.tenant
+    since = timezone.now() - timedelta(days=30 * COMPLIANCE_MONTHS)
+    report = sla_compliance(tenant=tenant, since=since)
+    return render(request, "sla/compliance.html", {"report": report, "since": since})
