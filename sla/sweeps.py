@@ -8,6 +8,7 @@ sweeps at once, or a task delivered twice, therefore record and notify nothing t
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -66,8 +67,9 @@ def clock_breach(*, clock_id: int, now: datetime) -> bool:
     ).update(breached_at=F("due_at"))
     if claimed != 1:
         return False
-    clock = SlaClock.objects.select_related("case").get(pk=clock_id)
+    clock = SlaClock.objects.select_related("case__tenant").get(pk=clock_id)
     case = clock.case
+    due_local = clock.due_at.astimezone(ZoneInfo(case.tenant.time_zone))
     case_event_record(
         case,
         "sla.breached",
@@ -82,7 +84,7 @@ def clock_breach(*, clock_id: int, now: datetime) -> bool:
         level=EscalationLevel.SUPPORT_MANAGER,
         raised_by=RaisedBy.SYSTEM,
         notes=f"The {clock.get_metric_display().lower()} target ({clock.target_label}) "
-        f"was due {clock.due_at:%Y-%m-%d %H:%M %Z} and has not been met.",
+        f"was due {due_local:%a %d %b %Y, %H:%M %Z} and has not been met.",
         at=now,
     )
     return True

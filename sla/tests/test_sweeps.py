@@ -53,7 +53,10 @@ def test_a_breach_is_recorded_once_with_one_escalation_and_one_mail(world, setup
     clock = SlaClock.objects.get(case=case, metric="first_response")
     assert clock.breached_at == syd(2026, 11, 23, 13, 0)
     assert CaseEvent.objects.filter(case=case, code="sla.breached").count() == 1
-    assert Escalation.objects.filter(case=case, reason="sla_breached").count() == 1
+    escalation = Escalation.objects.get(case=case, reason="sla_breached")
+    assert escalation.notes == (
+        "The first response target (4 business hours) was due Mon 23 Nov 2026, 13:00 AEDT and has not been met."
+    )
     assert OutboxMessage.objects.filter(case=case, kind="sla_breached").count() == 1
 
 
