@@ -14,6 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_case_from_the_portal_form_to_closed(live_server, world, setup_a):
     setup_a.normal.criteria = "Some customers are affected."
     setup_a.normal.save()
+    world.tenant_a.support_phone_numbers = ["1-800-555-0100"]
+    world.tenant_a.save()
     base = live_server.url
     with browser_page() as page:
         sign_in(page, base, world.merchant_a1.email, world.password)
@@ -22,7 +24,12 @@ def test_a_case_from_the_portal_form_to_closed(live_server, world, setup_a):
         page.click("main button:has-text('Open the case')")  # nothing filled in: the form explains
         assert page.locator(".errors").count() >= 3
         page.fill("input[name=subject]", "Refunds fail")
+        note = page.get_by_test_id("phone-note")
+        assert not note.is_visible()
+        page.check("text=Urgent (also call us)")  # a level that must be phoned in shows the numbers
+        assert note.is_visible() and "1-800-555-0100" in note.inner_text()
         page.check("text=Normal: Some customers are affected.")
+        assert not note.is_visible()
         page.fill("textarea[name=description]", "Every refund shows an error.")
         page.fill("textarea[name=recent_changes]", "New payment plug-in on Friday.")
         page.click("main button:has-text('Open the case')")

@@ -56,6 +56,17 @@ class AttachmentField(forms.FileField):
         return upload
 
 
+class PriorityRadioSelect(forms.RadioSelect):
+    """Radio buttons that mark the levels which must also be phoned in (`data-must-phone`), so
+    the page can show the support numbers as soon as one is chosen."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        if getattr(value, "instance", None) is not None and value.instance.must_phone:
+            option["attrs"]["data-must-phone"] = "true"
+        return option
+
+
 class PriorityChoiceField(forms.ModelChoiceField):
     """Each level with the criteria that qualify a case for it, as PRODUCT.md asks."""
 
@@ -72,7 +83,7 @@ class CaseDetailsForm(forms.Form):
 
     subject = forms.CharField(max_length=200, strip=True, label="Subject")
     priority = PriorityChoiceField(
-        queryset=Priority.objects.none(), widget=forms.RadioSelect, empty_label=None, label="Priority"
+        queryset=Priority.objects.none(), widget=PriorityRadioSelect, empty_label=None, label="Priority"
     )
     category = forms.ChoiceField(choices=Category.choices, initial=Category.INCIDENT, label="Category")
     description = _text("What is wrong?", rows=6)

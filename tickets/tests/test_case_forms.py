@@ -35,6 +35,7 @@ def test_the_form_shows_each_priority_with_its_criteria(client, world, setup_a):
     client.force_login(world.merchant_a1)
     body = client.get("/cases/new/").content.decode()
     assert "Urgent: The store is down. (also call us)" in body
+    assert body.count('data-must-phone="true"') == 1  # Urgent only
     assert "Recent changes" in body and "Business impact" in body and "Steps to reproduce" in body
     assert "Alpha One store" in body
 
