@@ -121,7 +121,7 @@ class PhoneCaseForm(CaseDetailsForm):
     def __init__(self, *args: Any, priorities: Any, merchants: Any, **kwargs: Any) -> None:
         super().__init__(*args, priorities=priorities, **kwargs)
         self.fields["requester"].queryset = merchants
-        self.fields["priority"].phone_note = " (the caller has phoned it in)"
+        self.fields["priority"].phone_note = " (must be phoned in)"
         self.fields["requester"].label_from_instance = lambda user: f"{user.get_full_name()} ({user.account.name})"
 
 
