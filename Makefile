@@ -23,6 +23,7 @@ test: $(VENV)/.dev
 	bash scripts/test.sh
 
 bench: $(VENV)/.dev
+	bash scripts/services.sh
 	mkdir -p var/bench
 	$(VENV)/bin/python -m bench
 

@@ -192,6 +192,13 @@ class SlaClock(TenantOwned):
                 condition=Q(met_at__isnull=True, warned_at__isnull=True, breached_at__isnull=True)
                 & Q(at_risk_at__isnull=False),
             ),
+            # The queue's "breached" and "at risk" filters (tickets.selectors.case_list).
+            models.Index(fields=["tenant", "case"], name="clock_breached", condition=Q(breached_at__isnull=False)),
+            models.Index(
+                fields=["tenant", "case"],
+                name="clock_warned",
+                condition=Q(warned_at__isnull=False, met_at__isnull=True, breached_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
