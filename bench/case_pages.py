@@ -117,11 +117,17 @@ WHERE c.tenant_id = %(tenant)s AND c.number LIKE 'SC-2%%'
 
 def _pages() -> list[tuple[str, str, str]]:
     """(what, who, path) for every page measured."""
+    from tickets.api.pagination import encode
     from tickets.models import Case
 
     one = Case.objects.filter(number="SC-2500001").values_list("number", flat=True).first() or "SC-1001"
+    middle = Case.objects.filter(number="SC-2500000").values_list("sla_due_at", "opened_at", "pk").first()
+    deep = encode(list(middle)) if middle else ""
     analyst, merchant = "analyst@storeconnect.test", "merchant@harbour-homewares.test"
     return [
+        ("api: cases", analyst, "/api/v1/cases/"),
+        ("api: cases, deep cursor", analyst, f"/api/v1/cases/?cursor={deep}"),
+        ("api: merchant's cases", merchant, "/api/v1/cases/"),
         ("queue", analyst, "/queue/"),
         ("queue: mine", analyst, "/queue/?owner=me"),
         ("queue: unassigned", analyst, "/queue/?owner=unassigned"),

@@ -48,7 +48,9 @@ def urgency_page(cases: QuerySet, cursor: str | None, limit: int) -> tuple[list,
     """A page of cases in urgency order (sla_due_at, nulls last; then opened_at, pk)."""
     if cursor:
         due, opened, pk = decode(cursor, 3)
-        after_in_group = Q(opened_at__gt=opened) | Q(opened_at=opened, pk__gt=pk)
+        # (opened_at, pk) > (opened, pk), with opened_at >= opened spelled out so that the
+        # index on (..., sla_due_at, opened_at, id) starts its range there.
+        after_in_group = Q(opened_at__gte=opened) & (Q(opened_at__gt=opened) | Q(pk__gt=pk))
         if due is None:
             cases = cases.filter(Q(sla_due_at__isnull=True) & after_in_group)
         else:
