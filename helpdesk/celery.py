@@ -34,6 +34,7 @@ app.conf.beat_schedule = {
     "outbox-drain": {"task": "helpdesk.outbox_drain", "schedule": EVERY_MINUTE},
     "webhook-drain": {"task": "helpdesk.webhook_drain", "schedule": EVERY_MINUTE},
     "survey-reminders": {"task": "surveys.send_reminders", "schedule": 15 * EVERY_MINUTE},
+    "idempotency-purge": {"task": "helpdesk.idempotency_purge", "schedule": 60 * EVERY_MINUTE},
 }
 
 app.autodiscover_tasks()

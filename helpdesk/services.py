@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from helpdesk.errors import ValidationFailed
-from helpdesk.models import WEBHOOK_EVENTS, Account, ApiKey, Role, Store, Tenant, User, WebhookEndpoint
+from helpdesk.models import (
+    WEBHOOK_EVENTS,
+    Account,
+    ApiKey,
+    IdempotencyRecord,
+    Role,
+    Store,
+    Tenant,
+    User,
+    WebhookEndpoint,
+)
 from tickets.models import Plan
 
 
@@ -152,3 +162,27 @@ def webhook_endpoint_set_active(*, endpoint: WebhookEndpoint, active: bool) -> W
     endpoint.is_active = active
     endpoint.save(update_fields=["is_active"])
     return endpoint
+
+
+# -- submissions that must count once ----------------------------------------------------------
+
+# How long an API Idempotency-Key or a form's submission token is remembered.
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+
+
+def submission_claim(*, tenant: Tenant, user: User, key: str) -> tuple[IdempotencyRecord, bool]:
+    """Claim a form submission inside the caller's transaction: (a new record, True) the first
+    time, (the first submission's record, False) for a repeat. A concurrent repeat waits on the
+    unique key until the first commits (then it is a repeat) or rolls back (then it goes ahead)."""
+    try:
+        with transaction.atomic():
+            record = IdempotencyRecord.objects.create(tenant=tenant, user=user, key=key, request_hash="form")
+        return record, True
+    except IntegrityError:
+        return IdempotencyRecord.objects.for_tenant(tenant).get(user=user, key=key), False
+
+
+def idempotency_records_purge(*, now: datetime) -> int:
+    """Forget API idempotency keys and form submissions older than the window (run hourly)."""
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=now - IDEMPOTENCY_WINDOW).delete()
+    return deleted

@@ -1,4 +1,5 @@
-"""Outbox tasks: send one mail or webhook delivery after its transaction commits; drain what is left."""
+"""Platform tasks: send one mail or webhook delivery after its transaction commits, drain what is
+left, and forget old idempotency records."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from helpdesk import outbox, webhooks
+from helpdesk.services import idempotency_records_purge
 
 
 @shared_task(name="helpdesk.outbox_send", acks_late=True, ignore_result=True)
@@ -32,3 +34,8 @@ def webhook_drain() -> int:
     return sum(
         webhooks.webhook_deliver(delivery_id=pk, now=now) == "delivered" for pk in webhooks.deliveries_due(now=now)
     )
+
+
+@shared_task(name="helpdesk.idempotency_purge", acks_late=True, ignore_result=True)
+def idempotency_purge() -> int:
+    return idempotency_records_purge(now=timezone.now())

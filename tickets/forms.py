@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django import forms
@@ -101,7 +102,14 @@ class CaseDetailsForm(forms.Form):
 
 
 class CaseOpenForm(CaseDetailsForm):
-    """The merchant's portal form."""
+    """The merchant's portal form. Its submission token makes a double click, or the browser
+    sending the form again, open the case once."""
+
+    submission = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages={"required": "The form is incomplete: reload the page and try again."},
+    )
 
     store = forms.ModelChoiceField(queryset=None, required=False, label="Store", empty_label="Not about one store")
     attachment = AttachmentField(required=False, label="Attach a file (optional)")
@@ -110,6 +118,7 @@ class CaseOpenForm(CaseDetailsForm):
     def __init__(self, *args: Any, priorities: Any, stores: Any, **kwargs: Any) -> None:
         super().__init__(*args, priorities=priorities, **kwargs)
         self.fields["store"].queryset = stores
+        self.fields["submission"].initial = secrets.token_urlsafe(16)
 
 
 class PhoneCaseForm(CaseDetailsForm):

@@ -15,6 +15,7 @@ from helpdesk.errors import DomainError
 from helpdesk.forms import add_domain_error
 from helpdesk.models import Role
 from helpdesk.selectors import merchant_list, store_list
+from helpdesk.services import submission_claim
 from helpdesk.tenancy import require_scope
 from sla.selectors import case_clocks, clock_explain
 from tickets.actions import CASE_ACTIONS, offered_actions
@@ -70,7 +71,12 @@ def case_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():  # the case and its file are saved together, or neither
+            with transaction.atomic():  # the case, its file and its submission, or none of them
+                key = f"portal:case-new:{data['submission']}"
+                submission, first = submission_claim(tenant=scope.tenant, user=request.user, key=key)
+                if not first:
+                    messages.info(request, "That form was sent twice; the case was opened once.")
+                    return redirect("case-detail", number=submission.response["number"])
                 case = case_open(
                     tenant=scope.tenant,
                     account=scope.account,
@@ -81,6 +87,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 if data["attachment"]:
                     upload = data["attachment"]
                     attachment_add(case=case, actor=request.user, filename=upload.name, data=upload.read())
+                submission.status_code, submission.response = 302, {"number": case.number}
+                submission.save(update_fields=["status_code", "response"])
         except DomainError as error:
             add_domain_error(form, error, renamed={"file": "attachment"})
         else:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -25,9 +24,9 @@ from helpdesk import tenancy
 from helpdesk.api.authentication import ApiKeyAuthentication
 from helpdesk.errors import DomainError
 from helpdesk.models import IdempotencyRecord
+from helpdesk.services import IDEMPOTENCY_WINDOW
 
 log = logging.getLogger(__name__)
-IDEMPOTENCY_WINDOW = timedelta(hours=24)
 
 
 def error_body(message: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:

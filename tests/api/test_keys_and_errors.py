@@ -172,3 +172,19 @@ def test_nul_characters_are_refused_not_a_500(world, api):
 def test_times_out_of_range_are_400s(world, api, value):
     response = api(world.analyst_a).get("/api/v1/export/events/", {"updated_since": value})
     assert response.status_code == 400 and "updated_since" in response.json()["errors"]
+
+
+def test_idempotency_records_are_forgotten_after_the_window(world, setup_a, api):
+    from helpdesk.models import IdempotencyRecord
+    from helpdesk.services import IDEMPOTENCY_WINDOW
+    from helpdesk.tasks import idempotency_purge
+
+    client = api(world.merchant_a1)
+    body = {"subject": "Old", "description": "x", "priority": "Normal"}
+    client.post("/api/v1/cases/", body, format="json", HTTP_IDEMPOTENCY_KEY="old")
+    client.post("/api/v1/cases/", body, format="json", HTTP_IDEMPOTENCY_KEY="new")
+    IdempotencyRecord.objects.filter(key="old").update(
+        created_at=timezone.now() - IDEMPOTENCY_WINDOW - timedelta(minutes=1)
+    )
+    assert idempotency_purge() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]

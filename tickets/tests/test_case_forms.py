@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -18,6 +20,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 def form_data(setup, **overrides):
     data = {
+        "submission": secrets.token_urlsafe(8),
         "subject": "Orders stopped syncing",
         "priority": setup.normal.pk,
         "category": "incident",
@@ -37,6 +40,7 @@ def test_the_form_shows_each_priority_with_its_criteria(client, world, setup_a):
     assert "Urgent: The store is down. (also call us)" in body
     assert body.count('data-must-phone="true"') == 1  # Urgent only
     assert "Recent changes" in body and "Business impact" in body and "Steps to reproduce" in body
+    assert ">Submission<" not in body and 'type="hidden" name="submission"' in body
     assert "Alpha One store" in body
 
 
@@ -58,6 +62,28 @@ def test_a_merchant_opens_a_case_with_a_file_from_the_portal(client, world, setu
     assert Attachment.objects.get(case=case).filename == "screen.png"
     body = response.content.decode()
     assert f"Case {case.number} is open" in body and "Due <strong>" in body
+
+
+def test_a_form_sent_twice_opens_one_case(client, world, setup_a):
+    client.force_login(world.merchant_a1)
+    data = form_data(setup_a)
+    first = client.post("/cases/new/", data)
+    again = client.post("/cases/new/", data, follow=True)
+    case = Case.objects.get()
+    assert first["Location"] == f"/cases/{case.number}/"
+    assert again.redirect_chain == [(f"/cases/{case.number}/", 302)]
+    assert "That form was sent twice; the case was opened once." in again.content.decode()
+    assert client.post("/cases/new/", form_data(setup_a)).status_code == 302  # a new form is a new case
+    assert Case.objects.count() == 2
+
+
+def test_a_refused_form_can_be_corrected_and_sent_with_its_token(client, world, setup_a):
+    client.force_login(world.merchant_a1)
+    data = form_data(setup_a, attachment=SimpleUploadedFile("tool.exe", b"MZ" + b"\x00" * 64))
+    assert client.post("/cases/new/", data).status_code == 400
+    del data["attachment"]
+    assert client.post("/cases/new/", data).status_code == 302
+    assert Case.objects.count() == 1
 
 
 def test_missing_fields_are_named_and_nothing_is_saved(client, world, setup_a):
@@ -381,3 +407,13 @@ def test_staff_move_a_linked_engineering_issue_and_every_linked_case_hears(clien
     client.force_login(world.analyst_b)
     assert client.post("/engineering/ENG-7/state/", {"state": "released"}).status_code == 404
     assert CaseEvent.objects.filter(code="case.engineering_changed").count() == 2
+
+
+def test_a_form_without_its_token_says_to_reload(client, world, setup_a):
+    client.force_login(world.merchant_a1)
+    data = form_data(setup_a)
+    del data["submission"]
+    response = client.post("/cases/new/", data)
+    assert response.status_code == 400
+    assert "The form is incomplete: reload the page and try again." in response.content.decode()
+    assert not Case.objects.exists()

@@ -75,3 +75,25 @@ def test_a_stale_version_is_refused_with_a_clear_message(world, setup_a):
     case.refresh_from_db()
     assert case.assignee is None
     case_assign(case=case, actor=world.analyst_a, assignee=world.analyst_a, expected_version=case.version)
+
+
+def test_one_form_sent_twice_at_the_same_moment_opens_one_case(world, setup_a):
+    from django.test import Client
+
+    data = {
+        "submission": "same-token",
+        "subject": "Double click",
+        "priority": setup_a.normal.pk,
+        "category": "incident",
+        "description": "Clicked twice.",
+    }
+    answers = []
+
+    def post() -> None:
+        client = Client()
+        client.force_login(world.merchant_a1)
+        answers.append(client.post("/cases/new/", data)["Location"])
+
+    assert run_together(post, post) == []
+    case = Case.objects.get(tenant=world.tenant_a)
+    assert answers == [f"/cases/{case.number}/"] * 2
