@@ -80,7 +80,15 @@ class PriorityChoiceField(forms.ModelChoiceField):
 
 class CaseDetailsForm(forms.Form):
     """What the portal form and the phone log both ask, as PRODUCT.md's "Collecting information"
-    lists: priority with each level's criteria, recent changes, impact, steps to reproduce."""
+    lists: priority with each level's criteria, recent changes, impact, steps to reproduce. Its
+    submission token makes a double click, or the browser sending the form again, open the
+    case once."""
+
+    submission = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages={"required": "The form is incomplete: reload the page and try again."},
+    )
 
     subject = forms.CharField(max_length=200, strip=True, label="Subject")
     priority = PriorityChoiceField(
@@ -99,17 +107,11 @@ class CaseDetailsForm(forms.Form):
     def __init__(self, *args: Any, priorities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["priority"].queryset = priorities
+        self.fields["submission"].initial = secrets.token_urlsafe(16)
 
 
 class CaseOpenForm(CaseDetailsForm):
-    """The merchant's portal form. Its submission token makes a double click, or the browser
-    sending the form again, open the case once."""
-
-    submission = forms.CharField(
-        widget=forms.HiddenInput,
-        max_length=64,
-        error_messages={"required": "The form is incomplete: reload the page and try again."},
-    )
+    """The merchant's portal form."""
 
     store = forms.ModelChoiceField(queryset=None, required=False, label="Store", empty_label="Not about one store")
     attachment = AttachmentField(required=False, label="Attach a file (optional)")
@@ -118,7 +120,6 @@ class CaseOpenForm(CaseDetailsForm):
     def __init__(self, *args: Any, priorities: Any, stores: Any, **kwargs: Any) -> None:
         super().__init__(*args, priorities=priorities, **kwargs)
         self.fields["store"].queryset = stores
-        self.fields["submission"].initial = secrets.token_urlsafe(16)
 
 
 class PhoneCaseForm(CaseDetailsForm):

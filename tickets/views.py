@@ -4,6 +4,9 @@ that case mail links to. Thin: selectors read, one service writes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -13,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from helpdesk.errors import DomainError
 from helpdesk.forms import add_domain_error
-from helpdesk.models import Role
+from helpdesk.models import Role, User
 from helpdesk.selectors import merchant_list, store_list
 from helpdesk.services import submission_claim
 from helpdesk.tenancy import require_scope
@@ -21,6 +24,7 @@ from sla.selectors import case_clocks, clock_explain
 from tickets.actions import CASE_ACTIONS, offered_actions
 from tickets.forms import (
     CaseActionForm,
+    CaseDetailsForm,
     CaseFilterForm,
     CaseOpenForm,
     ConfirmForm,
@@ -68,32 +72,24 @@ def case_new(request: HttpRequest) -> HttpResponse:
         priorities=priority_list(tenant=scope.tenant),
         stores=store_list(scope=scope),
     )
+
+    def open_with_file(data: dict[str, Any]) -> Case:
+        case = case_open(
+            tenant=scope.tenant,
+            account=scope.account,
+            requester=request.user,
+            channel=Channel.PORTAL,
+            **{name: data[name] for name in CASE_OPEN_FIELDS},
+        )
+        if data["attachment"]:
+            upload = data["attachment"]
+            attachment_add(case=case, actor=request.user, filename=upload.name, data=upload.read())
+        return case
+
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():  # the case, its file and its submission, or none of them
-                key = f"portal:case-new:{data['submission']}"
-                submission, first = submission_claim(tenant=scope.tenant, user=request.user, key=key)
-                if not first:
-                    messages.info(request, "That form was sent twice; the case was opened once.")
-                    return redirect("case-detail", number=submission.response["number"])
-                case = case_open(
-                    tenant=scope.tenant,
-                    account=scope.account,
-                    requester=request.user,
-                    channel=Channel.PORTAL,
-                    **{name: data[name] for name in CASE_OPEN_FIELDS},
-                )
-                if data["attachment"]:
-                    upload = data["attachment"]
-                    attachment_add(case=case, actor=request.user, filename=upload.name, data=upload.read())
-                submission.status_code, submission.response = 302, {"number": case.number}
-                submission.save(update_fields=["status_code", "response"])
-        except DomainError as error:
-            add_domain_error(form, error, renamed={"file": "attachment"})
-        else:
-            messages.success(request, _opened_message(case))
-            return redirect("case-detail", number=case.number)
+        answer = _open_once(request, form, "portal:case-new", open_with_file)
+        if answer:
+            return answer
     return render(request, "tickets/case_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -106,24 +102,45 @@ def case_log_call(request: HttpRequest) -> HttpResponse:
         priorities=priority_list(tenant=scope.tenant),
         merchants=merchant_list(scope=scope),
     )
+
+    def open_for_caller(data: dict[str, Any]) -> Case:
+        return case_open(
+            tenant=scope.tenant,
+            account=data["requester"].account,
+            requester=data["requester"],
+            opened_by=request.user,
+            channel=Channel.PHONE,
+            **{name: data[name] for name in CASE_OPEN_FIELDS if name in data},
+        )
+
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        requester = data["requester"]
-        try:
-            case = case_open(
-                tenant=scope.tenant,
-                account=requester.account,
-                requester=requester,
-                opened_by=request.user,
-                channel=Channel.PHONE,
-                **{name: data[name] for name in CASE_OPEN_FIELDS if name in data},
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"Case {case.number} is logged for {requester.get_full_name()}.")
-            return redirect("case-detail", number=case.number)
+        answer = _open_once(request, form, "queue:log-call", open_for_caller)
+        if answer:
+            return answer
     return render(request, "tickets/case_log_call.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _open_once(
+    request: HttpRequest, form: CaseDetailsForm, kind: str, open_case: Callable[[dict[str, Any]], Case]
+) -> HttpResponse | None:
+    """Open the case of a valid form once per submission token, in one transaction with all it
+    saves; the redirect to the case, or None with the refusal shown on the form."""
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            key = f"{kind}:{data['submission']}"
+            submission, first = submission_claim(tenant=request.scope.tenant, user=request.user, key=key)
+            if not first:
+                messages.info(request, "That form was sent twice; the case was opened once.")
+                return redirect("case-detail", number=submission.response["number"])
+            case = open_case(data)
+            submission.status_code, submission.response = 302, {"number": case.number}
+            submission.save(update_fields=["status_code", "response"])
+    except DomainError as error:
+        add_domain_error(form, error, renamed={"file": "attachment"})
+        return None
+    messages.success(request, _opened_message(case, request.user))
+    return redirect("case-detail", number=case.number)
 
 
 CASE_OPEN_FIELDS = (
@@ -138,7 +155,9 @@ CASE_OPEN_FIELDS = (
 )
 
 
-def _opened_message(case: Case) -> str:
+def _opened_message(case: Case, user: User) -> str:
+    if user != case.requester:
+        return f"Case {case.number} is logged for {case.requester.get_full_name()}."
     message = f"Case {case.number} is open. Its committed times are shown under Service level."
     if case.priority.must_phone and case.tenant.support_phone_numbers:
         phones = " or ".join(case.tenant.support_phone_numbers)

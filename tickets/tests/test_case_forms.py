@@ -258,6 +258,9 @@ def test_an_analyst_logs_a_phone_call_for_a_merchant(client, world, setup_a):
     assert (case.account, case.requester, case.channel) == (world.account_a2, world.merchant_a2, Channel.PHONE)
     opened = CaseEvent.objects.get(case=case, code="case.opened")
     assert opened.actor == world.analyst_a and "on the merchant's behalf" in opened.note
+    data = form_data(setup_a, requester=world.merchant_a2.pk)
+    assert client.post("/cases/log-call/", data)["Location"] == client.post("/cases/log-call/", data)["Location"]
+    assert Case.objects.count() == 2  # the call above, and this one logged once though sent twice
 
 
 def test_the_phone_log_refuses_another_tenants_caller_and_merchants(client, world, setup_a):
