@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -114,12 +115,23 @@ class CaseOpenForm(CaseDetailsForm):
     """The merchant's portal form."""
 
     store = forms.ModelChoiceField(queryset=None, required=False, label="Store", empty_label="Not about one store")
+    cc_emails = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Also send updates to (optional)",
+        help_text="E-mail addresses, separated by commas. Your account's technical contact and CC list "
+        "get them anyway.",
+    )
     attachment = AttachmentField(required=False, label="Attach a file (optional)")
     field_order = ["subject", "priority", "category", "store"]
 
     def __init__(self, *args: Any, priorities: Any, stores: Any, **kwargs: Any) -> None:
         super().__init__(*args, priorities=priorities, **kwargs)
         self.fields["store"].queryset = stores
+
+    def clean_cc_emails(self) -> list[str]:
+        """The addresses as a list; the case service checks each one."""
+        return [address for address in re.split(r"[,;\s]+", self.cleaned_data["cc_emails"]) if address]
 
 
 class PhoneCaseForm(CaseDetailsForm):

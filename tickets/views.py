@@ -79,6 +79,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
             account=scope.account,
             requester=request.user,
             channel=Channel.PORTAL,
+            cc_emails=data["cc_emails"],
             **{name: data[name] for name in CASE_OPEN_FIELDS},
         )
         if data["attachment"]:

@@ -48,7 +48,8 @@ def test_a_merchant_opens_a_case_with_a_file_from_the_portal(client, world, setu
     client.force_login(world.merchant_a1)
     store = Store.objects.get(account=world.account_a1)
     upload = SimpleUploadedFile("screen.png", PNG, content_type="image/png")
-    response = client.post("/cases/new/", form_data(setup_a, store=store.pk, attachment=upload), follow=True)
+    data = form_data(setup_a, store=store.pk, attachment=upload, cc_emails="ops@alpha.test, cto@alpha.test")
+    response = client.post("/cases/new/", data, follow=True)
     case = Case.objects.get()
     assert response.redirect_chain == [(f"/cases/{case.number}/", 302)]
     assert (case.account, case.requester, case.channel, case.store) == (
@@ -57,6 +58,7 @@ def test_a_merchant_opens_a_case_with_a_file_from_the_portal(client, world, setu
         Channel.PORTAL,
         store,
     )
+    assert case.cc_emails == ["ops@alpha.test", "cto@alpha.test"]
     assert case.recent_changes == "Upgraded the payment plug-in yesterday."
     assert case.steps_to_reproduce and case.business_impact == "Orders ship late."
     assert Attachment.objects.get(case=case).filename == "screen.png"
@@ -91,6 +93,14 @@ def test_missing_fields_are_named_and_nothing_is_saved(client, world, setup_a):
     response = client.post("/cases/new/", form_data(setup_a, subject="", description="  "))
     assert response.status_code == 400
     assert set(response.context["form"].errors) == {"subject", "description"}
+    assert not Case.objects.exists()
+
+
+def test_a_bad_cc_address_is_named_at_its_field(client, world, setup_a):
+    client.force_login(world.merchant_a1)
+    response = client.post("/cases/new/", form_data(setup_a, cc_emails="ops@alpha.test, not-an-address"))
+    assert response.status_code == 400
+    assert "not-an-address" in " ".join(response.context["form"].errors["cc_emails"])
     assert not Case.objects.exists()
 
 
