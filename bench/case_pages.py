@@ -1,11 +1,13 @@
-"""Case pages with a million cases: the analyst's queue with each filter, the merchant's portal
-and case lookup, and one case page, rendered through Django's test client against PostgreSQL.
+"""Case pages with a million cases: the analyst's queue with each filter, all cases, the
+merchant's portal and lookup, one case page, the API's case list and the managers' SLA
+compliance report, rendered through Django's test client against PostgreSQL.
 
 The data lives in its own database (`helpdesk_bench`, kept between runs): `seed_demo`, then one
 million StoreConnect cases copied from a seeded case by one INSERT … SELECT (95% closed, 2%
 resolved, 3% in the active statuses with running deadlines, a tenth of those breached), and their
-SLA clocks. Each page is fetched 15 times after a warm-up; the table shows the median and
-the slowest, and the goal is a median under 150 ms per page on this machine.
+SLA clocks. Each page is fetched 15 times after a warm-up; the table shows the median and the
+slowest, and the goal is a median under 150 ms per page on this machine (the compliance report's
+recount, which reads a year of clocks, is shown but not held to it).
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ GOAL_MS = 150.0
 DATABASE = "helpdesk_bench"
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 OUTPUT = Path(__file__).resolve().parent.parent / "var" / "bench" / "case_pages.json"
+# The compliance report is kept for five minutes; counting it afresh is measured but is not held
+# to the page goal (it reads a year of clocks).
+RECOUNT = "SLA compliance, recount"
 
 
 def _setup_django() -> None:
@@ -141,6 +146,8 @@ def _pages() -> list[tuple[str, str, str]]:
         ("case page", analyst, f"/cases/{one}/"),
         ("portal", merchant, "/portal/"),
         ("merchant lookup", merchant, "/cases/?q=refund"),
+        ("SLA compliance report", "manager@storeconnect.test", "/reports/sla/"),
+        (RECOUNT, "manager@storeconnect.test", "/reports/sla/?refresh=1"),
     ]
 
 
@@ -179,8 +186,9 @@ def main() -> bool:
     rows = measure()
     print(f"{'page':24} {'median ms':>10} {'slowest ms':>11}")
     for row in rows:
-        print(f"{row['page']:24} {row['median_ms']:10.1f} {row['slowest_ms']:11.1f}")
-    worst = max(row["median_ms"] for row in rows)
+        note = "  (not held to the goal)" if row["page"] == RECOUNT else ""
+        print(f"{row['page']:24} {row['median_ms']:10.1f} {row['slowest_ms']:11.1f}{note}")
+    worst = max(row["median_ms"] for row in rows if row["page"] != RECOUNT)
     met = worst < GOAL_MS
     goal = f"every page's median under {GOAL_MS:.0f} ms with {total:,} cases (worst {worst:.1f} ms)"
     print(f"  {'met   ' if met else 'MISSED'} {goal}")

@@ -52,3 +52,20 @@ def test_compliance_by_month_priority_and_plan_counts_only_the_own_tenant(client
 def test_the_report_is_for_managers_and_admins(client, world, who):
     client.force_login(getattr(world, who))
     assert client.get("/reports/sla/").status_code == 403
+
+
+def test_the_figures_are_kept_a_few_minutes_per_tenant_and_can_be_counted_again(client, world, setup_a):
+    open_case(world.account_a1, setup_a.normal)
+    client.force_login(world.manager_a)
+    assert table(client.get("/reports/sla/"), "plan")[0][:3] == ("Gold", "First response", 1)
+    open_case(world.account_a1, setup_a.normal)
+    assert table(client.get("/reports/sla/"), "plan")[0][:3] == ("Gold", "First response", 1)  # kept
+    assert table(client.get("/reports/sla/?refresh=1"), "plan")[0][:3] == ("Gold", "First response", 2)
+
+    setup_b = setup_case_tenant(world.tenant_b)
+    open_case(world.account_b1, setup_b.normal)
+    client.force_login(world.manager_b)
+    assert [row[:3] for row in table(client.get("/reports/sla/"), "plan")] == [
+        ("Gold", "First response", 1),
+        ("Gold", "Resolution", 1),
+    ]
