@@ -149,3 +149,15 @@ def test_inactive_user_cannot_sign_in(client, world):
     response = sign_in(client, user, world.password)
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("who", ["admin_a", "manager_a", "analyst_a", "merchant_a1"])
+def test_every_link_on_each_roles_home_opens(client, world, setup_a, who):
+    import re
+
+    client.force_login(getattr(world, who))
+    home = client.get("/", follow=True)
+    links = set(re.findall(r'href="(/[^"]*)"', home.content.decode())) - {"/"}
+    assert links, "the home page links somewhere"
+    for link in sorted(links):
+        assert client.get(link.replace("&amp;", "&")).status_code == 200, link
