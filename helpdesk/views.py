@@ -15,6 +15,7 @@ from helpdesk.selectors import account_list, store_list
 from helpdesk.tenancy import require_scope
 from tickets.forms import CaseFilterForm, EscalationResolveForm
 from tickets.models import EscalationState, Status
+from tickets.pagination import urgency_page
 from tickets.selectors import case_list, escalation_list
 from tickets.services import escalation_acknowledge, escalation_resolve
 
@@ -52,7 +53,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     filters = CaseFilterForm(request.GET or None, scope=scope)
     cases = case_list(scope=scope, **filters.filters()).exclude(status__in=[Status.CLOSED, Status.RESOLVED])
-    context = {"cases": cases[:LIST_SIZE], "filters": filters, "now": timezone.now()}
+    page, next_cursor = urgency_page(cases, request.GET.get("cursor"), LIST_SIZE)
+    context = {"cases": page, "filters": filters, "next_cursor": next_cursor, "now": timezone.now()}
     return render(request, "helpdesk/queue.html", context)
 
 

@@ -33,6 +33,7 @@ from tickets.forms import (
     ReopenForm,
 )
 from tickets.models import Case, Channel, EngineeringState
+from tickets.pagination import urgency_page
 from tickets.selectors import (
     attachment_for_download,
     case_comments,
@@ -58,8 +59,11 @@ PAGE_SIZE = 50
 def case_index(request: HttpRequest) -> HttpResponse:
     """Every case of the signed-in user's scope, old ones too, most urgent first, with filters."""
     filters = CaseFilterForm(request.GET or None, scope=request.scope)
-    cases = case_list(scope=request.scope, **filters.filters())[:PAGE_SIZE]
-    return render(request, "tickets/case_list.html", {"cases": cases, "filters": filters, "now": timezone.now()})
+    cases, next_cursor = urgency_page(
+        case_list(scope=request.scope, **filters.filters()), request.GET.get("cursor"), PAGE_SIZE
+    )
+    context = {"cases": cases, "filters": filters, "next_cursor": next_cursor, "now": timezone.now()}
+    return render(request, "tickets/case_list.html", context)
 
 
 @require_scope(Role.MERCHANT)

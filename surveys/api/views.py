@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from helpdesk.api.base import ScopedAPIView
 from helpdesk.models import Role
 from surveys.selectors import response_list, satisfaction_report
-from tickets.api.pagination import limit_from, time_page
 from tickets.api.serializers import ErrorSerializer
+from tickets.pagination import limit_from, time_page
 
 MANAGERS = (Role.MANAGER, Role.ADMIN)
 ERRORS = {code: ErrorSerializer for code in (400, 401, 403, 429)}

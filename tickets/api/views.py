@@ -20,8 +20,8 @@ from helpdesk.tenancy import Scope, get_for_scope_or_404
 from sla.models import SlaClock
 from tickets import services
 from tickets.api import serializers as s
-from tickets.api.pagination import limit_from, time_page, urgency_page
 from tickets.models import Case, CaseEvent, Escalation
+from tickets.pagination import limit_from, time_page, urgency_page
 from tickets.selectors import (
     CASE_LIST_RELATED,
     attachment_for_download,

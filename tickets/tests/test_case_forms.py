@@ -430,3 +430,20 @@ def test_a_form_without_its_token_says_to_reload(client, world, setup_a):
     assert response.status_code == 400
     assert "The form is incomplete: reload the page and try again." in response.content.decode()
     assert not Case.objects.exists()
+
+
+def test_case_lists_page_on_past_fifty_with_their_filters(client, world, setup_a):
+    for n in range(53):
+        open_case(world.account_a1, setup_a.low, subject=f"Bulk {n:02}")
+    open_case(world.account_a1, setup_a.normal, subject="Other")
+    client.force_login(world.analyst_a)
+    first = client.get("/queue/?q=Bulk")
+    assert len(first.context["cases"]) == 50 and first.context["next_cursor"]
+    body = first.content.decode()
+    next_link = body.split('data-testid="next-page"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    assert next_link.startswith("?") and "q=Bulk" in next_link and "cursor=" in next_link
+    second = client.get(f"/queue/{next_link}")
+    seen = [c.subject for c in first.context["cases"]] + [c.subject for c in second.context["cases"]]
+    assert sorted(seen) == [f"Bulk {n:02}" for n in range(53)] and second.context["next_cursor"] is None
+    assert "First page" in second.content.decode()
+    assert client.get("/cases/?cursor=not-a-cursor").status_code == 400

@@ -1,4 +1,5 @@
-"""Keyset (cursor) pagination: stable under inserts, and as fast on page 1,000 as on page 1."""
+"""Keyset (cursor) pagination for the API and the case pages: stable under inserts, and as fast on
+page 1,000 as on page 1."""
 
 from __future__ import annotations
 
