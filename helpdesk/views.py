@@ -67,7 +67,12 @@ def escalations(
         escalation_list(scope=request.scope).exclude(state=EscalationState.RESOLVED).order_by("created_at")
     )
     rows = [
-        (escalation, refused[1] if refused and refused[0] == escalation.pk else EscalationResolveForm())
+        (
+            escalation,
+            refused[1]
+            if refused and refused[0] == escalation.pk
+            else EscalationResolveForm(auto_id=f"escalation-{escalation.pk}-%s"),
+        )
         for escalation in open_escalations[:LIST_SIZE]
     ]
     return render(request, "helpdesk/escalations.html", {"rows": rows}, status=status)
@@ -79,7 +84,7 @@ def escalation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     escalation = escalation_list(scope=request.scope).filter(pk=pk).first()
     if escalation is None or action not in ("acknowledge", "resolve"):
         raise Http404("No such escalation.")
-    form = EscalationResolveForm(request.POST)
+    form = EscalationResolveForm(request.POST, auto_id=f"escalation-{escalation.pk}-%s")
     try:
         if action == "acknowledge":
             escalation_acknowledge(escalation=escalation, actor=request.user)

@@ -13,6 +13,7 @@ from tickets.forms import (
     AttachForm,
     CaseActionForm,
     CommentForm,
+    DetailsForm,
     EngineeringLinkForm,
     EscalateForm,
     MessageForm,
@@ -33,6 +34,7 @@ from tickets.services import (
     case_record_workaround,
     case_request_closure,
     case_request_information,
+    case_update_details,
     comment_add,
     engineering_issue_link,
     escalation_raise,
@@ -91,6 +93,16 @@ CASE_ACTIONS: dict[str, CaseAction] = {
             expected_version=version,
         ),
         "The file is on the case.",
+    ),
+    "details": CaseAction(
+        "Edit details",
+        DetailsForm,
+        EVERYONE,
+        NOT_CLOSED,
+        lambda case, user, data, version: case_update_details(
+            case=case, actor=user, changes=data, expected_version=version
+        ),
+        "The case's details are updated.",
     ),
     "request-info": CaseAction(
         "Ask the merchant for information",

@@ -15,6 +15,7 @@ from helpdesk.selectors import staff_list
 from helpdesk.tenancy import Scope
 from tickets.models import (
     MERCHANT_ESCALATION_REASONS,
+    Case,
     Category,
     EngineeringState,
     EscalationReason,
@@ -56,6 +57,12 @@ class AttachmentField(forms.FileField):
                 f"{filesizeformat(settings.ATTACHMENT_MAX_BYTES)}."
             )
         return upload
+
+
+def address_list(text: str) -> list[str]:
+    """E-mail addresses typed into one field, split at commas, semicolons or spaces; the case
+    service checks each one."""
+    return [address for address in re.split(r"[,;\s]+", text) if address]
 
 
 class PriorityRadioSelect(forms.RadioSelect):
@@ -130,8 +137,7 @@ class CaseOpenForm(CaseDetailsForm):
         self.fields["store"].queryset = stores
 
     def clean_cc_emails(self) -> list[str]:
-        """The addresses as a list; the case service checks each one."""
-        return [address for address in re.split(r"[,;\s]+", self.cleaned_data["cc_emails"]) if address]
+        return address_list(self.cleaned_data["cc_emails"])
 
 
 class PhoneCaseForm(CaseDetailsForm):
@@ -186,17 +192,19 @@ class CaseFilterForm(forms.Form):
 class CaseActionForm(forms.Form):
     """A form on the case page. `scope` lets a form offer only the tenant's own choices."""
 
-    def __init__(self, data: Any = None, files: Any = None, *, scope: Scope) -> None:
-        super().__init__(data, files)
-        self.scope = scope
+    def __init__(
+        self, data: Any = None, files: Any = None, *, scope: Scope, case: Case | None = None, auto_id: str = "id_%s"
+    ) -> None:
+        super().__init__(data, files, auto_id=auto_id)
+        self.scope, self.case = scope, case
 
 
 class CommentForm(CaseActionForm):
     body = _text("Message")
     internal = forms.BooleanField(required=False, label="Internal note (not shown to the merchant)")
 
-    def __init__(self, data: Any = None, files: Any = None, *, scope: Scope) -> None:
-        super().__init__(data, files, scope=scope)
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, scope=scope, **kwargs)
         if scope.is_merchant:
             del self.fields["internal"]
 
@@ -211,10 +219,38 @@ class AttachForm(CaseActionForm):
     file = AttachmentField(label="File")
     internal = forms.BooleanField(required=False, label="Staff only (not shown to the merchant)")
 
-    def __init__(self, data: Any = None, files: Any = None, *, scope: Scope) -> None:
-        super().__init__(data, files, scope=scope)
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, scope=scope, **kwargs)
         if scope.is_merchant:
             del self.fields["internal"]
+
+
+class DetailsForm(CaseActionForm):
+    """What may change after opening: the merchant's own descriptions and CC addresses, and for
+    staff the category. Shown filled in with the case's current values."""
+
+    category = forms.ChoiceField(choices=Category.choices, label="Category")
+    steps_to_reproduce = _text("Steps to reproduce", required=False)
+    recent_changes = _text("Recent changes", required=False)
+    business_impact = _text("Business impact", required=False)
+    cc_emails = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Also send updates to",
+        help_text="E-mail addresses, separated by commas.",
+    )
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, scope=scope, **kwargs)
+        if scope.is_merchant:
+            del self.fields["category"]
+        if self.case is not None and not self.is_bound:
+            for name in self.fields:
+                value = getattr(self.case, name)
+                self.fields[name].initial = ", ".join(value) if name == "cc_emails" else value
+
+    def clean_cc_emails(self) -> list[str]:
+        return address_list(self.cleaned_data["cc_emails"])
 
 
 class NothingForm(CaseActionForm):
@@ -239,8 +275,8 @@ class ReassignForm(CaseActionForm):
     reason = forms.ChoiceField(choices=list(ReassignReason.LABELS.items()), label="Why")
     note = _text("Note for the history (optional)", required=False, rows=2)
 
-    def __init__(self, data: Any = None, files: Any = None, *, scope: Scope) -> None:
-        super().__init__(data, files, scope=scope)
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, scope=scope, **kwargs)
         self.fields["assignee"].queryset = staff_list(scope=scope)
         self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()
 
@@ -249,8 +285,8 @@ class PriorityForm(CaseActionForm):
     priority = forms.ModelChoiceField(queryset=None, label="New priority", empty_label=None)
     reason = _text("Why does the priority change?", rows=2)
 
-    def __init__(self, data: Any = None, files: Any = None, *, scope: Scope) -> None:
-        super().__init__(data, files, scope=scope)
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, scope=scope, **kwargs)
         self.fields["priority"].queryset = priority_list(tenant=scope.tenant)
 
 

@@ -183,7 +183,7 @@ def _case_page(
     actions = []
     for name in offered:
         action = CASE_ACTIONS[name]
-        form = bound[1] if bound and bound[0] == name else action.form(scope=scope)
+        form = bound[1] if bound and bound[0] == name else action.form(scope=scope, case=case, auto_id=f"{name}-%s")
         actions.append({"name": name, "label": action.label, "form": form, "open": bool(bound and bound[0] == name)})
     # A refused action that this page does not offer (any more) explains itself at the top.
     refusal = (
@@ -220,7 +220,7 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     chosen = CASE_ACTIONS.get(action)
     if chosen is None:
         raise Http404("No such action.")
-    form = chosen.form(request.POST, request.FILES, scope=scope)
+    form = chosen.form(request.POST, request.FILES, scope=scope, case=case, auto_id=f"{action}-%s")
     version = _posted_version(request)
     if form.is_valid() and version is not None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 import pytest
@@ -293,9 +294,14 @@ def test_managers_acknowledge_and_resolve_escalations_from_their_page(client, wo
     client.force_login(world.analyst_a)
     assert client.post(f"/escalations/{escalation.pk}/acknowledge/").status_code == 403
 
+    case_two = open_case(world.account_a1, setup_a.normal)
+    client.force_login(world.merchant_a1)
+    act(client, case_two, "escalate", reason="responsiveness", notes="Still waiting.")
     client.force_login(world.manager_a)
     assert "Handle it" in client.get(f"/cases/{case.number}/").content.decode()
     page = client.get("/escalations/").content.decode()
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "every element id on the page is unique"
     assert "We lose sales." in page and f"/escalations/{escalation.pk}/acknowledge/" in page
     assert client.post(f"/escalations/{escalation.pk}/acknowledge/").status_code == 302
     twice = client.post(f"/escalations/{escalation.pk}/acknowledge/")
@@ -309,7 +315,7 @@ def test_managers_acknowledge_and_resolve_escalations_from_their_page(client, wo
         world.manager_a,
         "Called the merchant.",
     )
-    assert "No open escalations." in client.get("/escalations/").content.decode()
+    assert "We lose sales." not in client.get("/escalations/").content.decode()
     client.force_login(world.merchant_a1)
     shown = client.get(f"/cases/{case.number}/").content.decode()
     assert "(critical business impact, support manager): resolved" in shown and "Called the merchant." in shown
@@ -447,3 +453,25 @@ def test_case_lists_page_on_past_fifty_with_their_filters(client, world, setup_a
     assert sorted(seen) == [f"Bulk {n:02}" for n in range(53)] and second.context["next_cursor"] is None
     assert "First page" in second.content.decode()
     assert client.get("/cases/?cursor=not-a-cursor").status_code == 400
+
+
+def test_details_are_edited_from_the_case_page_each_role_its_own(client, world, setup_a):
+    case = open_case(world.account_a1, setup_a.normal, recent_changes="New theme", cc_emails=["ops@alpha.test"])
+    client.force_login(world.merchant_a1)
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert 'value="ops@alpha.test"' in page and "New theme</textarea>" in page  # shown filled in
+    assert 'data-testid="action-details"' in page and 'name="category"' not in page
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "every element id on the page is unique"
+    bad = act(client, case, "details", recent_changes="New theme", cc_emails="nope")
+    assert bad.status_code == 400 and "nope" in bad.content.decode()
+    response = act(client, case, "details", recent_changes="New theme and a new app", cc_emails="a@x.test, b@x.test")
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.recent_changes, case.cc_emails) == ("New theme and a new app", ["a@x.test", "b@x.test"])
+
+    client.force_login(world.analyst_a)
+    assert act(client, case, "details", category="question", cc_emails="a@x.test, b@x.test").status_code == 302
+    case.refresh_from_db()
+    assert case.category == "question" and case.recent_changes == ""
+    assert CaseEvent.objects.filter(case=case, code="case.updated").count() == 2
