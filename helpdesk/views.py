@@ -16,7 +16,7 @@ from helpdesk.tenancy import require_scope
 from tickets.forms import CaseFilterForm, EscalationResolveForm
 from tickets.models import EscalationState, Status
 from tickets.pagination import urgency_page
-from tickets.selectors import case_list, escalation_list
+from tickets.selectors import case_list, escalation_list, with_sla_flags
 from tickets.services import escalation_acknowledge, escalation_resolve
 
 HOME_BY_ROLE = {
@@ -41,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def portal(request: HttpRequest) -> HttpResponse:
     context = {
         "stores": store_list(scope=request.scope),
-        "cases": case_list(scope=request.scope)[:LIST_SIZE],
+        "cases": with_sla_flags(case_list(scope=request.scope), tenant=request.scope.tenant)[:LIST_SIZE],
         "now": timezone.now(),
     }
     return render(request, "helpdesk/portal.html", context)
@@ -53,7 +53,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     filters = CaseFilterForm(request.GET or None, scope=scope)
     cases = case_list(scope=scope, **filters.filters()).exclude(status__in=[Status.CLOSED, Status.RESOLVED])
-    page, next_cursor = urgency_page(cases, request.GET.get("cursor"), LIST_SIZE)
+    page, next_cursor = urgency_page(with_sla_flags(cases, tenant=scope.tenant), request.GET.get("cursor"), LIST_SIZE)
     context = {"cases": page, "filters": filters, "next_cursor": next_cursor, "now": timezone.now()}
     return render(request, "helpdesk/queue.html", context)
 

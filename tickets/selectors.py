@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from helpdesk.errors import NotFound
 from helpdesk.models import Tenant, User
@@ -90,6 +90,16 @@ def case_list(
         )
         cases = cases.filter(pk__in=risky.values("case")) if at_risk else cases.exclude(pk__in=risky.values("case"))
     return cases.order_by(F("sla_due_at").asc(nulls_last=True), "opened_at", "pk")
+
+
+def with_sla_flags(cases: QuerySet[Case], *, tenant: Tenant) -> QuerySet[Case]:
+    """The list's cases with `breached` (a target was missed) and `at_risk` (a running target is
+    past its warning point), each an EXISTS on the clocks' small partial indexes."""
+    clocks = SlaClock.objects.for_tenant(tenant).filter(case=OuterRef("pk"))
+    return cases.annotate(
+        breached=Exists(clocks.filter(breached_at__isnull=False)),
+        at_risk=Exists(clocks.filter(warned_at__isnull=False, met_at__isnull=True, breached_at__isnull=True)),
+    )
 
 
 def case_get(*, scope: Scope, number: str) -> Case:

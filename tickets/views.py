@@ -43,6 +43,7 @@ from tickets.selectors import (
     engineering_issue_get,
     escalation_list,
     priority_list,
+    with_sla_flags,
 )
 from tickets.services import (
     attachment_add,
@@ -59,9 +60,8 @@ PAGE_SIZE = 50
 def case_index(request: HttpRequest) -> HttpResponse:
     """Every case of the signed-in user's scope, old ones too, most urgent first, with filters."""
     filters = CaseFilterForm(request.GET or None, scope=request.scope)
-    cases, next_cursor = urgency_page(
-        case_list(scope=request.scope, **filters.filters()), request.GET.get("cursor"), PAGE_SIZE
-    )
+    cases = with_sla_flags(case_list(scope=request.scope, **filters.filters()), tenant=request.scope.tenant)
+    cases, next_cursor = urgency_page(cases, request.GET.get("cursor"), PAGE_SIZE)
     context = {"cases": cases, "filters": filters, "next_cursor": next_cursor, "now": timezone.now()}
     return render(request, "tickets/case_list.html", context)
 

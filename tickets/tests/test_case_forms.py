@@ -328,7 +328,7 @@ def listed(response) -> list[str]:
 def test_the_queue_filters_by_owner_search_status_and_service_level(client, world, setup_a):
     from datetime import timedelta
 
-    from sla.sweeps import sweep_breaches
+    from sla.sweeps import sweep_breaches, sweep_warnings
 
     mine = open_case(world.account_a1, setup_a.normal, subject="Mine: refunds")
     open_case(world.account_a2, setup_a.low, subject="Nobody's: labels")
@@ -345,6 +345,17 @@ def test_the_queue_filters_by_owner_search_status_and_service_level(client, worl
     assert listed(client.get("/queue/?sla=breached")) == ["Late: outage"]
     assert listed(client.get(f"/queue/?priority={setup_a.low.pk}")) == ["Nobody's: labels"]
     assert listed(client.get("/queue/?status=open")) == ["Mine: refunds"]
+
+    sweep_warnings(now=mine.opened_at + timedelta(hours=3, minutes=30))  # Normal warns before its 4 h
+    flags = {case.subject: (case.breached, case.at_risk) for case in client.get("/queue/").context["cases"]}
+    assert flags == {
+        "Mine: refunds": (False, True),
+        "Nobody's: labels": (False, False),
+        "Late: outage": (True, False),
+    }
+    page = client.get("/queue/").content.decode()
+    assert page.count('data-testid="breached"') == 1 and page.count('data-testid="at-risk"') == 1
+    assert listed(client.get("/queue/?sla=at_risk")) == ["Mine: refunds"]
 
 
 def test_bad_filters_say_so_and_never_reach_another_tenant(client, world, setup_a):
