@@ -34,7 +34,7 @@ urlpatterns = [
     path("cases/log-call/", ticket_views.case_log_call, name="case-log-call"),
     path("cases/<str:number>/", ticket_views.case_detail, name="case-detail"),
     path("cases/<str:number>/do/<slug:action>/", ticket_views.case_action, name="case-action"),
-    path("engineering/<str:reference>/state/", ticket_views.engineering_issue_state, name="engineering-issue-state"),
+    path("engineering/<path:reference>/state/", ticket_views.engineering_issue_state, name="engineering-issue-state"),
     path("cases/<str:number>/confirm/", ticket_views.case_confirm, name="case-confirm"),
     path("cases/<str:number>/reopen/", ticket_views.case_reopen_view, name="case-reopen"),
     path(

@@ -38,7 +38,7 @@ urlpatterns = [
     path("escalations/", cases.EscalationListView.as_view()),
     path("escalations/<int:pk>/acknowledge/", cases.EscalationAcknowledgeView.as_view()),
     path("escalations/<int:pk>/resolve/", cases.EscalationResolveView.as_view()),
-    path("engineering-issues/<str:reference>/state/", cases.EngineeringIssueStateView.as_view()),
+    path("engineering-issues/<path:reference>/state/", cases.EngineeringIssueStateView.as_view()),
     path("alerts/", cases.AlertView.as_view()),
     path("surveys/responses/", surveys.SurveyResponsesView.as_view()),
     path("surveys/report/", surveys.SurveyReportView.as_view()),

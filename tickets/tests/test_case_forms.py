@@ -486,3 +486,14 @@ def test_details_are_edited_from_the_case_page_each_role_its_own(client, world, 
     case.refresh_from_db()
     assert case.category == "question" and case.recent_changes == ""
     assert CaseEvent.objects.filter(case=case, code="case.updated").count() == 2
+
+
+def test_an_engineering_reference_with_a_slash_or_hash_works_on_the_page(client, world, setup_a):
+    case = open_case(world.account_a1, setup_a.normal)
+    client.force_login(world.analyst_a)
+    assert act(client, case, "link-engineering", reference="shop/api#42").status_code == 302
+    page = client.get(f"/cases/{case.number}/")
+    assert page.status_code == 200
+    action = re.search(r'action="(/engineering/[^"]+/state/)"', page.content.decode()).group(1)
+    assert client.post(action, {"state": "released", "case": case.number}).status_code == 302
+    assert case.engineering_issues.get().state == "released"
