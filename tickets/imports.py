@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +16,8 @@ from helpdesk.models import Account, Tenant, User
 from tickets.models import Case, CaseEvent, Category, Channel, Priority, Status
 
 REQUIRED = ("number", "account", "subject", "description", "priority", "opened_at")
+# An imported number becomes part of the case's address (/cases/<number>/), so it is kept plain.
+CASE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,23}")
 
 
 @dataclass
@@ -91,6 +94,8 @@ def _build(
     def fail(name: str, message: str) -> None:
         problems.append((name, message))
 
+    if not CASE_NUMBER.fullmatch(row["number"].strip()):
+        fail("number", "use up to 24 letters, digits, dots, dashes or underscores, starting with a letter or digit")
     account = accounts.get(row["account"].strip())
     priority = priorities.get(row["priority"].strip().lower())
     status = (row.get("status") or Status.CLOSED).strip()
@@ -120,7 +125,7 @@ def _build(
         tenant=tenant,
         account=account,
         requester=requester,
-        number=row["number"].strip()[:24],
+        number=row["number"].strip(),
         subject=row["subject"].strip()[:200],
         description=row["description"].strip(),
         priority=priority,

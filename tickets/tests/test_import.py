@@ -104,3 +104,21 @@ def test_new_cases_skip_numbers_that_imports_took(world, setup_a, tmp_path):
     path.write_text(HEADER + "TA-1001,alpha-one,,s,d,normal,closed,2024-03-01T10:00:00+11:00,\n")
     run(path)
     assert open_case(world.account_a1, setup_a.normal).number == "TA-1002"
+
+
+def test_numbers_that_cannot_be_part_of_an_address_are_refused(world, setup_a, tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text(
+        HEADER
+        + "ZD/4,alpha-one,,Slash,x,normal,closed,2024-03-01T10:00:00+11:00,\n"
+        + "ZD 5,alpha-one,,Space,x,normal,closed,2024-03-01T10:00:00+11:00,\n"
+        + f"{'Z' * 25},alpha-one,,Too long,x,normal,closed,2024-03-01T10:00:00+11:00,\n"
+        + "ZD-6.b_7,alpha-one,,Fine,x,normal,closed,2024-03-01T10:00:00+11:00,\n"
+    )
+    err = StringIO()
+    with pytest.raises(CommandError, match="3 problem"):
+        call_command("import_cases", str(path), "--tenant", "tenant-a", stderr=err)
+    report = err.getvalue()
+    # Rows count as in a spreadsheet: the header is row 1.
+    assert [f"row {n}: number: use up to 24 letters" in report for n in (2, 3, 4, 5)] == [True, True, True, False]
+    assert not Case.objects.exists()
