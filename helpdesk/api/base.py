@@ -66,6 +66,8 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, exceptions.Throttled):
         wait = int(exc.wait or 1)
         response.data = error_body(f"Too many requests: try again in {wait} second{'s' if wait != 1 else ''}.")
+    elif isinstance(exc, exceptions.NotAcceptable):
+        response.data = error_body("This API answers in JSON only: send Accept: application/json, or no Accept.")
     elif isinstance(exc, exceptions.UnsupportedMediaType):
         sent = context["request"].content_type or "no Content-Type"
         response.data = error_body(

@@ -188,7 +188,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "helpdesk.api.schema.document_unsupported_media_type",
+        "helpdesk.api.schema.document_content_negotiation",
     ],
     "ENUM_NAME_OVERRIDES": {
         "EscalationReasonEnum": "tickets.models.EscalationReason",

@@ -96,6 +96,19 @@ def test_a_body_of_an_unsupported_type_is_a_documented_415(world, setup_a, api, 
                 assert "415" in operation["responses"], f"{method.upper()} {path} does not document 415"
 
 
+def test_an_accept_header_without_json_is_a_documented_406(world, api, client):
+    response = api(world.merchant_a1).get("/api/v1/cases/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 406
+    assert response.json() == {
+        "message": "This API answers in JSON only: send Accept: application/json, or no Accept.",
+        "errors": {},
+    }
+    schema = client.get("/api/v1/schema/?format=json").json()
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            assert "406" in operation["responses"], f"{method.upper()} {path} does not document 406"
+
+
 def test_unknown_api_paths_answer_json_404(world, api):
     response = api(world.analyst_a).get("/api/v1/no-such-thing/")
     assert response.status_code == 404 and response.json() == {"message": "Not found.", "errors": {}}
