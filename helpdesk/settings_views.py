@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from helpdesk.errors import NotFound, ValidationFailed
-from helpdesk.forms import ApiKeyForm, WebhookEndpointForm
+from helpdesk.forms import ApiKeyForm, WebhookEndpointForm, add_domain_error
 from helpdesk.models import ApiKey, Role, User, WebhookDelivery, WebhookEndpoint
 from helpdesk.services import api_key_create, api_key_revoke, webhook_endpoint_create, webhook_endpoint_set_active
 from helpdesk.tenancy import require_scope
@@ -35,7 +35,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
                 expires_at=form.cleaned_data["expires_at"],
             )
         except ValidationFailed as error:
-            form.add_error(None, error.message)
+            add_domain_error(form, error)
     keys = ApiKey.objects.for_tenant(tenant).select_related("user")
     return render(request, "helpdesk/api_keys.html", {"form": form, "keys": keys, "new_key": new_key})
 
@@ -53,7 +53,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
                 tenant=tenant, url=form.cleaned_data["url"], events=form.cleaned_data["events"]
             )
         except ValidationFailed as error:
-            form.add_error(None, error.message)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Deliveries to {endpoint.url} are signed with the secret shown below.")
             return redirect("settings-webhooks")

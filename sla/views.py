@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from helpdesk.errors import ValidationFailed
+from helpdesk.forms import add_domain_error
 from helpdesk.models import Role
 from helpdesk.tenancy import require_scope
 from sla.calendars import load_calendar
@@ -68,7 +69,7 @@ def sla_targets(request: HttpRequest) -> HttpResponse:
                         actor=request.user,
                     )
                 except ValidationFailed as error:
-                    form.add_error(None, error.message)
+                    add_domain_error(form, error)
                 else:
                     if policy is not None and new.pk == policy.pk:
                         messages.info(request, "Nothing changed: the targets are those of the current version.")

@@ -271,7 +271,7 @@ def case_confirm(request: HttpRequest, number: str) -> HttpResponse:
         try:
             case_confirm_resolution(case=case, actor=request.user)
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Thank you: case {case.number} is closed.")
             return redirect("case-detail", number=case.number)
@@ -286,7 +286,7 @@ def case_reopen_view(request: HttpRequest, number: str) -> HttpResponse:
         try:
             case_reopen(case=case, actor=request.user, reason=form.cleaned_data["reason"])
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Case {case.number} is open again; your analyst picks it up.")
             return redirect("case-detail", number=case.number)
