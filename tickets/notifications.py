@@ -18,6 +18,7 @@ from django.utils.crypto import constant_time_compare
 from helpdesk.models import Role, User
 from helpdesk.outbox import mail_enqueue
 from sla.models import SlaClock
+from tickets import visibility
 from tickets.models import Case, CaseEvent, Comment, Escalation, EscalationLevel, EscalationReason, RaisedBy
 
 
@@ -89,9 +90,10 @@ def _comment(event: CaseEvent) -> Comment | None:
     )
 
 
-def _escalation(event: CaseEvent) -> Escalation:
+def _escalation(event: CaseEvent, *, customer: bool) -> Escalation:
+    """The event's escalation with its text as the mail's readers may see it (tickets.visibility)."""
     escalations = Escalation.objects.for_tenant(event.case.tenant).select_related("owner", "raised_by_user")
-    return escalations.get(pk=event.new["escalation"])
+    return visibility.escalations_for(escalations, customer=customer).get(pk=event.new["escalation"])
 
 
 def _clock(event: CaseEvent) -> SlaClock:
@@ -127,7 +129,7 @@ def on_engineering_changed(event: CaseEvent) -> None:
 
 
 def on_escalation_raised(event: CaseEvent) -> None:
-    escalation = _escalation(event)
+    escalation = _escalation(event, customer=False)
     if escalation.reason == EscalationReason.SLA_BREACHED:
         return  # the breach mail to the managers says it all
     if escalation.level == EscalationLevel.SENIOR_MANAGEMENT:
@@ -136,15 +138,15 @@ def on_escalation_raised(event: CaseEvent) -> None:
         return
     _staff_mail(event, "escalation_raised_staff", _emails(event.case, Role.MANAGER), escalation=escalation)
     if escalation.raised_by == RaisedBy.MERCHANT:
-        _case_mail(event, "escalation_raised", escalation=escalation)
+        _case_mail(event, "escalation_raised", escalation=_escalation(event, customer=True))
 
 
 def on_escalation_acknowledged(event: CaseEvent) -> None:
-    _case_mail(event, "escalation_acknowledged", escalation=_escalation(event))
+    _case_mail(event, "escalation_acknowledged", escalation=_escalation(event, customer=True))
 
 
 def on_escalation_resolved(event: CaseEvent) -> None:
-    _case_mail(event, "escalation_resolved", escalation=_escalation(event))
+    _case_mail(event, "escalation_resolved", escalation=_escalation(event, customer=True))
 
 
 def on_at_risk(event: CaseEvent) -> None:

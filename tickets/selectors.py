@@ -10,6 +10,7 @@ from helpdesk.errors import NotFound
 from helpdesk.models import Tenant, User
 from helpdesk.tenancy import Scope, get_for_scope_or_404
 from sla.models import SlaClock
+from tickets import visibility
 from tickets.models import Attachment, Case, CaseEvent, Comment, EngineeringIssue, Escalation, Plan, Priority
 
 
@@ -115,14 +116,9 @@ def case_comments(*, scope: Scope, case: Case) -> QuerySet[Comment]:
 
 
 def case_events(*, scope: Scope, case: Case) -> QuerySet[CaseEvent]:
-    """The case history. Merchants do not see internal notes or staff-only attachments."""
+    """The case history as the scope may see it (tickets.visibility), each with `shown_note`."""
     events = CaseEvent.objects.for_tenant(scope.tenant).filter(case=case).select_related("actor")
-    if scope.is_merchant:
-        events = events.exclude(code__in=STAFF_ONLY_EVENTS).exclude(code="attachment.added", new__public=False)
-    return events
-
-
-STAFF_ONLY_EVENTS = ("case.noted",)
+    return visibility.events_for(events, customer=scope.is_merchant)
 
 
 def attachment_for_download(*, scope: Scope, token: str) -> Attachment:
@@ -142,6 +138,7 @@ def escalation_list(*, scope: Scope, state: str | None = None) -> QuerySet[Escal
     )
     if scope.is_merchant:
         escalations = escalations.filter(case__account=scope.account)
+    escalations = visibility.escalations_for(escalations, customer=scope.is_merchant)
     return escalations.filter(state=state) if state else escalations
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from helpdesk.webhooks import webhook_emit
 from tickets.models import CaseEvent
+from tickets.visibility import STAFF_ONLY_EVENTS
 
 DIRECT = {
     "case.opened": "case.created",
@@ -14,7 +15,8 @@ DIRECT = {
     "sla.breached": "sla.breached",
     "escalation.raised": "escalation.raised",
 }
-NOT_SENT = frozenset({"case.noted", "sla.met", "attachment.added"})
+# Internal notes stay inside the product (tickets.visibility); files and met targets are no webhook events.
+NOT_SENT = STAFF_ONLY_EVENTS | {"sla.met", "attachment.added"}
 
 
 def webhook_event_name(code: str) -> str | None:

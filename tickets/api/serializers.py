@@ -136,7 +136,7 @@ class EventSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     old = serializers.JSONField()
     new = serializers.JSONField()
-    note = serializers.CharField()
+    note = serializers.CharField(source="shown_note", help_text="Empty where the text is for staff only.")
 
 
 class EscalationSerializer(serializers.Serializer):
@@ -147,8 +147,8 @@ class EscalationSerializer(serializers.Serializer):
     level = serializers.CharField()
     state = serializers.CharField()
     owner = serializers.EmailField(source="owner.email", allow_null=True, default=None)
-    notes = serializers.CharField()
-    resolution_note = serializers.CharField()
+    notes = serializers.CharField(source="shown_notes", help_text="Empty where the text is for staff only.")
+    resolution_note = serializers.CharField(source="shown_resolution_note", help_text="For staff only.")
     created_at = serializers.DateTimeField()
     acknowledged_at = serializers.DateTimeField(allow_null=True)
     resolved_at = serializers.DateTimeField(allow_null=True)

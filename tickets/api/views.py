@@ -18,7 +18,7 @@ from helpdesk.errors import NotFound, PermissionDenied, ValidationFailed
 from helpdesk.models import STAFF_ROLES, Account, Role, User
 from helpdesk.tenancy import Scope, get_for_scope_or_404
 from sla.models import SlaClock
-from tickets import services
+from tickets import services, visibility
 from tickets.api import serializers as s
 from tickets.models import Case, CaseEvent, Escalation
 from tickets.pagination import limit_from, time_page, urgency_page
@@ -504,7 +504,9 @@ class ExportEventsView(ScopedAPIView):
     @export_schema("export_events", s.EventSerializer, "Case events since a time, oldest first.")
     def get(self, request: Request) -> Response:
         q, scope = request.query_params, request.scope
-        events = CaseEvent.objects.for_tenant(scope.tenant).select_related("case", "actor")
+        events = visibility.events_for(
+            CaseEvent.objects.for_tenant(scope.tenant).select_related("case", "actor"), customer=scope.is_merchant
+        )
         since = parse_time(q.get("updated_since"), "updated_since")
         if since is not None:
             events = events.filter(created_at__gte=since)

@@ -112,7 +112,9 @@ def test_escalation_mail(world, setup_a, account):
     escalation_acknowledge(escalation=escalation, actor=world.manager_a)
     assert world.manager_a.get_full_name() in mails("escalation_acknowledged")[0].body_text
     escalation_resolve(escalation=escalation, actor=world.manager_a, note="Called the merchant.")
-    assert "Called the merchant." in mails("escalation_resolved")[0].body_text
+    resolved = mails("escalation_resolved")[0]
+    assert "is resolved by Manager tenant-a, support manager." in resolved.body_text
+    assert "Called the merchant." not in resolved.body_text + resolved.body_html  # the manager's note is staff-only
 
 
 def test_engineering_changes_are_mailed_to_the_merchant(world, setup_a, account):
