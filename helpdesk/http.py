@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from helpdesk.errors import DomainError
 
@@ -25,6 +28,25 @@ class DomainErrorMiddleware:
         status = exception.status_code
         context = {"title": ERROR_TITLES.get(status, "That did not work"), "message": exception.message}
         return render(request, "error.html", context, status=status)
+
+
+def post_or_back(
+    page: str, *, keep: tuple[str, ...] = ()
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """An action that only a form posts. A GET of it (the browser following the sign-in page back
+    to where a post was interrupted, a bookmark, a reload) goes to the page the action belongs
+    to: the URL named `page`, given the URL arguments named in `keep`."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method == "POST":
+                return view(request, *args, **kwargs)
+            return redirect(reverse(page, kwargs={name: kwargs[name] for name in keep}))
+
+        return wrapped
+
+    return decorator
 
 
 def _error_page(request: HttpRequest, status: int, message: str) -> HttpResponse:

@@ -170,16 +170,28 @@ def webhook_endpoint_set_active(*, endpoint: WebhookEndpoint, active: bool) -> W
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
 
 
-def submission_claim(*, tenant: Tenant, user: User, key: str) -> tuple[IdempotencyRecord, bool]:
+def submission_claim(
+    *, tenant: Tenant, user: User, key: str, window: timedelta = IDEMPOTENCY_WINDOW, now: datetime | None = None
+) -> tuple[IdempotencyRecord, bool]:
     """Claim a form submission inside the caller's transaction: (a new record, True) the first
-    time, (the first submission's record, False) for a repeat. A concurrent repeat waits on the
-    unique key until the first commits (then it is a repeat) or rolls back (then it goes ahead)."""
+    time, (the first submission's record, False) for a repeat within `window`. A concurrent
+    repeat waits on the unique key until the first commits (then it is a repeat) or rolls back
+    (then it goes ahead); a claim older than the window is taken over as a new submission."""
+    now = now or timezone.now()
     try:
         with transaction.atomic():
-            record = IdempotencyRecord.objects.create(tenant=tenant, user=user, key=key, request_hash="form")
+            record = IdempotencyRecord.objects.create(
+                tenant=tenant, user=user, key=key, request_hash="form", created_at=now
+            )
         return record, True
     except IntegrityError:
-        return IdempotencyRecord.objects.for_tenant(tenant).get(user=user, key=key), False
+        records = IdempotencyRecord.objects.for_tenant(tenant).select_for_update()
+        record = records.get(user=user, key=key)
+        if record.created_at >= now - window:
+            return record, False
+        record.created_at, record.status_code, record.response = now, None, None
+        record.save(update_fields=["created_at", "status_code", "response"])
+        return record, True
 
 
 def idempotency_records_purge(*, now: datetime) -> int:

@@ -21,6 +21,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from helpdesk.drafts import draft_keep
 from helpdesk.errors import NotFound, PermissionDenied
 
 if TYPE_CHECKING:
@@ -158,7 +159,8 @@ def scope_context(request: HttpRequest) -> dict[str, Scope | None]:
 def require_scope(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """View decorator: a signed-in tenant user, in one of `roles` when given.
 
-    Anonymous users go to the sign-in page; other roles get a 403 that names no tenant data.
+    Anonymous users go to the sign-in page (what they posted is kept as a draft for the form to
+    show again); other roles get a 403 that names no tenant data.
     """
 
     # Imported here: auth's views load the user model, and the models import this module.
@@ -168,6 +170,8 @@ def require_scope(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callab
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
+                if request.method == "POST":
+                    draft_keep(request)  # shown again in its form after signing in
                 return redirect_to_login(request.get_full_path())
             scope = getattr(request, "scope", None)
             if scope is None or (roles and scope.role not in roles):

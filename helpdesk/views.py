@@ -6,10 +6,10 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from helpdesk.errors import DomainError
 from helpdesk.forms import add_domain_error
+from helpdesk.http import post_or_back
 from helpdesk.models import Role
 from helpdesk.selectors import account_list, store_list
 from helpdesk.tenancy import require_scope
@@ -78,7 +78,7 @@ def escalations(
     return render(request, "helpdesk/escalations.html", {"rows": rows}, status=status)
 
 
-@require_POST
+@post_or_back("escalations")
 @require_scope(Role.MANAGER, Role.ADMIN)
 def escalation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     escalation = escalation_list(scope=request.scope).filter(pk=pk).first()

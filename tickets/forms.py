@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from typing import Any
 
 from django import forms
@@ -88,15 +87,8 @@ class PriorityChoiceField(forms.ModelChoiceField):
 
 class CaseDetailsForm(forms.Form):
     """What the portal form and the phone log both ask, as PRODUCT.md's "Collecting information"
-    lists: priority with each level's criteria, recent changes, impact, steps to reproduce. Its
-    submission token makes a double click, or the browser sending the form again, open the
-    case once."""
-
-    submission = forms.CharField(
-        widget=forms.HiddenInput,
-        max_length=64,
-        error_messages={"required": "The form is incomplete: reload the page and try again."},
-    )
+    lists: priority with each level's criteria, recent changes, impact, steps to reproduce. The
+    view opens one case however often the same content is sent."""
 
     subject = forms.CharField(max_length=200, strip=True, label="Subject")
     priority = PriorityChoiceField(
@@ -115,7 +107,6 @@ class CaseDetailsForm(forms.Form):
     def __init__(self, *args: Any, priorities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["priority"].queryset = priorities
-        self.fields["submission"].initial = secrets.token_urlsafe(16)
 
 
 class CaseOpenForm(CaseDetailsForm):
@@ -193,9 +184,16 @@ class CaseActionForm(forms.Form):
     """A form on the case page. `scope` lets a form offer only the tenant's own choices."""
 
     def __init__(
-        self, data: Any = None, files: Any = None, *, scope: Scope, case: Case | None = None, auto_id: str = "id_%s"
+        self,
+        data: Any = None,
+        files: Any = None,
+        *,
+        scope: Scope,
+        case: Case | None = None,
+        auto_id: str = "id_%s",
+        initial: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__(data, files, auto_id=auto_id)
+        super().__init__(data, files, auto_id=auto_id, initial=initial)
         self.scope, self.case = scope, case
 
 

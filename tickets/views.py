@@ -4,18 +4,23 @@ that case mail links to. Thin: selectors read, one service writes."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
+from helpdesk.drafts import draft_take
 from helpdesk.errors import DomainError
 from helpdesk.forms import add_domain_error
+from helpdesk.http import post_or_back
 from helpdesk.models import Role, User
 from helpdesk.selectors import merchant_list, store_list
 from helpdesk.services import submission_claim
@@ -54,6 +59,8 @@ from tickets.services import (
 )
 
 PAGE_SIZE = 50
+# The same form content sent again within this time shows the case it opened instead of a twin.
+SUBMISSION_REPEAT_WINDOW = timedelta(minutes=30)
 
 
 @require_scope()
@@ -75,6 +82,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
         request.FILES if request.method == "POST" else None,
         priorities=priority_list(tenant=scope.tenant),
         stores=store_list(scope=scope),
+        initial=_kept_draft(request),
     )
 
     def open_with_file(data: dict[str, Any]) -> Case:
@@ -106,6 +114,7 @@ def case_log_call(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         priorities=priority_list(tenant=scope.tenant),
         merchants=merchant_list(scope=scope),
+        initial=_kept_draft(request),
     )
 
     def open_for_caller(data: dict[str, Any]) -> Case:
@@ -125,16 +134,38 @@ def case_log_call(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/case_log_call.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _kept_draft(request: HttpRequest) -> dict[str, Any] | None:
+    """What the user typed into this form before their session expired, shown again once."""
+    if request.method == "POST":
+        return None
+    draft = draft_take(request, request.path)
+    if draft:
+        messages.info(request, "You were signed out before the form was sent: check it and send it again.")
+    return draft
+
+
+def _submission_key(kind: str, data: dict[str, Any]) -> str:
+    """The same form sent again — a double click, a resend, Back and send — has the same content,
+    so the content names the submission (a token of the page would change when Back reloads it)."""
+    content = {name: getattr(value, "pk", value) for name, value in data.items() if name != "attachment"}
+    upload = data.get("attachment")
+    content["attachment"] = [upload.name, upload.size] if upload else None
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+    return f"{kind}:{digest}"
+
+
 def _open_once(
     request: HttpRequest, form: CaseDetailsForm, kind: str, open_case: Callable[[dict[str, Any]], Case]
 ) -> HttpResponse | None:
-    """Open the case of a valid form once per submission token, in one transaction with all it
-    saves; the redirect to the case, or None with the refusal shown on the form."""
+    """Open the case of a valid form once however often the same form is sent, in one transaction
+    with all it saves; the redirect to the case, or None with the refusal shown on the form."""
     data = form.cleaned_data
     try:
         with transaction.atomic():
-            key = f"{kind}:{data['submission']}"
-            submission, first = submission_claim(tenant=request.scope.tenant, user=request.user, key=key)
+            key = _submission_key(kind, data)
+            submission, first = submission_claim(
+                tenant=request.scope.tenant, user=request.user, key=key, window=SUBMISSION_REPEAT_WINDOW
+            )
             if not first:
                 messages.info(request, "That form was sent twice; the case was opened once.")
                 return redirect("case-detail", number=submission.response["number"])
@@ -180,11 +211,7 @@ def _case_page(
     ]
     attachments = case.attachments.for_tenant(scope.tenant)
     offered = offered_actions(case, scope.role)
-    actions = []
-    for name in offered:
-        action = CASE_ACTIONS[name]
-        form = bound[1] if bound and bound[0] == name else action.form(scope=scope, case=case, auto_id=f"{name}-%s")
-        actions.append({"name": name, "label": action.label, "form": form, "open": bool(bound and bound[0] == name)})
+    actions = _action_forms(request, case, offered, bound)
     # A refused action that this page does not offer (any more) explains itself at the top.
     refusal = (
         [str(e) for errors in bound[1].errors.values() for e in errors] if bound and bound[0] not in offered else []
@@ -205,12 +232,32 @@ def _case_page(
     return render(request, "tickets/case_detail.html", context, status=status)
 
 
+def _action_forms(
+    request: HttpRequest, case: Case, offered: list[str], bound: tuple[str, CaseActionForm] | None
+) -> list[dict[str, Any]]:
+    """The forms of the actions offered: the one just refused as it was sent, one whose sending
+    found the session expired filled in with what was typed, the others empty."""
+    actions = []
+    for name in offered:
+        action = CASE_ACTIONS[name]
+        draft = draft_take(request, reverse("case-action", args=[case.number, name]))
+        if bound and bound[0] == name:
+            form = bound[1]
+        else:
+            form = action.form(scope=request.scope, case=case, auto_id=f"{name}-%s", initial=draft)
+        if draft:
+            messages.info(request, f"You were signed out before “{action.label}” was sent: check it and send again.")
+        open_form = bool(bound and bound[0] == name) or draft is not None
+        actions.append({"name": name, "label": action.label, "form": form, "open": open_form})
+    return actions
+
+
 @require_scope()
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     return _case_page(request, case_get(scope=request.scope, number=number))
 
 
-@require_POST
+@post_or_back("case-detail", keep=("number",))
 @require_scope()
 def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """One action from the case page. The form carries the case version it was shown with, so a
@@ -244,7 +291,7 @@ def _posted_version(request: HttpRequest) -> int | None:
         return None
 
 
-@require_POST
+@post_or_back("queue")
 @require_scope(Role.ANALYST, Role.MANAGER, Role.ADMIN)
 def engineering_issue_state(request: HttpRequest, reference: str) -> HttpResponse:
     """Staff move an engineering issue to a new state from the page of a case linked to it;

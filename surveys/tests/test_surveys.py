@@ -71,7 +71,8 @@ def test_the_form_records_one_answer_and_shows_it_after(client, world, setup_a):
     assert form.status_code == 200 and "How did we do?" in form.content.decode()
     assert client.post(link, {**ANSWER, "overall": "9"}).status_code == 200
     assert not SurveyResponse.objects.exists()
-    done = client.post(link, ANSWER)
+    done = client.post(link, ANSWER, follow=True)
+    assert done.redirect_chain == [(link, 302)]  # post/redirect/get: a reload sends nothing again
     assert "Thank you for your answer" in done.content.decode()
     again = client.post(link, {**ANSWER, "overall": "1"})
     body = again.content.decode()
