@@ -9,9 +9,12 @@ from django.shortcuts import redirect, render
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.forms import ApiKeyForm, WebhookEndpointForm, add_domain_error
 from helpdesk.models import ApiKey, Role, User, WebhookDelivery, WebhookEndpoint
+from helpdesk.params import id_param
 from helpdesk.services import api_key_create, api_key_revoke, webhook_endpoint_create, webhook_endpoint_set_active
 from helpdesk.tenancy import require_scope
 from helpdesk.webhooks import webhook_replay
+
+NEW_KEY_SESSION_KEY = "new_api_key"
 
 
 @require_scope(Role.ADMIN)
@@ -19,9 +22,11 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     tenant = request.scope.tenant
     users = User.objects.for_tenant(tenant).filter(is_active=True).select_related("account")
     form = ApiKeyForm(request.POST if request.method == "POST" and "create" in request.POST else None, users=users)
-    new_key = None
+    # A new key is shown once, on the page the creation redirects to: reloading shows no key and
+    # makes none (post/redirect/get).
+    new_key = request.session.pop(NEW_KEY_SESSION_KEY, None) if request.method == "GET" else None
     if request.method == "POST" and "revoke" in request.POST:
-        key = ApiKey.objects.for_tenant(tenant).filter(pk=request.POST.get("revoke")).first()
+        key = ApiKey.objects.for_tenant(tenant).filter(pk=id_param(request.POST.get("revoke"), field="revoke")).first()
         if key is None:
             raise NotFound("No such API key.")
         api_key_revoke(key=key, actor=request.user)
@@ -29,13 +34,16 @@ def api_keys(request: HttpRequest) -> HttpResponse:
         return redirect("settings-api-keys")
     if form.is_bound and form.is_valid():
         try:
-            _, new_key = api_key_create(
+            _, raw_key = api_key_create(
                 user=form.cleaned_data["user"],
                 name=form.cleaned_data["name"],
                 expires_at=form.cleaned_data["expires_at"],
             )
         except ValidationFailed as error:
             add_domain_error(form, error)
+        else:
+            request.session[NEW_KEY_SESSION_KEY] = raw_key
+            return redirect("settings-api-keys")
     keys = ApiKey.objects.for_tenant(tenant).select_related("user")
     return render(request, "helpdesk/api_keys.html", {"form": form, "keys": keys, "new_key": new_key})
 
@@ -64,12 +72,16 @@ def webhooks(request: HttpRequest) -> HttpResponse:
 def _webhook_action(request: HttpRequest, endpoints: object) -> HttpResponse:
     tenant = request.scope.tenant
     if "toggle" in request.POST:
-        endpoint = endpoints.filter(pk=request.POST["toggle"]).first()
+        endpoint = endpoints.filter(pk=id_param(request.POST["toggle"], field="toggle")).first()
         if endpoint is None:
             raise NotFound("No such webhook.")
         webhook_endpoint_set_active(endpoint=endpoint, active=not endpoint.is_active)
     else:
-        delivery = WebhookDelivery.objects.for_tenant(tenant).filter(pk=request.POST["replay"]).first()
+        delivery = (
+            WebhookDelivery.objects.for_tenant(tenant)
+            .filter(pk=id_param(request.POST["replay"], field="replay"))
+            .first()
+        )
         if delivery is None:
             raise NotFound("No such delivery.")
         again = webhook_replay(delivery=delivery)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from helpdesk.errors import DomainError, NotFound
 from helpdesk.models import Role
+from helpdesk.params import id_param
 from helpdesk.tenancy import require_scope
 from surveys.forms import FollowUpNoteForm, SurveyForm
 from surveys.models import SurveyResponse
@@ -33,12 +34,13 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     form = SurveyForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
-            answer = survey_answer(invitation=invitation, answer=Answer(**form.cleaned_data))
+            survey_answer(invitation=invitation, answer=Answer(**form.cleaned_data))
         except SurveyLinkProblem as problem:
             return render(request, "surveys/unavailable.html", {"message": problem.message}, status=410)
         except DomainError:
-            answer = SurveyResponse.objects.for_tenant(invitation.tenant).get(invitation=invitation)
-        return render(request, "surveys/answered.html", {"invitation": invitation, "answer": answer, "thanks": True})
+            pass  # answered meanwhile (another tab): the page shows the recorded answer
+        messages.success(request, "Thank you for your answer.")
+        return redirect("survey", token=token)
     return render(request, "surveys/form.html", {"invitation": invitation, "form": form})
 
 
@@ -57,7 +59,11 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 def _follow_up_action(request: HttpRequest) -> HttpResponse:
-    follow_up = follow_up_list(tenant=request.scope.tenant).filter(pk=request.POST.get("follow_up")).first()
+    follow_up = (
+        follow_up_list(tenant=request.scope.tenant)
+        .filter(pk=id_param(request.POST.get("follow_up"), field="follow_up"))
+        .first()
+    )
     if follow_up is None:
         raise NotFound("No such follow-up.")
     if "take" in request.POST:

@@ -21,18 +21,36 @@ def encode(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-def decode(cursor: str, size: int) -> list[Any]:
+def decode(cursor: str, *kinds: type, nullable: frozenset[int] = frozenset()) -> list[Any]:
+    """The values a cursor carries, each of its kind (`datetime` or `int`, in order); only the
+    positions in `nullable` may be null. Anything else is refused as a cursor we never gave out."""
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        assert isinstance(values, list) and len(values) == size
-        decoded = [datetime.fromisoformat(v) if isinstance(v, str) else v for v in values]
-        assert all(v is None or isinstance(v, int | datetime) for v in decoded)
-        assert all(v.tzinfo is not None and 1900 <= v.year <= 9998 for v in decoded if isinstance(v, datetime))
-        return decoded
+        _require(isinstance(values, list) and len(values) == len(kinds))
+        pairs = enumerate(zip(values, kinds, strict=True))
+        return [_cursor_value(value, kind, i in nullable) for i, (value, kind) in pairs]
     except Exception:
         raise ValidationFailed(
             "The cursor is not one this API gave out.", errors={"cursor": ["Invalid cursor."]}
         ) from None
+
+
+def _cursor_value(value: Any, kind: type, nullable: bool) -> Any:
+    if value is None:
+        _require(nullable)
+        return None
+    if kind is datetime:
+        _require(isinstance(value, str))
+        moment = datetime.fromisoformat(value)
+        _require(moment.tzinfo is not None and 1900 <= moment.year <= 9998)
+        return moment
+    _require(isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63)
+    return value
+
+
+def _require(condition: bool) -> None:
+    if not condition:
+        raise ValueError("not a cursor value")  # decode() answers it as an invalid cursor
 
 
 def limit_from(raw: str | None, default: int = 50) -> int:
@@ -48,7 +66,7 @@ def limit_from(raw: str | None, default: int = 50) -> int:
 def urgency_page(cases: QuerySet, cursor: str | None, limit: int) -> tuple[list, str | None]:
     """A page of cases in urgency order (sla_due_at, nulls last; then opened_at, pk)."""
     if cursor:
-        due, opened, pk = decode(cursor, 3)
+        due, opened, pk = decode(cursor, datetime, datetime, int, nullable=frozenset({0}))
         # (opened_at, pk) > (opened, pk), with opened_at >= opened spelled out so that the
         # index on (..., sla_due_at, opened_at, id) starts its range there.
         after_in_group = Q(opened_at__gte=opened) & (Q(opened_at__gt=opened) | Q(pk__gt=pk))
@@ -69,7 +87,7 @@ def time_page(rows: QuerySet, field: str, cursor: str | None, limit: int) -> tup
     """A page of rows in (field, pk) order, for incremental exports."""
     rows = rows.order_by(field, "pk")
     if cursor:
-        moment, pk = decode(cursor, 2)
+        moment, pk = decode(cursor, datetime, int)
         rows = rows.filter(Q(**{f"{field}__gt": moment}) | Q(**{field: moment, "pk__gt": pk}))
     found = list(rows[: limit + 1])
     if len(found) <= limit:

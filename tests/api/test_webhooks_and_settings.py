@@ -111,7 +111,9 @@ def test_admins_add_webhooks_with_validation(client, world):
 
 def test_admins_create_keys_shown_once_and_revoke_them(client, world):
     client.force_login(world.admin_a)
-    page = client.post("/settings/api-keys/", {"create": "1", "user": world.merchant_a1.pk, "name": "Shop monitor"})
+    created = {"create": "1", "user": world.merchant_a1.pk, "name": "Shop monitor"}
+    page = client.post("/settings/api-keys/", created, follow=True)
+    assert page.redirect_chain == [("/settings/api-keys/", 302)]  # post/redirect/get: a reload makes no key
     body = page.content.decode()
     key = ApiKey.objects.get(user=world.merchant_a1)
     assert f"hk_{key.prefix}_" in body  # the whole key, this once
