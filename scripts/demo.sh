@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-helpdesk.settings.dev}"
 PY=.venv/bin/python
-mkdir -p var/static var/mail var/broker/queue var/broker/processed var/log
+mkdir -p var/static var/mail var/log  # the settings create the broker's folders
 
 $PY manage.py migrate --no-input -v0
 $PY manage.py seed_demo

@@ -149,6 +149,10 @@ else:
         "store_processed": False,
         "polling_interval": 0.2,
     }
+    # kombu does not create its folders, and every command that queues a task (seed_demo, a web
+    # request) needs them, not only the demo's worker.
+    for _folder in ("queue", "processed", "control"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Mail: any Django backend by dotted path. Production uses a django-anymail backend such as
