@@ -22,6 +22,35 @@ def tenant_sql_guard(request: pytest.FixtureRequest):
     assert not guard.violations, guard.violations
 
 
+@pytest.fixture(autouse=True)
+def signin_limits_cleared():
+    """Sign-in and reset counters live in Redis, which outlives each test's rolled-back database:
+    start every test with none, so tests that sign in (or fail to) many times stay independent."""
+    _clear_signin_limits()
+    yield
+    _clear_signin_limits()
+
+
+def _clear_signin_limits() -> None:
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from helpdesk.signin_limits import KEY_PREFIX
+
+    if not settings.REDIS_URL:
+        cache.clear()  # per-process memory: nothing else lives there
+        return
+    import redis  # the broker shares this database, so only our keys go, never FLUSHDB
+
+    client = _redis_clients.setdefault(settings.REDIS_URL, redis.Redis.from_url(settings.REDIS_URL))
+    keys = list(client.scan_iter(match=f"*{KEY_PREFIX}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+_redis_clients: dict = {}
+
+
 @dataclass
 class World:
     """Tenant A with two accounts, tenant B with one; staff of every role in both."""

@@ -2,14 +2,46 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 
 from helpdesk.errors import DomainError
 from helpdesk.models import WEBHOOK_EVENTS
+from helpdesk.signin_limits import SIGN_IN, client_ip, wait_message
 
 
-class EmailAuthenticationForm(AuthenticationForm):
+class SignInLimitMixin(AuthenticationForm):
+    """Refuses sign-in while the address or the client IP is locked out (before any password is
+    checked), counts each failed one, and forgives the address's failures on success."""
+
+    retry_after = 0
+
+    def clean(self) -> dict[str, Any]:
+        address = self.cleaned_data.get("username") or ""
+        ip = client_ip(self.request) if self.request is not None else "unknown"
+        now = time.time()
+        self._refuse_while_locked(address, ip, now)
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError as error:
+            if error.code == "invalid_login":
+                SIGN_IN.hit(address=address, ip=ip, now=now)
+                self._refuse_while_locked(address, ip, now)  # the failure that locks says so at once
+            raise
+        SIGN_IN.forgive(address=address, ip=ip)
+        return cleaned
+
+    def _refuse_while_locked(self, address: str, ip: str, now: float) -> None:
+        self.retry_after = SIGN_IN.wait(address=address, ip=ip, now=now)
+        if self.retry_after:
+            raise forms.ValidationError(wait_message("failed sign-ins", self.retry_after), code="locked_out")
+
+
+class EmailAuthenticationForm(SignInLimitMixin, AuthenticationForm):
     username = forms.EmailField(
         label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
@@ -18,6 +50,10 @@ class EmailAuthenticationForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": "That e-mail address and password do not match. Check both; the password is case-sensitive.",
     }
+
+
+class AdminSignInForm(SignInLimitMixin, AdminAuthenticationForm):
+    """The Django admin's sign-in, under the same limits as the site's."""
 
 
 class ApiKeyForm(forms.Form):

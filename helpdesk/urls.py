@@ -6,14 +6,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from helpdesk import auth_views as limited_auth_views
 from helpdesk import settings_views, views
-from helpdesk.forms import EmailAuthenticationForm
+from helpdesk.forms import AdminSignInForm
 from sla import views as sla_views
 from surveys import views as survey_views
 from tickets import views as ticket_views
 
 admin.site.site_header = "Helpdesk administration"
 admin.site.site_title = "Helpdesk admin"
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -37,13 +39,9 @@ urlpatterns = [
     path("engineering/<path:reference>/state/", ticket_views.engineering_issue_state, name="engineering-issue-state"),
     path("cases/<str:number>/confirm/", ticket_views.case_confirm, name="case-confirm"),
     path("cases/<str:number>/reopen/", ticket_views.case_reopen_view, name="case-reopen"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", limited_auth_views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/", limited_auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password-reset/<uidb64>/<token>/",

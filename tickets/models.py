@@ -153,6 +153,9 @@ class Comment(TenantOwned):
     body = models.TextField()
     is_public = models.BooleanField(default=True)
     channel = models.CharField(max_length=12, choices=Channel.choices, default=Channel.PORTAL)
+    # A mailed reply from one of the case's or account's CC addresses that is nobody's sign-in is
+    # recorded under the account's technical contact (a comment needs a user); this keeps who wrote it.
+    sender_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

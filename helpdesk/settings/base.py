@@ -176,6 +176,14 @@ REST_FRAMEWORK = {
 }
 # Requests per API key (or signed-in user) per period, counted in the cache (Redis when configured).
 API_RATE_LIMIT = env("API_RATE_LIMIT", "600/minute")
+# Brute-force protection (helpdesk/signin_limits.py): failed sign-ins, and password-reset mails,
+# per address and per client IP within the window, before that address or IP waits a window.
+SIGNIN_MAX_FAILURES = int(env("SIGNIN_MAX_FAILURES", "5"))
+PASSWORD_RESET_MAX_REQUESTS = int(env("PASSWORD_RESET_MAX_REQUESTS", "5"))
+SIGNIN_LIMIT_WINDOW_MINUTES = int(env("SIGNIN_LIMIT_WINDOW_MINUTES", "15"))
+# Trusted reverse proxies in front of the app: the client IP is read from X-Forwarded-For that
+# many hops from the right (0: REMOTE_ADDR, the right choice without a proxy).
+NUM_PROXIES = int(env("NUM_PROXIES", "0"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Helpdesk API",
     "DESCRIPTION": (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import INSECURE_DEFAULT_SECRET_KEY, SECRET_KEY, env, env_bool
+from .base import ANYMAIL, INSECURE_DEFAULT_SECRET_KEY, SECRET_KEY, env, env_bool
 
 if not SECRET_KEY or SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 32 characters in production.")
@@ -20,3 +20,25 @@ if not EMAIL_BACKEND:
     raise ImproperlyConfigured(
         "EMAIL_BACKEND must name a mail backend in production, e.g. anymail.backends.postmark.EmailBackend."
     )
+
+# Without WEBHOOK_SECRET anymail accepts every post to /anymail/<provider>/inbound/ and /tracking/
+# (it only warns), so anyone who learns a case's reply address could comment as the merchant.
+_user, _, _password = ANYMAIL.get("WEBHOOK_SECRET", "").partition(":")
+if not _user or len(_password) < 16:
+    raise ImproperlyConfigured(
+        "ANYMAIL_WEBHOOK_SECRET must be set in production to 'user:password' (a random password of at least "
+        "16 characters); give the provider's inbound and tracking webhook URLs the same credentials."
+    )
+
+# Providers that sign their webhooks: anymail checks the signature when it has the key, so a
+# deployment on one of them must have it (anymail would otherwise fail every webhook at run time).
+_WEBHOOK_SIGNING_KEYS = {
+    "anymail.backends.mailgun.": ["MAILGUN_WEBHOOK_SIGNING_KEY"],
+    "anymail.backends.mandrill.": ["MANDRILL_WEBHOOK_KEY"],
+    "anymail.backends.mailersend.": ["MAILERSEND_SIGNING_SECRET", "MAILERSEND_INBOUND_SECRET"],
+    "anymail.backends.postal.": ["POSTAL_WEBHOOK_KEY"],
+}
+for _prefix, _keys in _WEBHOOK_SIGNING_KEYS.items():
+    _missing = [f"ANYMAIL_{key}" for key in _keys if EMAIL_BACKEND.startswith(_prefix) and not ANYMAIL.get(key)]
+    if _missing:
+        raise ImproperlyConfigured(f"{', '.join(_missing)} must be set: this provider signs its webhooks.")

@@ -107,6 +107,11 @@ class CommentSerializer(serializers.Serializer):
     body = serializers.CharField()
     public = serializers.BooleanField(source="is_public", default=True, help_text="False: an internal note (staff).")
     channel = serializers.CharField(read_only=True)
+    sent_from = serializers.CharField(
+        source="sender_email",
+        read_only=True,
+        help_text="The CC address a mailed reply came from when it is not the author's own; empty otherwise.",
+    )
     created_at = serializers.DateTimeField(read_only=True)
 
 

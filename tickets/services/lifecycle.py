@@ -147,10 +147,11 @@ def comment_add(
     at: datetime | None = None,
     expected_version: int | None = None,
     notify: bool = True,
+    sender_email: str = "",
 ) -> Comment:
     """A public reply or an internal note. A merchant's reply to a case waiting on them reopens
     the conversation (→ open); the first public staff reply meets the first-response target
-    where the policy says so."""
+    where the policy says so. `sender_email` names a CC address that wrote on the actor's behalf."""
     at = now_or(at)
     case = lock_case(case, expected_version=expected_version)
     check_actor(case, actor)
@@ -162,7 +163,14 @@ def comment_add(
             "Internal notes are for support staff.", errors={"public": ["Merchants write public replies."]}
         )
     comment = Comment.objects.create(
-        tenant_id=case.tenant_id, case=case, author=actor, body=body, is_public=public, channel=channel, created_at=at
+        tenant_id=case.tenant_id,
+        case=case,
+        author=actor,
+        body=body,
+        is_public=public,
+        channel=channel,
+        sender_email=sender_email,
+        created_at=at,
     )
     fields = []
     if actor.is_support_staff and public:
