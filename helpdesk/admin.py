@@ -48,6 +48,14 @@ class AccountAdmin(TenantScopedAdmin):
     search_fields = ["name", "slug"]
     inlines = [StoreInline]
 
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        if "technical_contact" in form.base_fields:
+            # The contact is one of the account's own merchant users, never staff or another account's.
+            contacts = User.objects.filter(role=Role.MERCHANT, account=obj) if obj else User.objects.none()
+            form.base_fields["technical_contact"].queryset = contacts
+        return form
+
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         save_inline_rows(form, formset)
 

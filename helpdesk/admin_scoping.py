@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import HttpRequest
 
@@ -14,6 +15,32 @@ from helpdesk.models import Role
 def is_tenant_admin(request: HttpRequest) -> bool:
     user = request.user
     return user.is_active and not user.is_superuser and user.role == Role.ADMIN and user.tenant_id is not None
+
+
+def tenant_choices(request: HttpRequest, model: type[models.Model]) -> models.QuerySet:
+    """The rows of `model` a user of the admin may choose: every row for platform superusers,
+    the tenant's own for a tenant admin (no other tenant's accounts, plans or users), none else."""
+    rows = model._default_manager.all()
+    if request.user.is_superuser or not any(f.name == "tenant" for f in model._meta.get_fields()):
+        return rows
+    return rows.filter(tenant_id=request.user.tenant_id) if is_tenant_admin(request) else rows.none()
+
+
+def _is_relation(model: type[models.Model], name: str) -> bool:
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return bool(field.is_relation)
+
+
+class TenantRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """The admin's filter by a related row, offering only rows the user may choose."""
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        allowed = tenant_choices(request, field.related_model)
+        return [(row.pk, str(row)) for row in allowed.order_by(*ordering)]
 
 
 class TenantScopedAdmin(admin.ModelAdmin):
@@ -35,14 +62,22 @@ class TenantScopedAdmin(admin.ModelAdmin):
 
     def get_list_filter(self, request: HttpRequest) -> list[Any]:
         filters = list(super().get_list_filter(request))
-        return filters if request.user.is_superuser else [f for f in filters if f != "tenant"]
+        if request.user.is_superuser:
+            return filters
+        # A filter by a related row (plan, account, user) lists only the tenant's own rows.
+        return [
+            (f, TenantRelatedFieldListFilter) if isinstance(f, str) and _is_relation(self.model, f) else f
+            for f in filters
+            if f != "tenant"
+        ]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        # Choices of related rows stay inside the tenant: no other tenant's accounts, plans or users.
-        related = db_field.related_model
-        if is_tenant_admin(request) and any(f.name == "tenant" for f in related._meta.get_fields()):
-            kwargs["queryset"] = related._default_manager.filter(tenant_id=request.user.tenant_id)
+        kwargs.setdefault("queryset", tenant_choices(request, db_field.related_model))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs.setdefault("queryset", tenant_choices(request, db_field.related_model))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if is_tenant_admin(request):
