@@ -344,7 +344,12 @@ class WebhookDelivery(TenantOwned):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.TextField(blank=True)
+    # Never the answer's body: the page would show whatever a tenant's URL reaches.
+    note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The answer's standard phrase, where a redirect pointed, or why it was not sent.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
     replay_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

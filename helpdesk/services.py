@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from helpdesk import outbound_http
 from helpdesk.errors import ValidationFailed
 from helpdesk.models import (
     WEBHOOK_EVENTS,
@@ -154,6 +155,10 @@ def webhook_endpoint_create(*, tenant: Tenant, url: str, events: list[str]) -> W
             "Choose the events to send.",
             errors={"events": [f"Unknown: {', '.join(unknown)}"] if unknown else ["Required."]},
         )
+    try:
+        outbound_http.check_url(url)
+    except outbound_http.RefusedURL as refusal:
+        raise ValidationFailed(refusal.message, errors={"url": [refusal.message]}) from None
     return WebhookEndpoint.objects.create(tenant=tenant, url=url, events=events, secret=secrets.token_hex(32))
 
 

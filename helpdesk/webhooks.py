@@ -3,32 +3,30 @@
 Each delivery is a row written in the transaction of the change it reports and posted by a
 worker after commit. The body is JSON; `X-Helpdesk-Timestamp` is the Unix time of sending and
 `X-Helpdesk-Signature` is `sha256=` + HMAC-SHA256(secret, timestamp + "." + body), so that a
-receiver can check both origin and freshness.
+receiver can check both origin and freshness. Requests go through `outbound_http`: only to public
+addresses, as resolved once, following no redirects.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
+import http.client
 import json
 import logging
-import socket
-import urllib.error
-import urllib.request
 from datetime import datetime
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from helpdesk import delivery as delivery_queue
+from helpdesk import outbound_http
 from helpdesk.models import DeliveryStatus, Tenant, WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 TIMEOUT_SECONDS = 10
+NOTE_LENGTH = 300
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -77,77 +75,59 @@ def deliveries_due(*, now: datetime, limit: int = 500) -> list[int]:
     return delivery_queue.due_ids(WebhookDelivery, now=now, limit=limit)
 
 
-def _refused_address(url: str) -> str | None:
-    """Why a URL may not be called (private networks are refused unless settings allow them)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "only http and https URLs can receive webhooks"
-    if settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS:
-        return None
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
-    except OSError as error:
-        return f"cannot resolve {parts.hostname}: {error}"
-    for address in addresses:
-        ip = ipaddress.ip_address(address)
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
-            return f"{parts.hostname} resolves to a private address ({ip})"
-    return None
-
-
 def webhook_deliver(*, delivery_id: int, now: datetime | None = None) -> str:
-    """Post one delivery; returns delivered, retry, failed or skipped."""
+    """Post one delivery; returns delivered, retry, failed or skipped.
+
+    The record keeps the answer's status and a short note (its standard phrase, where a redirect
+    pointed, or why it was not sent), never the answer's body: a body on the page would let a
+    URL read whatever answers it."""
     now = now or timezone.now()
     if not delivery_queue.claim(WebhookDelivery, delivery_id, now=now):
         return "skipped"
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
-    refusal = _refused_address(delivery.endpoint.url)
-    if refusal:
-        return _finish(delivery, DeliveryStatus.FAILED, None, refusal, now)
     body = json.dumps({"event": delivery.event, "delivery": delivery.pk, **delivery.payload}).encode()
     timestamp = int(now.timestamp())
-    request = urllib.request.Request(  # noqa: S310 - _refused_address allows http and https only
-        delivery.endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "helpdesk-webhooks/1",
-            "X-Helpdesk-Event": delivery.event,
-            "X-Helpdesk-Delivery": str(delivery.pk),
-            "X-Helpdesk-Timestamp": str(timestamp),
-            "X-Helpdesk-Signature": sign(delivery.endpoint.secret, timestamp, body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "helpdesk-webhooks/1",
+        "X-Helpdesk-Event": delivery.event,
+        "X-Helpdesk-Delivery": str(delivery.pk),
+        "X-Helpdesk-Timestamp": str(timestamp),
+        "X-Helpdesk-Signature": sign(delivery.endpoint.secret, timestamp, body),
+    }
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 - scheme checked
-            return _finish(
-                delivery, DeliveryStatus.DELIVERED, response.status, response.read(2000).decode(errors="replace"), now
-            )
-    except urllib.error.HTTPError as error:
-        answer = error.read(2000).decode(errors="replace")
-        if 400 <= error.code < 500 and error.code not in (408, 429):
-            return _finish(delivery, DeliveryStatus.FAILED, error.code, answer, now)
-        return _retry(delivery, error.code, answer, now)
-    except (urllib.error.URLError, OSError) as error:
-        return _retry(delivery, None, str(error), now)
+        answer = outbound_http.post(delivery.endpoint.url, body=body, headers=headers, timeout=TIMEOUT_SECONDS)
+    except outbound_http.RefusedURL as refusal:
+        return _finish(delivery, DeliveryStatus.FAILED, None, f"Not sent: {refusal.message}", now)
+    except (OSError, http.client.HTTPException) as error:
+        return _retry(delivery, None, f"No answer: {str(error) or type(error).__name__}", now)
+    code = answer.status
+    if 200 <= code < 300:
+        return _finish(delivery, DeliveryStatus.DELIVERED, code, answer.phrase, now)
+    if 300 <= code < 400:
+        # Following it would reach an address nobody judged; the receiver should be given its new URL.
+        note = f"Redirect not followed (webhooks follow no redirects) to: {answer.location or '(no Location)'}"
+        return _finish(delivery, DeliveryStatus.FAILED, code, note, now)
+    if 400 <= code < 500 and code not in (408, 429):
+        return _finish(delivery, DeliveryStatus.FAILED, code, answer.phrase, now)
+    return _retry(delivery, code, answer.phrase, now)
 
 
-def _retry(delivery: WebhookDelivery, code: int | None, answer: str, now: datetime) -> str:
+def _retry(delivery: WebhookDelivery, code: int | None, note: str, now: datetime) -> str:
     if delivery.attempts >= MAX_ATTEMPTS:
-        return _finish(delivery, DeliveryStatus.FAILED, code, answer, now)
+        return _finish(delivery, DeliveryStatus.FAILED, code, note, now)
     delay = delivery_queue.backoff(delivery.attempts)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        status=DeliveryStatus.PENDING, next_attempt_at=now + delay, response_status=code, response_body=answer[:2000]
+        status=DeliveryStatus.PENDING, next_attempt_at=now + delay, response_status=code, note=note[:NOTE_LENGTH]
     )
     return "retry"
 
 
-def _finish(delivery: WebhookDelivery, status: str, code: int | None, answer: str, now: datetime) -> str:
+def _finish(delivery: WebhookDelivery, status: str, code: int | None, note: str, now: datetime) -> str:
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         status=status,
         response_status=code,
-        response_body=answer[:2000],
+        note=note[:NOTE_LENGTH],
         delivered_at=now if status == DeliveryStatus.DELIVERED else None,
     )
     return "delivered" if status == DeliveryStatus.DELIVERED else "failed"

@@ -381,8 +381,11 @@ class AlertRoute(TenantOwned):
 
 
 class MonitoringAlert(TenantOwned):
-    """Alerts sharing a deduplication key: the case they opened, and how often they fired."""
+    """Alerts of one account sharing a deduplication key: the case they opened, and how often
+    they fired. Keys are the account's own (monitors pick them freely, e.g. "store-down"), so
+    two accounts using one key never share, or learn of, each other's case."""
 
+    account = models.ForeignKey("helpdesk.Account", on_delete=models.CASCADE, related_name="+")
     dedup_key = models.CharField(max_length=200)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=24, choices=AlertKind.choices)
@@ -393,4 +396,6 @@ class MonitoringAlert(TenantOwned):
     last_seen_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["tenant", "dedup_key"], name="one_alert_per_dedup_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "account", "dedup_key"], name="one_alert_per_account_dedup_key")
+        ]

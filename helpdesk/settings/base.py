@@ -228,6 +228,7 @@ ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 MAIL_DOMAIN = env("MAIL_DOMAIN", "helpdesk.test")
 
-# Outbound webhooks to private, loopback or link-local addresses are refused unless allowed
-# (development and tests deliver to local receivers).
+# Outbound webhooks to addresses that are not public (private, loopback, link-local, shared
+# 100.64.0.0/10, and their IPv6 forms) are refused unless allowed (development and tests deliver
+# to local receivers). See helpdesk/outbound_http.py.
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)

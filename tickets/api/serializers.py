@@ -222,7 +222,9 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class AlertSerializer(serializers.Serializer):
-    dedup_key = serializers.CharField(max_length=200, help_text="Alerts with the same key belong to one case.")
+    dedup_key = serializers.CharField(
+        max_length=200, help_text="Alerts of one account with the same key belong to one case."
+    )
     account = serializers.SlugField(required=False, help_text="Staff keys: the merchant account's slug.")
     store = serializers.CharField(required=False, help_text="The store's name.")
     kind = serializers.ChoiceField(choices=["availability", "data_synchronisation", "payment", "other"])

@@ -530,7 +530,8 @@ class AlertView(ScopedAPIView):
         },
         description=(
             "The first firing alert of a key opens a case at the priority the tenant maps kind and severity to; "
-            "later alerts with the key add to it while it is open; a resolved alert notes it on the case."
+            "later alerts with the key add to it while it is open; a resolved alert notes it on the case. "
+            "Keys are per account: two accounts using one key each have their own case."
         ),
     )
     def post(self, request: Request) -> Response:

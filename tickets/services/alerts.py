@@ -57,7 +57,9 @@ def alert_receive(
             "Unknown alert kind or severity.",
             errors={"kind": list(AlertKind.values), "severity": list(AlertSeverity.values)},
         )
-    alerts = MonitoringAlert.objects.for_tenant(account.tenant).filter(dedup_key=dedup_key)
+    # Keys are per account: another account's alert with this key is not looked at, so it is
+    # neither changed nor hinted at by the answer.
+    alerts = MonitoringAlert.objects.for_tenant(account.tenant).filter(account=account, dedup_key=dedup_key)
     alert = alerts.select_for_update(of=("self",)).select_related("case").first()
     case_open_now = alert is not None and alert.case.status != Status.CLOSED
     if not firing:
@@ -90,6 +92,7 @@ def alert_receive(
             with transaction.atomic():
                 MonitoringAlert.objects.create(
                     tenant=account.tenant,
+                    account=account,
                     dedup_key=dedup_key,
                     case=case,
                     kind=kind,
