@@ -164,7 +164,7 @@ def test_survey_path_close_mail_link_answer_report(world, setup_a, start_worker,
     link = re.search(r"http://127\.0\.0\.1:8000(/survey/\S+/)", sent[0]["TextBody"]).group(1)
     assert "How did we do?" in client.get(link).content.decode()
     answer = {"overall": "5", "product_quality": "4", "service_delivery": "5", "process": "4", "comment": "Great"}
-    assert "Thank you for your answer" in client.post(link, answer).content.decode()
+    assert "Thank you for your answer" in client.post(link, answer, follow=True).content.decode()
     assert "You have answered this survey" in client.post(link, {**answer, "overall": "1"}).content.decode()
     client.force_login(world.manager_a)
     report = client.get("/reports/satisfaction/").content.decode()
