@@ -6,11 +6,16 @@ It proves, for every request the suite makes, that views and selectors went thro
 lives in `TenantScopedAdmin` and is pinned by behaviour tests instead (its deletion collector and
 inlines query by foreign key, which is safe but carries no tenant condition), and so are Django's
 password-reset views, which load the one user named by a signed token.
+
+Requests served by a live server (pytest-django's `live_server`) run in threads of their own, each
+with its own database connection: the guard installs itself on that connection when the request
+starts, so that pages and API calls driven over real HTTP are guarded too.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -38,11 +43,17 @@ def unscoped_tables(sql: str, guarded: set[str]) -> set[str]:
 class TenantSqlGuard:
     def __init__(self) -> None:
         self.violations: list[str] = []
-        self._path = ""
+        self._request = threading.local()  # the path of the request this thread serves
         self._guarded: set[str] | None = None
 
+    @property
+    def _path(self) -> str:
+        return getattr(self._request, "path", "")
+
     def _on_request_started(self, sender: Any, environ: dict | None = None, **kwargs: Any) -> None:
-        self._path = (environ or {}).get("PATH_INFO", "")
+        self._request.path = (environ or {}).get("PATH_INFO", "")
+        if self not in connection.execute_wrappers:  # a live server's request thread
+            connection.execute_wrappers.append(self)
 
     def __call__(self, execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
         if current_scope() is not None and not self._path.startswith(EXEMPT_PATH_PREFIXES):

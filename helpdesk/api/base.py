@@ -70,9 +70,9 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         response.data = error_body("This API answers in JSON only: send Accept: application/json, or no Accept.")
     elif isinstance(exc, exceptions.UnsupportedMediaType):
         sent = context["request"].content_type or "no Content-Type"
-        response.data = error_body(
-            f"Unsupported body type ({sent}): send application/json, or multipart/form-data for attachments."
-        )
+        # Each operation takes one body type (its schema lists it), so name that one.
+        accepted = " or ".join(parser.media_type for parser in context["view"].parser_classes)
+        response.data = error_body(f"Unsupported body type ({sent}): send {accepted}.")
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         response.data = error_body(str(detail))

@@ -10,6 +10,7 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -331,6 +332,8 @@ class CaseCommentsView(ScopedAPIView):
 
 
 class CaseAttachmentsView(ScopedAPIView):
+    parser_classes = [MultiPartParser]  # the one body that carries a file
+
     @extend_schema(operation_id="cases_attachments_list", responses={200: s.AttachmentSerializer(many=True), **ERRORS})
     def get(self, request: Request, number: str) -> Response:
         case = case_get(scope=request.scope, number=number)
