@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "helpdesk.http.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -210,6 +211,12 @@ LOGGING = {
 }
 STATICFILES_DIRS = [BASE_DIR / "static"]
 ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Request bodies: form fields and non-multipart bodies (JSON, webhooks) up to
+# DATA_UPLOAD_MAX_MEMORY_SIZE; a multipart body up to that plus one attachment, refused by its
+# Content-Length before it is read (helpdesk.http.RequestBodyLimitMiddleware). Uploaded files
+# over FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(env("FILE_UPLOAD_MAX_MEMORY_SIZE", str(1_048_576)))
 
 # Absolute links in mail, and the domain of reply addresses (reply+<case>.<signature>@MAIL_DOMAIN)
 # whose inbound mail the provider posts to /anymail/<provider>/inbound/.

@@ -349,12 +349,10 @@ class CaseAttachmentsView(ScopedAPIView):
         case = case_get(scope=request.scope, number=number)
         body = s.AttachmentUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        upload = body.validated_data["file"]
         attachment = services.attachment_add(
             case=case,
             actor=request.user,
-            filename=upload.name,
-            data=upload.read(),
+            file=body.validated_data["file"],
             public=body.validated_data["public"],
         )
         return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
