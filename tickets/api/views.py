@@ -342,8 +342,11 @@ class CaseAttachmentsView(ScopedAPIView):
     @extend_schema(
         operation_id="cases_attachments_create",
         request={"multipart/form-data": s.AttachmentUploadSerializer},
-        responses={201: s.AttachmentSerializer, **ERRORS},
-        description="Images (PNG, JPEG, GIF), PDF or UTF-8 text, judged by content; up to the size limit.",
+        responses={201: s.AttachmentSerializer, **ERRORS, 413: s.ErrorSerializer},
+        description=(
+            "Images (PNG, JPEG, GIF), PDF or UTF-8 text, judged by content; up to the size limit. "
+            "A body over the limit is refused with 413 before it is read."
+        ),
     )
     def post(self, request: Request, number: str) -> Response:
         case = case_get(scope=request.scope, number=number)
