@@ -6,13 +6,72 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from helpdesk.errors import DomainError
 
-ERROR_TITLES = {400: "That did not work", 403: "Not allowed", 404: "Not found", 409: "That cannot be done now"}
+ERROR_TITLES = {
+    400: "That did not work",
+    403: "Not allowed",
+    404: "Not found",
+    409: "That cannot be done now",
+    413: "Too large",
+}
+
+
+def request_body_limit(request: HttpRequest) -> int | None:
+    """The most bytes a request body may declare: one attachment plus form fields for multipart
+    uploads, DATA_UPLOAD_MAX_MEMORY_SIZE for anything else (JSON, forms, webhooks)."""
+    fields = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if fields is None:
+        return None
+    if request.content_type == "multipart/form-data":
+        return settings.ATTACHMENT_MAX_BYTES + fields
+    return fields
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a body over its limit by its declared Content-Length, before a byte of it is read.
+
+    Django caps the form fields it keeps in memory, but not a whole multipart body, and DRF's
+    JSON parser reads its body without any cap. The WSGI input is bounded by Content-Length (a
+    body without one, such as a chunked one, is never read), so the declared length is the most
+    the application can read."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0  # Django reads nothing of a body whose length it cannot parse
+        limit = request_body_limit(request)
+        if limit is not None and declared > limit:
+            return _too_large(request, declared, limit)
+        return self.get_response(request)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{n / 1024:.0f} KB"
+
+
+def _too_large(request: HttpRequest, declared: int, limit: int) -> HttpResponse:
+    upload = request.content_type == "multipart/form-data"
+    if upload:
+        message = f"The upload is {_size(declared)}; files may be up to {_size(settings.ATTACHMENT_MAX_BYTES)}."
+    else:
+        message = f"The request body is {_size(declared)}; it may be up to {_size(limit)}."
+    if request.path.startswith("/api/"):
+        return JsonResponse({"message": message, "errors": {"file": [message]} if upload else {}}, status=413)
+    # Rendered without the request: the session and scope middleware have not run yet.
+    body = render_to_string("error.html", {"title": ERROR_TITLES[413], "message": message})
+    return HttpResponse(body, status=413)
 
 
 class DomainErrorMiddleware:
@@ -55,7 +114,15 @@ def _error_page(request: HttpRequest, status: int, message: str) -> HttpResponse
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(request, 400, "The request could not be understood.")
+    if isinstance(exception, RequestDataTooBig):
+        limit = _size(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        message = f"The form fields are too large: they may be up to {limit} together (files aside)."
+        status = 413
+    else:
+        message, status = "The request could not be understood.", 400
+    if request.path.startswith("/api/"):
+        return JsonResponse({"message": message, "errors": {}}, status=status)
+    return _error_page(request, status, message)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -74,7 +141,5 @@ def server_error(request: HttpRequest) -> HttpResponse:
             {"message": "Something went wrong on our side; please try again.", "errors": {}}, status=500
         )
     # No request context: the failure may be in a context processor.
-    from django.template.loader import render_to_string
-
     body = render_to_string("error.html", {"title": "Something went wrong", "message": "Please try again."})
     return HttpResponse(body, status=500)

@@ -87,8 +87,7 @@ CASE_ACTIONS: dict[str, CaseAction] = {
         lambda case, user, data, version: attachment_add(
             case=case,
             actor=user,
-            filename=data["file"].name,
-            data=data["file"].read(),
+            file=data["file"],
             public=not data.get("internal"),
             expected_version=version,
         ),

@@ -95,8 +95,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
             **{name: data[name] for name in CASE_OPEN_FIELDS},
         )
         if data["attachment"]:
-            upload = data["attachment"]
-            attachment_add(case=case, actor=request.user, filename=upload.name, data=upload.read())
+            attachment_add(case=case, actor=request.user, file=data["attachment"])
         return case
 
     if request.method == "POST" and form.is_valid():

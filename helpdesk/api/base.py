@@ -4,6 +4,7 @@ rate limits per key, and Idempotency-Key replay on POST."""
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -120,6 +121,21 @@ def _refuse_nul_characters(request: Request, path_arguments: dict[str, Any]) -> 
         raise exceptions.ValidationError({name: ["NUL characters are not allowed."] for name in bad})
 
 
+def _multipart_hash(request: Request) -> str:
+    """The content of a multipart request, for Idempotency-Key: its fields, and each file's name
+    and bytes streamed from where the parser put it (memory or a temporary file)."""
+    digest = hashlib.sha256(request.path.encode() + b"\n")
+    for name, values in sorted(request.POST.lists()):
+        digest.update(json.dumps(["field", name, values]).encode() + b"\n")
+    for name, uploads in sorted(request.FILES.lists()):
+        for upload in uploads:
+            digest.update(json.dumps(["file", name, upload.name, upload.size]).encode() + b"\n")
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+    return digest.hexdigest()
+
+
 class IdempotentReplay(Exception):
     """Raised to answer a POST with a stored (or refusing) response instead of running it."""
 
@@ -142,7 +158,11 @@ class ScopedAPIView(APIView):
         self._idempotency_record: IdempotencyRecord | None = None
         if request.method != "POST" or not key:
             return super().dispatch(request, *args, **kwargs)
-        self._idempotency = (key, hashlib.sha256(request.path.encode() + b"\n" + request.body).hexdigest())
+        # A multipart body is hashed once parsed (initial): reading it here would hold the whole
+        # upload in memory, and its random boundary differs on every retry of the same request.
+        multipart = request.content_type == "multipart/form-data"
+        body_hash = None if multipart else hashlib.sha256(request.path.encode() + b"\n" + request.body).hexdigest()
+        self._idempotency = (key, body_hash)
         with transaction.atomic():
             response = super().dispatch(request, *args, **kwargs)
             record = self._idempotency_record
@@ -160,7 +180,8 @@ class ScopedAPIView(APIView):
         self._scope_token = tenancy.bind_scope(request.scope)
         super().initial(request, *args, **kwargs)
         if self._idempotency is not None:
-            self._reserve_idempotency_key(request, *self._idempotency)
+            key, body_hash = self._idempotency
+            self._reserve_idempotency_key(request, key, body_hash or _multipart_hash(request))
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         token = getattr(self, "_scope_token", None)

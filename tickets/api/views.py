@@ -345,19 +345,20 @@ class CaseAttachmentsView(ScopedAPIView):
     @extend_schema(
         operation_id="cases_attachments_create",
         request={"multipart/form-data": s.AttachmentUploadSerializer},
-        responses={201: s.AttachmentSerializer, **ERRORS},
-        description="Images (PNG, JPEG, GIF), PDF or UTF-8 text, judged by content; up to the size limit.",
+        responses={201: s.AttachmentSerializer, **ERRORS, 413: s.ErrorSerializer},
+        description=(
+            "Images (PNG, JPEG, GIF), PDF or UTF-8 text, judged by content; up to the size limit. "
+            "A body over the limit is refused with 413 before it is read."
+        ),
     )
     def post(self, request: Request, number: str) -> Response:
         case = case_get(scope=request.scope, number=number)
         body = s.AttachmentUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        upload = body.validated_data["file"]
         attachment = services.attachment_add(
             case=case,
             actor=request.user,
-            filename=upload.name,
-            data=upload.read(),
+            file=body.validated_data["file"],
             public=body.validated_data["public"],
         )
         return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)

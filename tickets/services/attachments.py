@@ -1,12 +1,19 @@
-"""Attachments: checked by size and by what the bytes are (not what the name says)."""
+"""Attachments: checked by size and by what the bytes are (not what the name says).
+
+Files arrive as file objects (an upload that Django streamed to memory or a temporary file,
+or a ContentFile), never as one `bytes`: the size is known before anything is read, the type is
+judged from the first bytes, and the content reaches storage chunk by chunk, so an upload costs
+the worker a chunk of memory whatever its size.
+"""
 
 from __future__ import annotations
 
+import codecs
 import secrets
 from datetime import datetime
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import transaction
 
 from helpdesk.errors import ValidationFailed
@@ -21,6 +28,22 @@ _SIGNATURES = [
     (b"GIF89a", "image/gif"),
     (b"%PDF-", "application/pdf"),
 ]
+# Enough for every signature above; text is then checked over the whole file, chunk by chunk.
+_SNIFF_BYTES = 512
+_TYPES_MESSAGE = "Only images (PNG, JPEG, GIF), PDF and plain-text files such as logs or CSV can be attached."
+
+
+def _is_utf8_text(chunks: list[bytes] | File) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for chunk in chunks if isinstance(chunks, list) else chunks.chunks():
+            if b"\x00" in chunk:
+                return False
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def sniff_content_type(data: bytes) -> str | None:
@@ -28,17 +51,35 @@ def sniff_content_type(data: bytes) -> str | None:
     for signature, content_type in _SIGNATURES:
         if data.startswith(signature):
             return content_type
-    if b"\x00" in data:
-        return None
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return "text/plain"
+    return "text/plain" if _is_utf8_text([data]) else None
+
+
+def _file_content_type(file: File) -> str | None:
+    """Like sniff_content_type, reading the first bytes for a signature and streaming the rest
+    only when it has to be checked as text; the file is left at its start."""
+    file.seek(0)
+    head = file.read(_SNIFF_BYTES)
+    file.seek(0)
+    for signature, content_type in _SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    is_text = _is_utf8_text(file)
+    file.seek(0)
+    return "text/plain" if is_text else None
 
 
 def _size(n: int) -> str:
     return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{n / 1024:.0f} KB"
+
+
+def check_attachment_size(size: int) -> None:
+    """Refuse a file by its size alone, before any of it is read."""
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if size > limit:
+        message = f"The file is {_size(size)}; attachments may be up to {_size(limit)}."
+        raise ValidationFailed(message, errors={"file": [message]})
+    if not size:
+        raise ValidationFailed("The file is empty.", errors={"file": ["Empty file."]})
 
 
 @transaction.atomic
@@ -46,30 +87,24 @@ def attachment_add(
     *,
     case: Case,
     actor: User,
-    filename: str,
-    data: bytes,
+    file: File,
     public: bool = True,
     at: datetime | None = None,
     expected_version: int | None = None,
 ) -> Attachment:
+    """Attach `file` (its `name` is the file name shown; its `size` is checked before reading)."""
     at = now_or(at)
     case = lock_case(case, expected_version=expected_version)
     check_actor(case, actor)
     if case.status == Status.CLOSED:
         raise illegal(case, "given attachments")
-    limit = settings.ATTACHMENT_MAX_BYTES
-    if len(data) > limit:
-        message = f"The file is {_size(len(data))}; attachments may be up to {_size(limit)}."
-        raise ValidationFailed(message, errors={"file": [message]})
-    if not data:
-        raise ValidationFailed("The file is empty.", errors={"file": ["Empty file."]})
-    content_type = sniff_content_type(data)
+    check_attachment_size(file.size)
+    content_type = _file_content_type(file)
     if content_type is None:
-        message = "Only images (PNG, JPEG, GIF), PDF and plain-text files such as logs or CSV can be attached."
-        raise ValidationFailed(message, errors={"file": [message]})
+        raise ValidationFailed(_TYPES_MESSAGE, errors={"file": [_TYPES_MESSAGE]})
     if not public and not actor.is_support_staff:
         public = True  # merchants' files are always visible to them
-    name = (filename or "attachment").replace("/", "_").replace("\\", "_")[-200:]
+    name = (file.name or "attachment").replace("/", "_").replace("\\", "_")[-200:]
     attachment = Attachment(
         tenant_id=case.tenant_id,
         case=case,
@@ -77,11 +112,11 @@ def attachment_add(
         token=secrets.token_hex(16),
         filename=name,
         content_type=content_type,
-        size=len(data),
+        size=file.size,
         is_public=public,
         created_at=at,
     )
-    attachment.file.save(attachment.token, ContentFile(data), save=False)
+    attachment.file.save(attachment.token, file, save=False)
     attachment.save()
     save_case(case, [], at=at)
     record(

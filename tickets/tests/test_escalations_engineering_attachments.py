@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile, File
 from django.test import override_settings
 
 from helpdesk.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
@@ -115,27 +117,65 @@ def test_another_tenant_has_its_own_engineering_references(world, setup_a, setup
 
 def test_attachments_are_checked_by_content(world, setup_a):
     case = open_case(world.account_a1, setup_a.normal)
-    image = attachment_add(case=case, actor=world.merchant_a1, filename="screen.png", data=PNG)
+    image = attachment_add(case=case, actor=world.merchant_a1, file=ContentFile(PNG, name="screen.png"))
     assert image.content_type == "image/png" and image.size == len(PNG)
     log = attachment_add(
-        case=case, actor=world.analyst_a, filename="sync.log", data=b"ERROR sync failed\n", public=False
+        case=case, actor=world.analyst_a, file=ContentFile(b"ERROR sync failed\n", name="sync.log"), public=False
     )
     assert log.content_type == "text/plain" and not log.is_public
     with pytest.raises(ValidationFailed, match="Only images"):
-        attachment_add(case=case, actor=world.merchant_a1, filename="invoice.pdf", data=b"MZ\x90\x00\x03\x00\x00\x00")
+        attachment_add(
+            case=case, actor=world.merchant_a1, file=ContentFile(b"MZ\x90\x00\x03\x00\x00\x00", name="invoice.pdf")
+        )
     with pytest.raises(ValidationFailed, match="empty"):
-        attachment_add(case=case, actor=world.merchant_a1, filename="x.txt", data=b"")
+        attachment_add(case=case, actor=world.merchant_a1, file=ContentFile(b"", name="x.txt"))
     with (
         override_settings(ATTACHMENT_MAX_BYTES=1024),
         pytest.raises(ValidationFailed, match="The file is 2 KB; attachments may be up to 1 KB"),
     ):
-        attachment_add(case=case, actor=world.merchant_a1, filename="big.txt", data=b"a" * 2048)
+        attachment_add(case=case, actor=world.merchant_a1, file=ContentFile(b"a" * 2048, name="big.txt"))
+
+
+class _FileThatMustNotBeRead(File):
+    """An upload as large as its size says, which fails the test if anything reads it."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(io.BytesIO(), name="huge.log")
+        self.size = size
+
+    def read(self, *args: object) -> bytes:
+        raise AssertionError("the file was read before its size was checked")
+
+    def chunks(self, chunk_size: int | None = None):
+        raise AssertionError("the file was read before its size was checked")
+
+
+def test_a_file_over_the_limit_is_refused_by_its_size_before_any_of_it_is_read(world, setup_a):
+    case = open_case(world.account_a1, setup_a.normal)
+    with pytest.raises(ValidationFailed, match="attachments may be up to") as refused:
+        attachment_add(case=case, actor=world.merchant_a1, file=_FileThatMustNotBeRead(80 * 1_048_576))
+    assert refused.value.errors == {"file": ["The file is 80.0 MB; attachments may be up to 10.0 MB."]}
+    assert not case.attachments.exists()
+
+
+def test_a_text_file_is_judged_by_all_of_its_bytes_not_just_the_first_chunk(world, setup_a):
+    case = open_case(world.account_a1, setup_a.normal)
+    # Valid text for well over one chunk, then a byte that is not UTF-8 (an executable tail).
+    text_then_binary = b"INFO all good\n" * 10_000 + b"\xff\xfe binary"
+    with pytest.raises(ValidationFailed, match="Only images"):
+        attachment_add(case=case, actor=world.merchant_a1, file=ContentFile(text_then_binary, name="sync.log"))
+    long_log = b"INFO all good \xe2\x9c\x93\n" * 10_000  # multi-byte characters across chunk edges
+    stored = attachment_add(case=case, actor=world.merchant_a1, file=ContentFile(long_log, name="sync.log"))
+    assert stored.content_type == "text/plain" and stored.size == len(long_log)
+    assert stored.file.read() == long_log
 
 
 def test_attachments_are_readable_only_through_the_authorisation_check(world, setup_a):
     case = open_case(world.account_a1, setup_a.normal)
-    public = attachment_add(case=case, actor=world.merchant_a1, filename="screen.png", data=PNG)
-    internal = attachment_add(case=case, actor=world.analyst_a, filename="trace.txt", data=b"trace", public=False)
+    public = attachment_add(case=case, actor=world.merchant_a1, file=ContentFile(PNG, name="screen.png"))
+    internal = attachment_add(
+        case=case, actor=world.analyst_a, file=ContentFile(b"trace", name="trace.txt"), public=False
+    )
     merchant, other_merchant = scope_for_user(world.merchant_a1), scope_for_user(world.merchant_a2)
     assert attachment_for_download(scope=merchant, token=public.token) == public
     assert attachment_for_download(scope=scope_for_user(world.analyst_a), token=internal.token) == internal

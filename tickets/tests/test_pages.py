@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 
 from tickets.services import attachment_add
 from tickets.tests.factories import open_case
@@ -20,8 +21,10 @@ def without_csrf(body: bytes) -> bytes:
 @pytest.fixture
 def files(world, setup_a):
     case = open_case(world.account_a1, setup_a.normal)
-    public = attachment_add(case=case, actor=world.merchant_a1, filename="checkout.png", data=PNG)
-    internal = attachment_add(case=case, actor=world.analyst_a, filename="trace.txt", data=b"trace", public=False)
+    public = attachment_add(case=case, actor=world.merchant_a1, file=ContentFile(PNG, name="checkout.png"))
+    internal = attachment_add(
+        case=case, actor=world.analyst_a, file=ContentFile(b"trace", name="trace.txt"), public=False
+    )
     return public, internal
 
 
