@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -381,6 +381,31 @@ def test_sla_quote_matches_the_command(world, api):
         "/api/v1/sla/quote", {"plan": "flagship", "priority": "critical", "opened_at": "soon"}
     )
     assert bad.status_code == 400 and "opened_at" in bad.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("opened_at", "first_response", "resolution"),
+    [
+        # Sydney's clocks jump from 02:00 to 03:00 on 4 October 2026; tenant A is in Sydney.
+        ("2026-10-04T01:30:00", "2026-10-04T01:45:00+10:00", "2026-10-05T02:30:00+11:00"),
+        ("2026-10-04 02:30", "2026-10-04T03:15:00+11:00", "2026-10-05T03:00:00+11:00"),
+        ("2026-10-03T15:30:00Z", "2026-10-04T01:45:00+10:00", "2026-10-05T02:30:00+11:00"),
+    ],
+)
+def test_sla_quote_counts_calendar_units_as_elapsed_time_across_dst(world, api, opened_at, first_response, resolution):
+    from sla.presets import MAGENTO_OMS
+    from sla.services import preset_apply
+
+    preset_apply(tenant=world.tenant_a, preset=MAGENTO_OMS)
+    answer = api(world.analyst_a).get(
+        "/api/v1/sla/quote", {"plan": "standard", "priority": "p1", "opened_at": opened_at}
+    )
+    assert answer.status_code == 200
+    due = {metric: datetime.fromisoformat(answer.json()[metric]["due"]) for metric in ("first_response", "resolution")}
+    assert due["first_response"] == datetime.fromisoformat(first_response)
+    assert due["resolution"] == datetime.fromisoformat(resolution)
+    # Shown in the tenant's zone, like the case's clocks.
+    assert answer.json()["resolution"]["due"] == resolution
 
 
 def test_export_is_incremental_with_a_cursor(world, setup_a, api):
