@@ -177,7 +177,8 @@ ENDPOINTS = [
             "summary": "Errors",
             "status": "firing",
         },
-        {"merchant": 200, "other_merchant": 404, "analyst": 200, "foreign": 400, "anonymous": 401},
+        # The account is named in the body: another account's slug is an unknown account (400).
+        {"merchant": 200, "other_merchant": 400, "analyst": 200, "foreign": 400, "anonymous": 401},
     ),
 ]
 ACTORS = {
@@ -229,7 +230,14 @@ def test_merchant_creates_for_its_own_account_and_staff_name_the_account(world, 
         {"subject": "S", "description": "D", "priority": "normal", "account": "alpha-two"},
         format="json",
     )
-    assert sneaky.status_code == 404
+    # A reference in the body is a validation error; another account's slug answers like a made-up one.
+    made_up = api(world.merchant_a1).post(
+        "/api/v1/cases/",
+        {"subject": "S", "description": "D", "priority": "normal", "account": "alpha-twenty"},
+        format="json",
+    )
+    assert sneaky.status_code == made_up.status_code == 400
+    assert sneaky.json()["errors"] == made_up.json()["errors"] == {"account": ["Unknown account."]}
     staff = api(world.analyst_a).post(
         "/api/v1/cases/",
         {"subject": "Phone call", "description": "D", "priority": "urgent", "account": "alpha-two", "channel": "phone"},
@@ -246,6 +254,64 @@ def test_merchant_creates_for_its_own_account_and_staff_name_the_account(world, 
         format="json",
     )
     assert foreign.status_code == 400 and foreign.json()["errors"] == {"account": ["Unknown account."]}
+
+
+@pytest.mark.parametrize(
+    ("who", "method", "path", "body", "field", "known"),
+    [
+        (
+            "merchant_a1",
+            "post",
+            "/api/v1/cases/",
+            {"subject": "S", "description": "D", "priority": "P9"},
+            "priority",
+            "Urgent, Normal, Low",
+        ),
+        (
+            "analyst_a",
+            "post",
+            "/api/v1/cases/",
+            {"subject": "S", "description": "D", "priority": "Highest", "account": "alpha-one"},
+            "priority",
+            "Urgent, Normal, Low",
+        ),
+        ("analyst_a", "patch", "/api/v1/cases/{n}/", {"priority": "Blocker"}, "priority", "Urgent, Normal, Low"),
+        ("analyst_a", "get", "/api/v1/cases/", {"priority": "Blocker"}, "priority", "Urgent, Normal, Low"),
+        ("analyst_a", "get", "/api/v1/cases/", {"plan": "Platinum"}, "plan", "Gold, Silver"),
+        ("analyst_a", "get", "/api/v1/cases/", {"account": "no-such-shop"}, "account", None),
+        ("merchant_a1", "get", "/api/v1/cases/", {"account": "alpha-two"}, "account", None),
+        (
+            "analyst_a",
+            "get",
+            "/api/v1/sla/quote",
+            {"plan": "Platinum", "priority": "Normal", "opened_at": "2026-11-24T14:00:00+11:00"},
+            "plan",
+            "Gold, Silver",
+        ),
+        (
+            "analyst_a",
+            "get",
+            "/api/v1/sla/quote",
+            {"plan": "Gold", "priority": "P9", "opened_at": "2026-11-24T14:00:00+11:00"},
+            "priority",
+            "Urgent, Normal, Low",
+        ),
+        ("analyst_a", "get", "/api/v1/escalations/", {"state": "pending"}, "state", "open, acknowledged, resolved"),
+    ],
+)
+def test_unknown_names_in_a_body_or_query_are_400s_naming_the_field(
+    world, case, api, who, method, path, body, field, known
+):
+    client = api(getattr(world, who))
+    kwargs = {"format": "json"} if method != "get" else {}
+    response = getattr(client, method)(path.format(n=case.number), body, **kwargs)
+    assert response.status_code == 400, response.content
+    assert set(response.json()) == {"message", "errors"}
+    assert list(response.json()["errors"]) == [field]
+    if known is not None:
+        assert known in response.json()["errors"][field][0]
+        assert known in response.json()["message"]
+    assert Case.objects.count() == 2  # nothing was opened
 
 
 def test_partial_update_by_role(world, case, api, setup_a):
