@@ -215,7 +215,9 @@ def test_lists_never_show_another_tenant_or_account(world, case, api):
 def test_a_case_in_a_response_has_the_promised_fields(world, case, api):
     body = api(world.merchant_a1).get(f"/api/v1/cases/{case.number}/").json()
     assert {"number", "status", "priority", "account", "opened_at", "sla"} <= set(body)
-    assert body["sla"]["first_response"]["due"] == "2026-11-22T13:00:00+00:00" or body["sla"]["first_response"]["state"]
+    # Opened Monday 09:00 in Sydney on Gold/Normal: 4 business hours (13:00) and 16 (Tuesday 17:00).
+    assert body["sla"]["first_response"]["due"] == "2026-11-23T02:00:00Z"
+    assert body["sla"]["resolution"]["due"] == "2026-11-24T06:00:00Z"
     assert set(body["sla"]) == {"first_response", "resolution"}
     assert body["sla"]["first_response"]["state"] == "running"
 
