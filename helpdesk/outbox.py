@@ -54,15 +54,16 @@ def mail_enqueue(
     reply_to: str = "",
     dedupe_key: str | None = None,
 ) -> OutboxMessage | None:
-    """Render templates/emails/<kind>.{txt,html} (the first line of the text is the subject) and
-    queue the message. Returns None when nothing is to be sent (no recipient, or a message with
-    the same dedupe key exists)."""
+    """Render templates/emails/<kind>.{txt,html} (the first line of the text is the subject; the
+    text is rendered without HTML escaping, the HTML with it) and queue the message. Returns None
+    when nothing is to be sent (no recipient, or a message with the same dedupe key exists)."""
     recipients = _unique(to)
     copies = _unique(cc, skip=recipients)
     if not recipients:
         return None
     context = {**context, "tenant": tenant, "site_url": settings.SITE_URL}
-    subject, _, body = render_to_string(f"emails/{kind}.txt", context).strip().partition("\n")
+    text = render_to_string(f"emails/{kind}.txt", context, using="mail_text")  # not HTML: no escaping
+    subject, _, body = text.strip().partition("\n")
     message = OutboxMessage(
         tenant=tenant,
         kind=kind,

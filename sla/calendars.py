@@ -5,13 +5,14 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import holidays as holidays_package
 
 from sla.business_time import BusinessCalendar, InvalidCalendar
-from sla.clocks import Measure
+from sla.clocks import Measure, instant_after, target_length
 from sla.models import Calendar, SlaClock, SlaTarget, Unit
 
 # Public holidays are materialised for these years; spans outside them see no public holidays.
@@ -82,7 +83,37 @@ def load_calendar(calendar: Calendar) -> LoadedCalendar:
     return loaded
 
 
-def clock_measure(*, clock: SlaClock | SlaTarget, zone_name: str) -> Measure:
+class Target(Protocol):
+    """A target as clocks, policy rows and the targets form hold it."""
+
+    amount: int
+    unit: str
+    calendar: Calendar | None
+
+
+def clock_measure(*, clock: SlaClock | SlaTarget | Target, zone_name: str) -> Measure:
     """The measure a clock counts in: its calendar's open time, or elapsed time for calendar units."""
     business = load_calendar(clock.calendar).business if Unit.is_business(clock.unit) else None
     return Measure(calendar=business, zone=business.zone if business else ZoneInfo(zone_name))
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """What a target commits to for a clock started at an instant, before any pause."""
+
+    measure: Measure
+    length: timedelta
+    due_at: datetime
+
+
+def target_commitment(*, target: SlaClock | SlaTarget | Target, started_at: datetime, zone_name: str) -> Commitment:
+    """The measure, length and deadline of `target` for a clock started at `started_at`.
+
+    Quotes, the targets preview and a newly opened case's clocks all come from here, so a quote
+    for an instant is the deadline a case opened then stores.
+    """
+    measure = clock_measure(clock=target, zone_name=zone_name)
+    length = target_length(measure=measure, started_at=started_at, amount=target.amount, unit=target.unit)
+    due = instant_after(measure=measure, started_at=started_at, length=length, pauses=())
+    assert due is not None  # only a pause that is still going on stops a clock
+    return Commitment(measure=measure, length=length, due_at=due)

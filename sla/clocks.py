@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from sla.business_time import BusinessCalendar
@@ -26,13 +26,15 @@ class Measure:
     calendar: BusinessCalendar | None
     zone: tzinfo
 
+    # Elapsed time is reckoned in UTC: Python subtracts and adds datetimes of one zone on the wall
+    # clock, which across a DST change is an hour off.
     def between(self, a: datetime, b: datetime) -> timedelta:
-        return self.calendar.business_time_between(a, b) if self.calendar else b - a
+        return self.calendar.business_time_between(a, b) if self.calendar else b.astimezone(UTC) - a.astimezone(UTC)
 
     def add(self, start: datetime, length: timedelta) -> datetime:
         if self.calendar is not None:
             return self.calendar.add_business_time(start, length)
-        return (start + length).astimezone(self.zone)
+        return (start.astimezone(UTC) + length).astimezone(self.zone)
 
     def start(self, moment: datetime) -> datetime:
         """When a clock started at `moment` starts counting (the next opening when closed)."""
@@ -45,6 +47,11 @@ def target_length(*, measure: Measure, started_at: datetime, amount: int, unit: 
     return measure.between(started_at, due)
 
 
+def _in_utc(pauses: Sequence[Pause]) -> list[Pause]:
+    # Python compares datetimes of one zone on the wall clock, which is wrong in a repeated hour.
+    return [(a.astimezone(UTC), b.astimezone(UTC) if b else None) for a, b in pauses]
+
+
 def instant_after(
     *, measure: Measure, started_at: datetime, length: timedelta, pauses: Sequence[Pause]
 ) -> datetime | None:
@@ -53,8 +60,8 @@ def instant_after(
     None when a pause that is still going on begins before that instant: the clock is stopped.
     Pauses must not overlap; they are taken in order.
     """
-    cursor, remaining = started_at, length
-    for paused_at, resumed_at in sorted(pauses, key=lambda pause: pause[0]):
+    cursor, remaining = started_at.astimezone(UTC), length
+    for paused_at, resumed_at in sorted(_in_utc(pauses), key=lambda pause: pause[0]):
         if resumed_at is not None and resumed_at <= cursor:
             continue
         if paused_at > cursor:
@@ -76,8 +83,9 @@ def share_of(length: timedelta, share: Decimal) -> timedelta:
 
 def elapsed(*, measure: Measure, started_at: datetime, until: datetime, pauses: Sequence[Pause]) -> timedelta:
     """Unpaused time of the measure from `started_at` to `until`."""
+    started_at, until = started_at.astimezone(UTC), until.astimezone(UTC)
     total = measure.between(started_at, until) if until > started_at else timedelta(0)
-    for paused_at, resumed_at in pauses:
+    for paused_at, resumed_at in _in_utc(pauses):
         a, b = max(paused_at, started_at), min(resumed_at or until, until)
         if b > a:
             total -= measure.between(a, b)

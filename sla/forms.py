@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
+from django.utils.dateparse import parse_datetime
 
 from helpdesk.models import Tenant
 from sla.models import Calendar, MetBy, Metric, SlaPolicy, SlaTarget, Unit
+from sla.policy import read_in_zone
 from sla.services import TargetInput
 from tickets.models import Plan, Priority
 
@@ -26,19 +30,39 @@ class Cell:
         return f"{self.metric}-{self.priority.pk}-{self.plan.pk}"
 
 
+class ZonedDateTimeField(forms.DateTimeField):
+    """A date and time; one without an offset is read in `zone` as quotes read it. Django's own
+    field refuses a time that a DST change skips or repeats, where a quote gives an answer."""
+
+    zone: tzinfo = UTC
+
+    def to_python(self, value: Any) -> datetime | None:
+        if not isinstance(value, str) or not value.strip():
+            return super().to_python(value)
+        try:
+            moment = parse_datetime(value.strip())
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if moment is None:
+            moment = forms.BaseTemporalField.to_python(self, value)  # the other input formats
+        return read_in_zone(moment, self.zone)
+
+
 class TargetsForm(forms.Form):
     first_response_met_by = forms.ChoiceField(choices=MetBy.choices, label="First response is met by")
     at_risk_share = forms.DecimalField(
         min_value=Decimal("0.01"), max_value=Decimal("0.99"), decimal_places=2, label="At risk after this share"
     )
     note = forms.CharField(max_length=200, required=False, label="What changes in this version")
-    preview_at = forms.DateTimeField(required=False, label="Preview for a case opened at")
+    preview_at = ZonedDateTimeField(required=False, label="Preview for a case opened at")
 
     def __init__(
         self, *args: Any, tenant: Tenant, plans: list[Plan], priorities: list[Priority], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.tenant = tenant
+        self.fields["preview_at"].zone = ZoneInfo(tenant.time_zone)
+        self.fields["preview_at"].help_text = f"Without an offset: {tenant.time_zone} time."
         self.cells = [Cell(m, pr, pl) for m in Metric.values for pr in priorities for pl in plans]
         calendars = Calendar.objects.for_tenant(tenant)
         for cell in self.cells:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
+from helpdesk.errors import ValidationFailed
 from helpdesk.models import Tenant
-from sla.calendars import clock_measure, load_calendar
+from sla.calendars import clock_measure, load_calendar, target_commitment
 from sla.models import Calendar, CasePause, Metric, SlaClock, SlaPolicy, SlaTarget
-from sla.policy import due_at
+from sla.policy import read_in_zone
 from tickets.models import Plan, Priority
 
 TWENTY_FOUR_SEVEN = "24x7"
@@ -39,6 +42,17 @@ def policy_targets(*, tenant: Tenant, policy: SlaPolicy) -> QuerySet[SlaTarget]:
     )
 
 
+class TargetCell(Protocol):
+    """A cell of the targets grid: a target for one metric, priority and plan."""
+
+    metric: str
+    priority: Priority
+    plan: Plan
+    amount: int
+    unit: str
+    calendar: Calendar | None
+
+
 @dataclass(frozen=True)
 class Quote:
     metric: str
@@ -52,12 +66,38 @@ class Quote:
 
 
 def target_due(*, tenant: Tenant, target: SlaTarget, opened_at: datetime) -> Quote:
-    """The due instant of one target for a case opened at `opened_at`."""
-    business = load_calendar(target.calendar).business if target.calendar_id else None
-    zone = business.zone if business else ZoneInfo(tenant.time_zone)
-    due = due_at(opened_at=opened_at, amount=target.amount, unit=target.unit, calendar=business, zone=zone)
+    """The due instant of one target for a case opened at `opened_at`: what its clock would store."""
+    due = target_commitment(target=target, started_at=opened_at, zone_name=tenant.time_zone).due_at
     name = target.calendar.name if target.calendar_id else TWENTY_FOUR_SEVEN
     return Quote(metric=target.metric, amount=target.amount, unit=target.unit, calendar=name, due=due)
+
+
+def targets_preview(*, tenant: Tenant, targets: Iterable[TargetCell], opened_at: datetime) -> dict[str, datetime]:
+    """Due instants per cell of the targets grid ("metric-priority-plan") for a case opened at
+    `opened_at`, computed as the clocks of a case opened then would be (nothing is saved)."""
+    return {
+        f"{t.metric}-{t.priority.pk}-{t.plan.pk}": target_commitment(
+            target=t, started_at=opened_at, zone_name=tenant.time_zone
+        ).due_at
+        for t in targets
+    }
+
+
+def opening_instant(text: str, *, tenant: Tenant) -> datetime:
+    """The instant an `opened_at` of a quote means: ISO 8601, a time without an offset read in
+    the tenant's zone (see `read_in_zone` for the times a DST change skips or repeats)."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationFailed(
+            f"opened_at “{text}” is not an ISO 8601 time such as 2026-11-24T14:00:00+11:00.",
+            errors={"opened_at": ["Invalid time."]},
+        ) from None
+    if not 1900 <= moment.year <= 9000:
+        raise ValidationFailed(
+            "opened_at must lie between the years 1900 and 9000.", errors={"opened_at": ["Out of range."]}
+        )
+    return read_in_zone(moment, ZoneInfo(tenant.time_zone))
 
 
 def sla_quote(

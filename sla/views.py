@@ -4,7 +4,6 @@ version) and the managers' compliance report."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -16,9 +15,7 @@ from helpdesk.errors import ValidationFailed
 from helpdesk.forms import add_domain_error
 from helpdesk.models import Role
 from helpdesk.tenancy import require_scope
-from sla.calendars import load_calendar
 from sla.forms import TargetsForm
-from sla.policy import due_at
 from sla.selectors import (
     COMPLIANCE_CACHE_SECONDS,
     COMPLIANCE_MONTHS,
@@ -26,24 +23,10 @@ from sla.selectors import (
     policy_current,
     policy_targets,
     sla_compliance,
+    targets_preview,
 )
-from sla.services import TargetInput, policy_publish
+from sla.services import policy_publish
 from tickets.selectors import plan_list, priority_list
-
-
-def preview(targets: list[TargetInput], opened_at: datetime, zone: ZoneInfo) -> dict[str, datetime]:
-    """Due instants per grid cell for a case opened at `opened_at` (nothing is saved)."""
-    due = {}
-    for t in targets:
-        business = load_calendar(t.calendar).business if t.calendar else None
-        due[f"{t.metric}-{t.priority.pk}-{t.plan.pk}"] = due_at(
-            opened_at=opened_at,
-            amount=t.amount,
-            unit=t.unit,
-            calendar=business,
-            zone=business.zone if business else zone,
-        )
-    return due
 
 
 @require_scope(Role.ADMIN)
@@ -52,7 +35,6 @@ def sla_targets(request: HttpRequest) -> HttpResponse:
     plans, priorities = list(plan_list(tenant=tenant)), list(priority_list(tenant=tenant))
     policy = policy_current(tenant=tenant)
     targets = list(policy_targets(tenant=tenant, policy=policy)) if policy else []
-    zone = ZoneInfo(tenant.time_zone)
     form_kwargs = {"tenant": tenant, "plans": plans, "priorities": priorities}
     previewed: dict[str, datetime] = {}
     if request.method == "POST":
@@ -79,7 +61,7 @@ def sla_targets(request: HttpRequest) -> HttpResponse:
                         )
                     return redirect("sla-targets")
             opened_at = form.cleaned_data.get("preview_at") or timezone.now()
-            previewed = preview(form.targets(), opened_at.astimezone(zone), zone)
+            previewed = targets_preview(tenant=tenant, targets=form.targets(), opened_at=opened_at)
     else:
         form = TargetsForm(initial=TargetsForm.initial_from(policy, targets, tenant), **form_kwargs)
     context = {"form": form, "policy": policy, "previewed": previewed, "twenty_four_seven": TWENTY_FOUR_SEVEN}

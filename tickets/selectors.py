@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from helpdesk.errors import NotFound
+from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.models import Tenant, User
 from helpdesk.tenancy import Scope, get_for_scope_or_404
 from sla.models import SlaClock
@@ -22,11 +22,15 @@ def priority_list(*, tenant: Tenant) -> QuerySet[Priority]:
     return Priority.objects.for_tenant(tenant)
 
 
+# A name comes from a request's body or query, never its path: an unknown one is bad input (400,
+# naming the field and the names the tenant knows), not a missing resource (404).
 def plan_by_name(*, tenant: Tenant, name: str) -> Plan:
     plan = plan_list(tenant=tenant).filter(name__iexact=name.strip()).first()
     if plan is None:
         known = ", ".join(plan_list(tenant=tenant).values_list("name", flat=True))
-        raise NotFound(f"No plan “{name}”. Known plans: {known}.")
+        raise ValidationFailed(
+            f"No plan “{name}”. Known plans: {known}.", errors={"plan": [f"Unknown plan. Known plans: {known}."]}
+        )
     return plan
 
 
@@ -34,7 +38,10 @@ def priority_by_name(*, tenant: Tenant, name: str) -> Priority:
     priority = priority_list(tenant=tenant).filter(name__iexact=name.strip()).first()
     if priority is None:
         known = ", ".join(priority_list(tenant=tenant).values_list("name", flat=True))
-        raise NotFound(f"No priority “{name}”. Known priorities: {known}.")
+        raise ValidationFailed(
+            f"No priority “{name}”. Known priorities: {known}.",
+            errors={"priority": [f"Unknown priority. Known priorities: {known}."]},
+        )
     return priority
 
 

@@ -87,6 +87,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The plain-text parts and subjects of mail (helpdesk.outbox): text is not HTML, so
+        # nothing is escaped there (O'Brien & Co, not O&#x27;Brien &amp; Co).
+        "NAME": "mail_text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 

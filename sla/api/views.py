@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -14,7 +11,7 @@ from rest_framework.response import Response
 from helpdesk.api.base import ScopedAPIView
 from helpdesk.errors import ValidationFailed
 from helpdesk.models import STAFF_ROLES
-from sla.selectors import case_clocks, clock_explain, quote_as_json, sla_quote
+from sla.selectors import case_clocks, clock_explain, opening_instant, quote_as_json, sla_quote
 from tickets.api.serializers import ErrorSerializer
 from tickets.selectors import case_get, plan_by_name, priority_by_name
 
@@ -55,17 +52,8 @@ class QuoteView(ScopedAPIView):
         missing = [name for name in ("plan", "priority", "opened_at") if not q.get(name)]
         if missing:
             raise ValidationFailed(f"Give {', '.join(missing)}.", errors={name: ["Required."] for name in missing})
-        try:
-            opened_at = datetime.fromisoformat(q["opened_at"].strip().replace(" ", "+"))
-        except ValueError:
-            raise ValidationFailed(
-                "opened_at is not an ISO 8601 time such as 2026-11-24T14:00:00+11:00.",
-                errors={"opened_at": ["Invalid time."]},
-            ) from None
-        if opened_at.tzinfo is None:
-            opened_at = opened_at.replace(tzinfo=ZoneInfo(tenant.time_zone))
-        if not 1900 <= opened_at.year <= 9000:
-            raise ValidationFailed("opened_at must lie between 1900 and 9000.", errors={"opened_at": ["Out of range."]})
+        # A "+" of an offset left unescaped in a query string arrives as a space.
+        opened_at = opening_instant(q["opened_at"].strip().replace(" ", "+"), tenant=tenant)
         plan = plan_by_name(tenant=tenant, name=q["plan"])
         priority = priority_by_name(tenant=tenant, name=q["priority"])
         return Response(quote_as_json(sla_quote(tenant=tenant, plan=plan, priority=priority, opened_at=opened_at)))

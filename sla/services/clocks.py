@@ -10,8 +10,8 @@ from datetime import datetime
 
 from django.db.models import Min
 
-from sla.calendars import clock_measure
-from sla.clocks import Pause, instant_after, share_of, target_length
+from sla.calendars import clock_measure, target_commitment
+from sla.clocks import Pause, instant_after, share_of
 from sla.models import CasePause, Metric, SlaClock, SlaTarget
 
 
@@ -64,8 +64,7 @@ def _new_clock(case, target: SlaTarget, at_risk_share) -> SlaClock:
 
 def _apply_target(clock: SlaClock, target: SlaTarget, zone_name: str) -> None:
     clock.amount, clock.unit, clock.calendar = target.amount, target.unit, target.calendar
-    measure = clock_measure(clock=clock, zone_name=zone_name)
-    clock.length = target_length(measure=measure, started_at=clock.started_at, amount=clock.amount, unit=clock.unit)
+    clock.length = target_commitment(target=clock, started_at=clock.started_at, zone_name=zone_name).length
 
 
 def _targets(case) -> dict[str, SlaTarget]:

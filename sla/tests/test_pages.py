@@ -65,6 +65,28 @@ def test_preview_shows_due_times_without_saving(admin_client, tenant_a_with_pres
     assert SlaPolicy.objects.for_tenant(tenant_a_with_preset.tenant_a).count() == 1
 
 
+@pytest.mark.parametrize(
+    ("preview_at", "due"),
+    [
+        # Sydney's clocks jump from 02:00 to 03:00 on 4 October 2026: 24 hours end at 02:30.
+        ("2026-10-04 01:30", "Mon 5 Oct 2026 02:30 AEDT"),
+        # 02:30 never happens that night: it is read as the jump, 03:00, as quotes read it.
+        ("2026-10-04 02:30", "Mon 5 Oct 2026 03:00 AEDT"),
+    ],
+)
+def test_preview_counts_calendar_units_as_elapsed_time_across_dst(admin_client, tenant_a_with_preset, preview_at, due):
+    prefix = cell(tenant_a_with_preset, "resolution", "Critical", "Flagship")
+    response = grid_post(
+        admin_client,
+        preview="1",
+        preview_at=preview_at,
+        **{f"{prefix}-amount": "24", f"{prefix}-unit": "calendar_hours", f"{prefix}-calendar": ""},
+    )
+    body = response.content.decode()
+    assert 'class="errors"' not in body
+    assert re.search(rf'data-cell="{prefix}">([^<]*)<', body).group(1) == due
+
+
 def test_publishing_a_change_makes_a_new_version(admin_client, tenant_a_with_preset):
     world = tenant_a_with_preset
     prefix = cell(world, "resolution", "Medium", "Boutique")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -177,7 +177,8 @@ ENDPOINTS = [
             "summary": "Errors",
             "status": "firing",
         },
-        {"merchant": 200, "other_merchant": 404, "analyst": 200, "foreign": 400, "anonymous": 401},
+        # The account is named in the body: another account's slug is an unknown account (400).
+        {"merchant": 200, "other_merchant": 400, "analyst": 200, "foreign": 400, "anonymous": 401},
     ),
 ]
 ACTORS = {
@@ -214,7 +215,9 @@ def test_lists_never_show_another_tenant_or_account(world, case, api):
 def test_a_case_in_a_response_has_the_promised_fields(world, case, api):
     body = api(world.merchant_a1).get(f"/api/v1/cases/{case.number}/").json()
     assert {"number", "status", "priority", "account", "opened_at", "sla"} <= set(body)
-    assert body["sla"]["first_response"]["due"] == "2026-11-22T13:00:00+00:00" or body["sla"]["first_response"]["state"]
+    # Opened Monday 09:00 in Sydney on Gold/Normal: 4 business hours (13:00) and 16 (Tuesday 17:00).
+    assert body["sla"]["first_response"]["due"] == "2026-11-23T02:00:00Z"
+    assert body["sla"]["resolution"]["due"] == "2026-11-24T06:00:00Z"
     assert set(body["sla"]) == {"first_response", "resolution"}
     assert body["sla"]["first_response"]["state"] == "running"
 
@@ -229,7 +232,14 @@ def test_merchant_creates_for_its_own_account_and_staff_name_the_account(world, 
         {"subject": "S", "description": "D", "priority": "normal", "account": "alpha-two"},
         format="json",
     )
-    assert sneaky.status_code == 404
+    # A reference in the body is a validation error; another account's slug answers like a made-up one.
+    made_up = api(world.merchant_a1).post(
+        "/api/v1/cases/",
+        {"subject": "S", "description": "D", "priority": "normal", "account": "alpha-twenty"},
+        format="json",
+    )
+    assert sneaky.status_code == made_up.status_code == 400
+    assert sneaky.json()["errors"] == made_up.json()["errors"] == {"account": ["Unknown account."]}
     staff = api(world.analyst_a).post(
         "/api/v1/cases/",
         {"subject": "Phone call", "description": "D", "priority": "urgent", "account": "alpha-two", "channel": "phone"},
@@ -246,6 +256,64 @@ def test_merchant_creates_for_its_own_account_and_staff_name_the_account(world, 
         format="json",
     )
     assert foreign.status_code == 400 and foreign.json()["errors"] == {"account": ["Unknown account."]}
+
+
+@pytest.mark.parametrize(
+    ("who", "method", "path", "body", "field", "known"),
+    [
+        (
+            "merchant_a1",
+            "post",
+            "/api/v1/cases/",
+            {"subject": "S", "description": "D", "priority": "P9"},
+            "priority",
+            "Urgent, Normal, Low",
+        ),
+        (
+            "analyst_a",
+            "post",
+            "/api/v1/cases/",
+            {"subject": "S", "description": "D", "priority": "Highest", "account": "alpha-one"},
+            "priority",
+            "Urgent, Normal, Low",
+        ),
+        ("analyst_a", "patch", "/api/v1/cases/{n}/", {"priority": "Blocker"}, "priority", "Urgent, Normal, Low"),
+        ("analyst_a", "get", "/api/v1/cases/", {"priority": "Blocker"}, "priority", "Urgent, Normal, Low"),
+        ("analyst_a", "get", "/api/v1/cases/", {"plan": "Platinum"}, "plan", "Gold, Silver"),
+        ("analyst_a", "get", "/api/v1/cases/", {"account": "no-such-shop"}, "account", None),
+        ("merchant_a1", "get", "/api/v1/cases/", {"account": "alpha-two"}, "account", None),
+        (
+            "analyst_a",
+            "get",
+            "/api/v1/sla/quote",
+            {"plan": "Platinum", "priority": "Normal", "opened_at": "2026-11-24T14:00:00+11:00"},
+            "plan",
+            "Gold, Silver",
+        ),
+        (
+            "analyst_a",
+            "get",
+            "/api/v1/sla/quote",
+            {"plan": "Gold", "priority": "P9", "opened_at": "2026-11-24T14:00:00+11:00"},
+            "priority",
+            "Urgent, Normal, Low",
+        ),
+        ("analyst_a", "get", "/api/v1/escalations/", {"state": "pending"}, "state", "open, acknowledged, resolved"),
+    ],
+)
+def test_unknown_names_in_a_body_or_query_are_400s_naming_the_field(
+    world, case, api, who, method, path, body, field, known
+):
+    client = api(getattr(world, who))
+    kwargs = {"format": "json"} if method != "get" else {}
+    response = getattr(client, method)(path.format(n=case.number), body, **kwargs)
+    assert response.status_code == 400, response.content
+    assert set(response.json()) == {"message", "errors"}
+    assert list(response.json()["errors"]) == [field]
+    if known is not None:
+        assert known in response.json()["errors"][field][0]
+        assert known in response.json()["message"]
+    assert Case.objects.count() == 2  # nothing was opened
 
 
 def test_partial_update_by_role(world, case, api, setup_a):
@@ -381,6 +449,31 @@ def test_sla_quote_matches_the_command(world, api):
         "/api/v1/sla/quote", {"plan": "flagship", "priority": "critical", "opened_at": "soon"}
     )
     assert bad.status_code == 400 and "opened_at" in bad.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("opened_at", "first_response", "resolution"),
+    [
+        # Sydney's clocks jump from 02:00 to 03:00 on 4 October 2026; tenant A is in Sydney.
+        ("2026-10-04T01:30:00", "2026-10-04T01:45:00+10:00", "2026-10-05T02:30:00+11:00"),
+        ("2026-10-04 02:30", "2026-10-04T03:15:00+11:00", "2026-10-05T03:00:00+11:00"),
+        ("2026-10-03T15:30:00Z", "2026-10-04T01:45:00+10:00", "2026-10-05T02:30:00+11:00"),
+    ],
+)
+def test_sla_quote_counts_calendar_units_as_elapsed_time_across_dst(world, api, opened_at, first_response, resolution):
+    from sla.presets import MAGENTO_OMS
+    from sla.services import preset_apply
+
+    preset_apply(tenant=world.tenant_a, preset=MAGENTO_OMS)
+    answer = api(world.analyst_a).get(
+        "/api/v1/sla/quote", {"plan": "standard", "priority": "p1", "opened_at": opened_at}
+    )
+    assert answer.status_code == 200
+    due = {metric: datetime.fromisoformat(answer.json()[metric]["due"]) for metric in ("first_response", "resolution")}
+    assert due["first_response"] == datetime.fromisoformat(first_response)
+    assert due["resolution"] == datetime.fromisoformat(resolution)
+    # Shown in the tenant's zone, like the case's clocks.
+    assert answer.json()["resolution"]["due"] == resolution
 
 
 def test_export_is_incremental_with_a_cursor(world, setup_a, api):

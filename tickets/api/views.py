@@ -21,7 +21,7 @@ from helpdesk.tenancy import Scope, get_for_scope_or_404
 from sla.models import SlaClock
 from tickets import services, visibility
 from tickets.api import serializers as s
-from tickets.models import Case, CaseEvent, Escalation
+from tickets.models import Case, CaseEvent, Escalation, EscalationState
 from tickets.pagination import limit_from, time_page, urgency_page
 from tickets.selectors import (
     CASE_LIST_RELATED,
@@ -92,17 +92,25 @@ def respond(case: Case, scope: Scope, code: int = status.HTTP_200_OK) -> Respons
     return Response(s.CaseSerializer(fetch_case(scope, case.number)).data, status=code)
 
 
+def account_named(scope: Scope, slug: str) -> Account:
+    """The scope's account with this slug (from a body or query: unknown is a 400). Another
+    account's slug, or another tenant's, answers exactly like one that does not exist."""
+    if scope.is_merchant:
+        account = scope.account if slug == scope.account.slug else None
+    else:
+        account = Account.objects.for_tenant(scope.tenant).select_related("technical_contact").filter(slug=slug).first()
+    if account is None:
+        raise ValidationFailed(f"No account “{slug}”.", errors={"account": ["Unknown account."]})
+    return account
+
+
 def account_and_requester(scope: Scope, slug: str | None, email: str | None) -> tuple[Account, User]:
     """The account a request is about (a merchant: its own) and the requester (default: the contact)."""
     if scope.is_merchant:
-        if slug and slug != scope.account.slug:
-            raise NotFound("No such account.")
-        return scope.account, scope.user
+        return (account_named(scope, slug) if slug else scope.account), scope.user
     if not slug:
         raise ValidationFailed("Name the merchant account (its slug).", errors={"account": ["Required for staff."]})
-    account = Account.objects.for_tenant(scope.tenant).select_related("technical_contact").filter(slug=slug).first()
-    if account is None:
-        raise ValidationFailed(f"No account “{slug}”.", errors={"account": ["Unknown account."]})
+    account = account_named(scope, slug)
     if not email:
         return account, account.technical_contact
     requester = User.objects.for_tenant(scope.tenant).filter(account=account, email__iexact=email).first()
@@ -151,7 +159,7 @@ class CaseListView(ScopedAPIView):
             priority=priority_by_name(tenant=scope.tenant, name=q["priority"]) if q.get("priority") else None,
             plan=plan_by_name(tenant=scope.tenant, name=q["plan"]) if q.get("plan") else None,
             assignee=staff_member(scope, q["assignee"]) if q.get("assignee") else None,
-            account_slug=q.get("account") or None,
+            account_slug=account_named(scope, q["account"]).slug if q.get("account") else None,
             breached=parse_bool(q.get("breached"), "breached"),
             at_risk=parse_bool(q.get("at_risk"), "at_risk"),
             updated_since=parse_time(q.get("updated_since"), "updated_since"),
@@ -396,6 +404,12 @@ class EscalationListView(ScopedAPIView):
     )
     def get(self, request: Request) -> Response:
         state = request.query_params.get("state") or None
+        if state and state not in EscalationState.values:
+            known = ", ".join(EscalationState.values)
+            raise ValidationFailed(
+                f"Unknown escalation state “{state}”. Known states: {known}.",
+                errors={"state": [f"Unknown state. Known states: {known}."]},
+            )
         rows = escalation_list(scope=request.scope, state=state)[:200]
         return Response(s.EscalationSerializer(rows, many=True).data)
 

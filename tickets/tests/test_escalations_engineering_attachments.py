@@ -11,7 +11,15 @@ from django.test import override_settings
 
 from helpdesk.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from helpdesk.tenancy import scope_for_user
-from tickets.models import CaseEvent, EngineeringState, EscalationLevel, EscalationReason, EscalationState, RaisedBy
+from tickets.models import (
+    CaseEvent,
+    EngineeringState,
+    Escalation,
+    EscalationLevel,
+    EscalationReason,
+    EscalationState,
+    RaisedBy,
+)
 from tickets.selectors import attachment_for_download
 from tickets.services import (
     attachment_add,
@@ -51,10 +59,9 @@ def test_escalations_escalate_even_closed_cases(world, setup_a):
     case = open_case(world.account_a1, setup_a.normal)
     case_propose_resolution(case=case, actor=world.analyst_a, summary="Done", at=MONDAY_9 + timedelta(hours=1))
     case_confirm_resolution(case=case, actor=world.merchant_a1, at=MONDAY_9 + timedelta(hours=2))
-    escalation = escalation_raise(
-        case=case, actor=world.merchant_a1, reason=EscalationReason.RESOLUTION, notes="Not fixed"
-    )
-    assert escalation.pk
+    escalation_raise(case=case, actor=world.merchant_a1, reason=EscalationReason.RESOLUTION, notes="Not fixed")
+    raised = Escalation.objects.for_tenant(world.tenant_a).filter(case=case, reason=EscalationReason.RESOLUTION)
+    assert list(raised.values_list("state", "raised_by_user")) == [(EscalationState.OPEN, world.merchant_a1.pk)]
 
 
 def test_managers_acknowledge_and_resolve(world, setup_a):

@@ -188,3 +188,24 @@ def _inbound(client, payload: dict):
 def test_no_mail_when_the_merchant_opens_nothing_new(world, setup_a, account):
     open_case(account, setup_a.normal, at=MONDAY_9)
     assert [m.kind for m in mails()] == ["case_acknowledgement"]
+
+
+def test_text_mail_and_subjects_are_not_html_escaped(world, setup_a, account):
+    world.tenant_a.name = "Smith & Sons <Support>"
+    world.tenant_a.save(update_fields=["name"])
+    subject = 'O\'Brien & Co: <checkout> says "declined"'
+    case = open_case(account, setup_a.normal, subject=subject)
+    case_propose_resolution(case=case, actor=world.analyst_a, summary="Fixed", at=MONDAY_9 + H)
+    case_confirm_resolution(case=case, actor=case.requester, at=MONDAY_9 + 2 * H)
+    (ack,) = mails("case_acknowledgement")
+    assert ack.subject == f"[TA-1001] We received your case: {subject}"
+    assert "Smith & Sons <Support> support · case TA-1001" in ack.body_text
+    (invitation,) = mails("survey_invitation")
+    assert f'Case TA-1001, "{subject}", is closed.' in invitation.body_text
+    for message in (ack, invitation):
+        assert not any(
+            entity in message.subject + message.body_text for entity in ("&amp;", "&#x27;", "&lt;", "&quot;")
+        )
+        # The HTML part still escapes what the merchant typed.
+        assert "O&#x27;Brien &amp; Co: &lt;checkout&gt;" in message.body_html
+        assert "<checkout>" not in message.body_html

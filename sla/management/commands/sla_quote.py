@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from helpdesk.errors import DomainError
 from helpdesk.models import Tenant
-from sla.selectors import quote_as_json, sla_quote
+from sla.selectors import opening_instant, quote_as_json, sla_quote
 from tickets.selectors import plan_by_name, priority_by_name
-
-
-def parse_opened_at(text: str, tenant: Tenant) -> datetime:
-    """ISO 8601; a time without an offset is read in the tenant's time zone."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise CommandError(
-            f"--opened-at “{text}” is not an ISO 8601 time such as 2026-11-24T14:00:00+11:00.", returncode=2
-        ) from None
-    if not 1900 <= moment.year <= 9000:
-        raise CommandError("--opened-at must lie between the years 1900 and 9000.", returncode=2)
-    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(tenant.time_zone))
 
 
 class Command(BaseCommand):
@@ -41,7 +26,10 @@ class Command(BaseCommand):
         tenant = Tenant.objects.filter(slug=options["tenant"]).first()
         if tenant is None:
             raise CommandError(f"No tenant “{options['tenant']}”.", returncode=2)
-        opened_at = parse_opened_at(options["opened_at"], tenant)
+        try:
+            opened_at = opening_instant(options["opened_at"], tenant=tenant)
+        except DomainError as error:
+            raise CommandError(f"--{error.message.replace('_', '-', 1)}", returncode=2) from None
         try:
             plan = plan_by_name(tenant=tenant, name=options["plan"])
             priority = priority_by_name(tenant=tenant, name=options["priority"])
