@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -74,7 +75,7 @@ def site(world, setup_a):
     issue; a closed case with a survey answered low (a follow-up); a webhook delivery; a key."""
     now = timezone.now()
     case = open_case(world.account_a1, setup_a.normal, at=now - timedelta(hours=2))
-    attachment_add(case=case, actor=world.merchant_a1, filename="a.png", data=PNG)
+    attachment_add(case=case, actor=world.merchant_a1, file=ContentFile(PNG, name="a.png"))
     escalation = escalation_raise(case=case, actor=world.merchant_a1, reason="responsiveness", notes="Slow")
     engineering_issue_link(case=case, actor=world.analyst_a, reference="ENG-1")
     closed = open_case(world.account_a1, setup_a.normal, at=now - timedelta(hours=3))
