@@ -1,7 +1,8 @@
 # make demo: run the product locally (SQLite, Celery worker and beat, mail under var/mail)
 # make test: lint and run the whole suite against PostgreSQL and Redis
+# make test-fast: the same without browser, worker and slow tests, on two processes (the inner loop)
 # make bench: run the benchmarks under bench/
-.PHONY: demo test bench lint format clean
+.PHONY: demo test test-fast bench lint format clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -21,6 +22,9 @@ demo: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	bash scripts/test.sh
+
+test-fast: $(VENV)/.dev
+	FAST=1 bash scripts/test.sh
 
 bench: $(VENV)/.dev
 	bash scripts/services.sh

@@ -43,7 +43,8 @@ def _clear_signin_limits() -> None:
     import redis  # the broker shares this database, so only our keys go, never FLUSHDB
 
     client = _redis_clients.setdefault(settings.REDIS_URL, redis.Redis.from_url(settings.REDIS_URL))
-    keys = list(client.scan_iter(match=f"*{KEY_PREFIX}:*", count=1000))
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")  # one per parallel test worker
+    keys = list(client.scan_iter(match=f"{prefix}:*:{KEY_PREFIX}:*", count=1000))
     if keys:
         client.delete(*keys)
 

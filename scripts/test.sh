@@ -16,4 +16,6 @@ unset EMAIL_BACKEND  # the suite chooses its own mail backends
   || { echo "models changed without a migration: run manage.py makemigrations" >&2; exit 1; }
 # A fresh test database every run in CI; locally --reuse-db keeps runs quick.
 if [ "${CI:-}" = "true" ]; then set -- --create-db "$@"; fi
+# `make test-fast`: no browsers, workers or slow walks, on two processes (one database each).
+if [ "${FAST:-}" = "1" ]; then set -- -m "not browser and not worker and not slow" -n 2 "$@"; fi
 exec .venv/bin/pytest "$@"

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -23,6 +25,7 @@ def manage(*args: str, database: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_fresh_sqlite_migrates_and_seeds_idempotently(tmp_path):
     database = tmp_path / "demo.sqlite3"
     for args in (["migrate", "--no-input", "-v0"], ["seed_demo"], ["seed_demo"]):

@@ -150,6 +150,7 @@ def _get_junk(client, url: str, parsed: FormsAndLinks) -> None:
             client.get(url, {name: junk})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["anonymous", "merchant_a1", "analyst_a", "manager_a", "admin_a"])
 def test_no_page_answers_junk_with_a_server_error(client, world, site, role):
     if role != "anonymous":

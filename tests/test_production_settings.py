@@ -32,6 +32,7 @@ def _run(args: list[str], **extra: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_the_deployment_checks_report_nothing():
     result = _run(["check", "--deploy", "--fail-level", "WARNING"])
     assert result.returncode == 0, result.stdout + result.stderr

@@ -154,6 +154,7 @@ def gunicorn(transactional_db, tmp_path):
         log.close()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_an_80_mb_api_upload_is_refused_without_the_worker_memory_growing(gunicorn, world, setup_a):
     port, worker = gunicorn

@@ -15,3 +15,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Parallel test workers (pytest-xdist, `make test-fast`) share one Redis: each keeps its cache keys
+# (rate limits, sign-in counters, cached reports) apart. Their databases are apart already.
+CACHES["default"]["KEY_PREFIX"] = env("PYTEST_XDIST_WORKER", "main")

@@ -25,7 +25,7 @@ from helpdesk.services import api_key_create, webhook_endpoint_create
 from helpdesk.webhooks import deliveries_due, webhook_deliver
 from tests.api.test_webhooks_and_settings import Receiver
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 PACKAGE = "helpdesk_api_client"  # openapi-python-client's name for the schema's title, "Helpdesk API"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x02" * 16

@@ -65,6 +65,7 @@ def analyst_key(world, setup_a):
 
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=DERANDOMIZE)
+@pytest.mark.slow
 def test_no_server_errors_and_no_responses_that_break_the_schema(case, analyst_key):
     raw, number = analyst_key
     if case.path_parameters and "number" in case.path_parameters:
