@@ -332,6 +332,26 @@ def test_partial_update_by_role(world, case, api, setup_a):
     assert stale.status_code == 409 and "changed by someone else" in stale.json()["message"]
 
 
+def test_one_patch_is_one_change_all_or_nothing(world, case, api):
+    analyst, url = api(world.analyst_a), f"/api/v1/cases/{case.number}/"
+    before = (case.category, case.workaround, case.priority_id, case.version)
+    refused = analyst.patch(url, {"category": "question", "workaround": "Restart", "priority": "urgent"}, format="json")
+    assert refused.status_code == 400 and list(refused.json()["errors"]) == ["reason"]
+    case.refresh_from_db()
+    assert (case.category, case.workaround, case.priority_id, case.version) == before  # nothing of it applied
+    body = {"category": "question", "workaround": "Restart", "priority": "urgent", "priority_reason": "Down"}
+    with CaptureQueriesContext(connection) as queries:
+        done = analyst.patch(url, {**body, "version": case.version}, format="json")
+    assert done.status_code == 200, done.content
+    case.refresh_from_db()
+    assert (case.category, case.workaround, case.priority.name) == ("question", "Restart", "Urgent")
+    assert case.version == before[3] + 1
+    codes = list(case.events.order_by("pk").values_list("code", flat=True))[-3:]
+    assert codes == ["case.updated", "case.workaround_recorded", "case.priority_changed"]
+    locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert len(locks) == 1  # locked once, saved once, one version
+
+
 def test_the_whole_life_cycle_through_the_api(world, case, api):
     analyst, merchant, manager = api(world.analyst_a), api(world.merchant_a1), api(world.manager_a)
     n = case.number

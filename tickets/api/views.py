@@ -221,18 +221,15 @@ class CaseDetailView(ScopedAPIView):
         workaround = changes.pop("workaround", None)
         if (priority or workaround is not None) and scope.is_merchant:
             raise PermissionDenied("Only support staff change the priority or the workaround.")
-        if changes:
-            case = services.case_update_details(
-                case=case, actor=request.user, changes=changes, expected_version=version
-            )
-            version = None
-        if workaround is not None:
-            case = services.case_record_workaround(case=case, actor=request.user, workaround=workaround)
-        if priority:
-            new = priority_by_name(tenant=scope.tenant, name=priority)
-            case = services.case_change_priority(
-                case=case, actor=request.user, priority=new, reason=reason, expected_version=version
-            )
+        case = services.case_update(
+            case=case,
+            actor=request.user,
+            details=changes,
+            workaround=workaround,
+            priority=priority_by_name(tenant=scope.tenant, name=priority) if priority else None,
+            priority_reason=reason,
+            expected_version=version,
+        )
         return respond(case, scope)
 
 

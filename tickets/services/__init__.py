@@ -23,6 +23,7 @@ from tickets.services.lifecycle import (
     case_reopen,
     case_request_closure,
     case_request_information,
+    case_update,
     case_update_details,
     comment_add,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "case_reopen",
     "case_request_closure",
     "case_request_information",
+    "case_update",
     "case_update_details",
     "comment_add",
     "comment_from_email",

@@ -7,7 +7,9 @@ its SLA clocks and writes an event with a stable code.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 
@@ -238,49 +240,16 @@ def case_change_priority(
 ) -> Case:
     """Move the case to another priority; its deadlines are recomputed from the opening time with
     the new targets (of the policy version the case opened under), minus paused time."""
-    at = now_or(at)
-    case = lock_case(case, expected_version=expected_version)
-    require_staff(case, actor, "change a case's priority")
-    reason = require_text(reason, "reason", "Say why the priority changes.")
-    if priority.tenant_id != case.tenant_id:
-        raise ValidationFailed("No such priority.", errors={"priority": ["Unknown priority."]})
-    if case.status == Status.CLOSED:
-        raise illegal(case, "reprioritised")
-    if priority.pk == case.priority_id:
-        raise ValidationFailed(f"The case is {priority.name} already.", errors={"priority": ["Unchanged."]})
-    old = case.priority
-    case.priority = priority
-    changes = clocks_retarget(case=case, at=at)
-    save_case(case, ["priority", "sla_due_at"], at=at)
-    record(
-        case,
-        "case.priority_changed",
-        actor=actor,
-        at=at,
-        old={"priority": old.name, **{f"{m}_due": v[0] for m, v in changes.items()}},
-        new={"priority": priority.name, **{f"{m}_due": v[1] for m, v in changes.items()}},
-        note=reason,
+    return case_update(
+        case=case, actor=actor, priority=priority, priority_reason=reason, at=at, expected_version=expected_version
     )
-    return case
 
 
 @transaction.atomic
 def case_record_workaround(
     *, case: Case, actor: User, workaround: str, at: datetime | None = None, expected_version: int | None = None
 ) -> Case:
-    at = now_or(at)
-    case = lock_case(case, expected_version=expected_version)
-    require_staff(case, actor, "record workarounds")
-    workaround = require_text(workaround, "workaround", "Describe the workaround.")
-    if case.status == Status.CLOSED:
-        raise illegal(case, "given a workaround")
-    old = case.workaround
-    case.workaround = workaround
-    save_case(case, ["workaround"], at=at)
-    record(
-        case, "case.workaround_recorded", actor=actor, at=at, old={"workaround": old}, new={"workaround": workaround}
-    )
-    return case
+    return case_update(case=case, actor=actor, workaround=workaround, at=at, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -430,9 +399,52 @@ def case_update_details(
     expected_version: int | None = None,
 ) -> Case:
     """Change descriptive fields: the merchant its own, staff also the category."""
+    return case_update(case=case, actor=actor, details=changes, at=at, expected_version=expected_version)
+
+
+@dataclass
+class _Change:
+    """What one part of an update did to the locked case: the fields to save and its event."""
+
+    fields: list[str]
+    code: str
+    old: dict[str, Any]
+    new: dict[str, Any]
+    note: str = ""
+
+
+@transaction.atomic
+def case_update(
+    *,
+    case: Case,
+    actor: User,
+    details: dict[str, object] | None = None,
+    workaround: str | None = None,
+    priority: Priority | None = None,
+    priority_reason: str = "",
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """Change a case's descriptive fields, workaround and priority together, all or nothing: the
+    case is locked, saved and its version bumped once, with one event per kind of change."""
     at = now_or(at)
     case = lock_case(case, expected_version=expected_version)
     check_actor(case, actor)
+    changes = [
+        _details_change(case, actor, details) if details else None,
+        _workaround_change(case, actor, workaround) if workaround is not None else None,
+        _priority_change(case, actor, priority, priority_reason, at) if priority is not None else None,
+    ]
+    done = [change for change in changes if change is not None]
+    if not done:
+        return case
+    save_case(case, [name for change in done for name in change.fields], at=at)
+    for change in done:
+        record(case, change.code, actor=actor, at=at, old=change.old, new=change.new, note=change.note)
+    return case
+
+
+def _details_change(case: Case, actor: User, changes: dict[str, object]) -> _Change | None:
     allowed = STAFF_EDITABLE if actor.is_support_staff else MERCHANT_EDITABLE
     refused = sorted(set(changes) - set(allowed))
     if refused:
@@ -449,9 +461,38 @@ def case_update_details(
     old = {name: getattr(case, name) for name in changes}
     changed = {name: value for name, value in changes.items() if old[name] != value}
     if not changed:
-        return case
+        return None
     for name, value in changed.items():
         setattr(case, name, value)
-    save_case(case, list(changed), at=at)
-    record(case, "case.updated", actor=actor, at=at, old={n: old[n] for n in changed}, new=changed)
-    return case
+    return _Change(list(changed), "case.updated", {n: old[n] for n in changed}, changed)
+
+
+def _workaround_change(case: Case, actor: User, workaround: str) -> _Change:
+    require_staff(case, actor, "record workarounds")
+    workaround = require_text(workaround, "workaround", "Describe the workaround.")
+    if case.status == Status.CLOSED:
+        raise illegal(case, "given a workaround")
+    old = case.workaround
+    case.workaround = workaround
+    return _Change(["workaround"], "case.workaround_recorded", {"workaround": old}, {"workaround": workaround})
+
+
+def _priority_change(case: Case, actor: User, priority: Priority, reason: str, at: datetime) -> _Change:
+    require_staff(case, actor, "change a case's priority")
+    reason = require_text(reason, "reason", "Say why the priority changes.")
+    if priority.tenant_id != case.tenant_id:
+        raise ValidationFailed("No such priority.", errors={"priority": ["Unknown priority."]})
+    if case.status == Status.CLOSED:
+        raise illegal(case, "reprioritised")
+    if priority.pk == case.priority_id:
+        raise ValidationFailed(f"The case is {priority.name} already.", errors={"priority": ["Unchanged."]})
+    old = case.priority
+    case.priority = priority
+    due = clocks_retarget(case=case, at=at)
+    return _Change(
+        ["priority", "sla_due_at"],
+        "case.priority_changed",
+        {"priority": old.name, **{f"{m}_due": v[0] for m, v in due.items()}},
+        {"priority": priority.name, **{f"{m}_due": v[1] for m, v in due.items()}},
+        note=reason,
+    )
