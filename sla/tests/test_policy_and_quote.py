@@ -22,9 +22,9 @@ from sla.services import (
     calendar_override_set,
     calendar_save,
     policy_publish,
-    preset_apply,
 )
 from tickets.models import Plan, Priority
+from tickets.services import preset_apply
 
 pytestmark = pytest.mark.django_db
 SYD, LA = ZoneInfo("Australia/Sydney"), ZoneInfo("America/Los_Angeles")

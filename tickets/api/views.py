@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.serializers import ErrorSerializer
 from helpdesk.errors import NotFound, PermissionDenied, ValidationFailed
 from helpdesk.models import STAFF_ROLES, Account, Role, User
 from helpdesk.tenancy import Scope, get_for_scope_or_404
@@ -40,7 +41,7 @@ from tickets.selectors import (
 
 STAFF = tuple(STAFF_ROLES)
 MANAGERS = (Role.MANAGER, Role.ADMIN)
-ERRORS = {code: s.ErrorSerializer for code in (400, 401, 403, 404, 409, 422, 429)}
+ERRORS = {code: ErrorSerializer for code in (400, 401, 403, 404, 409, 422, 429)}
 
 
 def with_clocks(cases: QuerySet[Case], scope: Scope) -> QuerySet[Case]:
@@ -353,7 +354,7 @@ class CaseAttachmentsView(ScopedAPIView):
     @extend_schema(
         operation_id="cases_attachments_create",
         request={"multipart/form-data": s.AttachmentUploadSerializer},
-        responses={201: s.AttachmentSerializer, **ERRORS, 413: s.ErrorSerializer},
+        responses={201: s.AttachmentSerializer, **ERRORS, 413: ErrorSerializer},
         description=(
             "Images (PNG, JPEG, GIF), PDF or UTF-8 text, judged by content; up to the size limit. "
             "A body over the limit is refused with 413 before it is read."
