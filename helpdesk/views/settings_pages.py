@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.forms import ApiKeyForm, WebhookEndpointForm, add_domain_error
+from helpdesk.messaging.webhooks import webhook_replay
 from helpdesk.models import ApiKey, Role, User, WebhookDelivery, WebhookEndpoint
 from helpdesk.params import id_param
 from helpdesk.services import api_key_create, api_key_revoke, webhook_endpoint_create, webhook_endpoint_set_active
 from helpdesk.tenancy import require_scope
-from helpdesk.webhooks import webhook_replay
 
 NEW_KEY_SESSION_KEY = "new_api_key"
 
