@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from helpdesk.models import Account, Tenant, User
-from sla.calendars import load_calendar
+from sla.calendar_cache import load_calendar
 from sla.models import Calendar
 from surveys.models import SurveyInvitation
 from surveys.services import Answer, survey_answer

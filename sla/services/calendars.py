@@ -12,7 +12,7 @@ from django.utils import timezone
 from helpdesk.errors import ValidationFailed
 from helpdesk.models import Tenant
 from sla.business_time import InvalidCalendar
-from sla.calendars import build_calendar
+from sla.calendar_cache import build_calendar
 from sla.models import Calendar, CalendarHoliday, CalendarOverride
 
 

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from helpdesk.errors import ValidationFailed
 from helpdesk.models import Tenant
-from sla.calendars import load_calendar
+from sla.calendar_cache import load_calendar
 from sla.models import Calendar, MetBy, Metric, SlaPolicy, SlaTarget, Unit
 from sla.presets import MAGENTO_OMS, STORECONNECT
 from sla.selectors import policy_current, quote_as_json, sla_quote
