@@ -78,3 +78,34 @@ def test_the_import_check_sees_function_level_imports_and_spares_type_checking_o
     )
     assert upward_imports("sla", source) == ["line 6: tickets.services", "line 7: surveys.models"]
     assert upward_imports("demo", source) == []
+
+
+def view_modules() -> list[Path]:
+    """Page and API view modules: `views.py`, `*_views.py` and every module of a `views/` package."""
+    return sorted(
+        path
+        for app in RANK
+        for path in production_modules(app)
+        if path.name == "views.py" or path.name.endswith("_views.py") or path.parent.name == "views"
+    )
+
+
+def manager_reads(source: str) -> list[str]:
+    """`Model.objects…` in the module: a read (or write) that bypasses selectors and services."""
+    return [f"line {node.lineno}" for node in ast.walk(ast.parse(source)) if _is_objects(node)]
+
+
+def _is_objects(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "objects"
+
+
+def test_views_read_only_through_selectors():
+    assert len(view_modules()) >= 10  # the scan finds the view modules it is about
+    offences = {
+        str(path.relative_to(ROOT)): found for path in view_modules() if (found := manager_reads(path.read_text()))
+    }
+    assert offences == {}
+
+
+def test_the_view_scan_finds_a_manager_read():
+    assert manager_reads("def v(request):\n    return Case.objects.for_tenant(t).first()\n") == ["line 2"]
