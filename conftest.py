@@ -8,7 +8,7 @@ import pytest
 
 from helpdesk.models import Account, Role, Tenant, User
 from helpdesk.tests.factories import PASSWORD, make_account, make_staff, make_tenant
-from tests.guard import TenantSqlGuard
+from tests.support.guard import TenantSqlGuard
 
 
 @pytest.fixture(autouse=True)

@@ -54,7 +54,7 @@ def _seed() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from helpdesk.demo import seed_demo
+    from demo.seed import seed_demo
     from helpdesk.models import Tenant
     from tickets.models import Case
 

@@ -9,4 +9,4 @@ class HelpdeskConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from helpdesk import mail_webhooks  # noqa: F401 - connects the django-anymail receivers
+        from helpdesk.messaging import inbound  # noqa: F401 - connects the django-anymail receivers

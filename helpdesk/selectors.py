@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from helpdesk.models import Account, Role, Store, User
+from helpdesk.models import Account, ApiKey, Role, Store, Tenant, User, WebhookDelivery, WebhookEndpoint
 from helpdesk.tenancy import Scope
 
 
@@ -28,3 +28,33 @@ def merchant_list(*, scope: Scope) -> QuerySet[User]:
         .select_related("account")
         .order_by("account__name", "full_name")
     )
+
+
+def active_user_list(*, tenant: Tenant) -> QuerySet[User]:
+    """Every active user of the tenant (staff and merchants), e.g. for whom an API key is made."""
+    return User.objects.for_tenant(tenant).filter(is_active=True).select_related("account")
+
+
+def staff_by_email(*, tenant: Tenant, email: str) -> User | None:
+    return User.objects.for_tenant(tenant).staff().filter(email__iexact=email).first()
+
+
+def account_by_slug(*, tenant: Tenant, slug: str) -> Account | None:
+    return Account.objects.for_tenant(tenant).select_related("technical_contact").filter(slug=slug).first()
+
+
+def account_user_by_email(*, tenant: Tenant, account: Account, email: str) -> User | None:
+    return User.objects.for_tenant(tenant).filter(account=account, email__iexact=email).first()
+
+
+def api_key_list(*, tenant: Tenant) -> QuerySet[ApiKey]:
+    return ApiKey.objects.for_tenant(tenant).select_related("user")
+
+
+def webhook_endpoint_list(*, tenant: Tenant) -> QuerySet[WebhookEndpoint]:
+    return WebhookEndpoint.objects.for_tenant(tenant)
+
+
+def webhook_delivery_list(*, tenant: Tenant) -> QuerySet[WebhookDelivery]:
+    """The tenant's deliveries, newest first (the model's order), with their endpoints."""
+    return WebhookDelivery.objects.for_tenant(tenant).select_related("endpoint")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from helpdesk import outbound_http
 from helpdesk.errors import ValidationFailed
+from helpdesk.messaging import outbound_http
 from helpdesk.models import (
     WEBHOOK_EVENTS,
     Account,
@@ -22,7 +23,9 @@ from helpdesk.models import (
     User,
     WebhookEndpoint,
 )
-from tickets.models import Plan
+
+if TYPE_CHECKING:
+    from tickets.models import Plan
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from helpdesk import outbox, webhooks
+from helpdesk.messaging import outbox, webhooks
 from helpdesk.services import idempotency_records_purge
 
 

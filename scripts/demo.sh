@@ -39,7 +39,7 @@ cat <<MSG
 
   Every demo password is demo12345. Logins:
 MSG
-$PY manage.py shell -v 0 -c "from helpdesk.demo import demo_logins
+$PY manage.py shell -v 0 -c "from demo.seed import demo_logins
 for email, what in demo_logins(): print(f'    {email:40} {what}')"
 cat <<MSG
 

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 
 from helpdesk.admin_scoping import TenantScopedAdmin, TenantScopedInline, save_inline_rows
 from sla.business_time import InvalidCalendar
-from sla.calendars import build_calendar
+from sla.calendar_cache import build_calendar
 from sla.models import Calendar, CalendarHoliday, CalendarOverride, SlaPolicy, SlaTarget
 from sla.services import calendar_touch
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -16,7 +16,9 @@ from helpdesk.models import Tenant
 from sla.models import Calendar, MetBy, Metric, SlaPolicy, SlaTarget, Unit
 from sla.policy import read_in_zone
 from sla.services import TargetInput
-from tickets.models import Plan, Priority
+
+if TYPE_CHECKING:
+    from tickets.models import Plan, Priority
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Ready-made tenant templates built from the two seed documents (see PRODUCT.md "Seed presets").
 
 A preset is plain data: tenant settings, plan tiers, the priority scheme, business calendars and
-the SLA targets per (plan, priority, metric). `sla.services.preset_apply` writes it to a tenant.
+the SLA targets per (plan, priority, metric). `tickets.services.preset_apply` writes it to a tenant.
 """
 
 from __future__ import annotations

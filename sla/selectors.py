@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
@@ -13,24 +13,18 @@ from django.db.models.functions import TruncMonth
 
 from helpdesk.errors import ValidationFailed
 from helpdesk.models import Tenant
-from sla.calendars import clock_measure, load_calendar, target_commitment
+from sla.calendar_cache import clock_measure, load_calendar, target_commitment
 from sla.models import Calendar, CasePause, Metric, SlaClock, SlaPolicy, SlaTarget
 from sla.policy import read_in_zone
-from tickets.models import Plan, Priority
+
+if TYPE_CHECKING:
+    from tickets.models import Plan, Priority
 
 TWENTY_FOUR_SEVEN = "24x7"
 
 
-def calendar_list(*, tenant: Tenant) -> QuerySet[Calendar]:
-    return Calendar.objects.for_tenant(tenant)
-
-
 def policy_current(*, tenant: Tenant) -> SlaPolicy | None:
     return SlaPolicy.objects.for_tenant(tenant).order_by("-version").first()
-
-
-def policy_versions(*, tenant: Tenant) -> QuerySet[SlaPolicy]:
-    return SlaPolicy.objects.for_tenant(tenant).order_by("-version")
 
 
 def policy_targets(*, tenant: Tenant, policy: SlaPolicy) -> QuerySet[SlaTarget]:

@@ -93,3 +93,8 @@ def undelivered_invitations(*, tenant: Tenant) -> QuerySet[SurveyInvitation]:
         .select_related("case", "recipient", "message")
         .annotate(delivery=F("message__delivery_status"))
     )
+
+
+def response_for(*, invitation: SurveyInvitation) -> SurveyResponse | None:
+    """The answer to this invitation, if it was answered."""
+    return SurveyResponse.objects.for_tenant(invitation.tenant).filter(invitation=invitation).first()

@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from helpdesk.errors import DomainError, IllegalTransition, PermissionDenied, ValidationFailed
+from helpdesk.messaging.outbox import mail_enqueue
+from helpdesk.messaging.webhooks import webhook_emit
 from helpdesk.models import Role, User
-from helpdesk.outbox import mail_enqueue
-from helpdesk.webhooks import webhook_emit
 from surveys.models import FollowUpState, SurveyFollowUp, SurveyInvitation, SurveyResponse
 
 SALT = "surveys.invitation"

@@ -12,8 +12,7 @@ from helpdesk.models import Role
 from helpdesk.params import id_param
 from helpdesk.tenancy import require_scope
 from surveys.forms import FollowUpNoteForm, SurveyForm
-from surveys.models import SurveyResponse
-from surveys.selectors import follow_up_list, satisfaction_report, undelivered_invitations
+from surveys.selectors import follow_up_list, response_for, satisfaction_report, undelivered_invitations
 from surveys.services import Answer, SurveyLinkProblem, check_answerable, invitation_from_token, survey_answer
 from surveys.services import follow_up_close as close_follow_up
 from surveys.services import follow_up_take as take_follow_up
@@ -24,7 +23,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         invitation = invitation_from_token(token)
     except SurveyLinkProblem as problem:
         return render(request, "surveys/unavailable.html", {"message": problem.message}, status=404)
-    recorded = SurveyResponse.objects.for_tenant(invitation.tenant).filter(invitation=invitation).first()
+    recorded = response_for(invitation=invitation)
     if recorded is not None:
         return render(request, "surveys/answered.html", {"invitation": invitation, "answer": recorded})
     try:

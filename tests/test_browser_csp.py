@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from surveys.services import invitation_token
-from tests.browser import browser_page, sign_in
+from tests.support.browser import browser_page, sign_in
 from tickets.services import case_confirm_resolution, case_propose_resolution, comment_add
 from tickets.tests.factories import open_case
 

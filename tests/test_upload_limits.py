@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from helpdesk.services import api_key_create
-from tests.worker import database_url
+from tests.support.worker import database_url
 from tickets.models import Attachment
 from tickets.tests.factories import open_case
 

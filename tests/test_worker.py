@@ -16,8 +16,8 @@ from helpdesk.celery import app
 from helpdesk.models import OutboxMessage, OutboxStatus
 from helpdesk.tasks import outbox_drain
 from sla.models import SlaClock
-from tests.fake_postmark import FakePostmark
-from tests.worker import ROOT, Worker, database_url, purge_queue, wait_for
+from tests.support.fake_postmark import FakePostmark
+from tests.support.worker import ROOT, Worker, database_url, purge_queue, wait_for
 from tickets.models import Case, CaseEvent, Escalation
 from tickets.tests.factories import open_case
 

@@ -7,3 +7,10 @@ class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = "Cases"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The platform receives provider webhooks but imports no app: tickets registers here.
+        from helpdesk.messaging.inbound import register_inbound_handler
+        from tickets.inbound_mail import case_reply_receive
+
+        register_inbound_handler(case_reply_receive)

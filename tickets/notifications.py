@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils.crypto import constant_time_compare
 
+from helpdesk.messaging.outbox import mail_enqueue
 from helpdesk.models import Role, User
-from helpdesk.outbox import mail_enqueue
 from sla.models import SlaClock
 from tickets import visibility
 from tickets.models import Case, CaseEvent, Comment, Escalation, EscalationLevel, EscalationReason, RaisedBy
@@ -117,11 +117,22 @@ def on_resolution_proposed(event: CaseEvent) -> None:
     _case_mail(event, "case_resolution_proposed", comment=_comment(event))
 
 
-def on_closed(event: CaseEvent) -> None:
-    from surveys.services import survey_invite
+# What apps above tickets do when a case closes (surveys invites the merchant), registered from
+# their AppConfig.ready so that tickets imports none of them. Each runs in the closing transaction.
+CaseClosedHandler = Callable[..., object]
+_case_closed_handlers: list[CaseClosedHandler] = []
 
+
+def register_case_closed_handler(handler: CaseClosedHandler) -> None:
+    """Call `handler(case=..., at=...)` whenever a case closes (registering twice is harmless)."""
+    if handler not in _case_closed_handlers:
+        _case_closed_handlers.append(handler)
+
+
+def on_closed(event: CaseEvent) -> None:
     _case_mail(event, "case_closed")
-    survey_invite(case=event.case, at=event.created_at)
+    for handler in _case_closed_handlers:
+        handler(case=event.case, at=event.created_at)
 
 
 def on_engineering_changed(event: CaseEvent) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.models import Tenant, User
@@ -154,3 +154,21 @@ def engineering_issue_get(*, tenant: Tenant, reference: str) -> EngineeringIssue
     if issue is None:
         raise NotFound(f"No engineering issue {reference}.")
     return issue
+
+
+def with_clocks(cases: QuerySet[Case], *, tenant: Tenant) -> QuerySet[Case]:
+    """The cases with their clocks (and the clocks' calendars) fetched in one more query."""
+    clocks = SlaClock.objects.for_tenant(tenant).select_related("calendar")
+    return cases.prefetch_related(Prefetch("clocks", queryset=clocks))
+
+
+def case_for_api(*, scope: Scope, number: str) -> Case:
+    """One case of the scope with what its API representation reads (clocks included), in one go."""
+    cases = with_clocks(Case.objects.select_related(*CASE_LIST_RELATED, "store"), tenant=scope.tenant)
+    return get_for_scope_or_404(cases, scope, number=number)
+
+
+def event_export_list(*, scope: Scope) -> QuerySet[CaseEvent]:
+    """The scope's tenant's case events as the scope may see them, with their cases and actors."""
+    events = CaseEvent.objects.for_tenant(scope.tenant).select_related("case", "actor")
+    return visibility.events_for(events, customer=scope.is_merchant)

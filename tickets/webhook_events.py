@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpdesk.webhooks import webhook_emit
+from helpdesk.messaging.webhooks import webhook_emit
 from tickets.models import CaseEvent
 from tickets.visibility import STAFF_ONLY_EVENTS
 

@@ -8,9 +8,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.serializers import ErrorSerializer
 from helpdesk.models import STAFF_ROLES
 from helpdesk.selectors import account_list
-from tickets.api.serializers import ErrorSerializer
 
 
 class AccountSerializer(serializers.Serializer):

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tickets",
     "sla",
     "surveys",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -88,7 +89,7 @@ TEMPLATES = [
         },
     },
     {
-        # The plain-text parts and subjects of mail (helpdesk.outbox): text is not HTML, so
+        # The plain-text parts and subjects of mail (helpdesk.messaging.outbox): text is not HTML, so
         # nothing is escaped there (O'Brien & Co, not O&#x27;Brien &amp; Co).
         "NAME": "mail_text",
         "BACKEND": "django.template.backends.django.DjangoTemplates",

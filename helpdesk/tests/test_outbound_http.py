@@ -8,7 +8,7 @@ import ipaddress
 import pytest
 from django.test import override_settings
 
-from helpdesk.outbound_http import RefusedURL, address_is_public, check_url
+from helpdesk.messaging.outbound_http import RefusedURL, address_is_public, check_url
 
 NOT_PUBLIC = [
     "127.0.0.1",

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from helpdesk.messaging.outbox import MAX_ATTEMPTS, mail_enqueue, outbox_due, outbox_send
 from helpdesk.models import OutboxMessage, OutboxStatus
-from helpdesk.outbox import MAX_ATTEMPTS, mail_enqueue, outbox_due, outbox_send
-from tests.fake_postmark import FakePostmark
+from tests.support.fake_postmark import FakePostmark
 from tickets.tests.factories import open_case
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from helpdesk.errors import NotFound
 from helpdesk.models import Account, Store, User
 from helpdesk.selectors import account_list, staff_list, store_list
 from helpdesk.tenancy import Scope, get_for_scope_or_404, scope_for_user
-from tests.guard import TenantSqlGuard, unscoped_tables
+from tests.support.guard import TenantSqlGuard, unscoped_tables
 
 pytestmark = pytest.mark.django_db
 

@@ -1,16 +1,9 @@
-"""Writes of SLA data. Calendars, policies and presets in `calendars`; case clocks in `clocks`."""
+"""Writes of SLA data: calendars in `calendars`, policy versions and presets in `policies`, case
+clocks in `clocks`."""
 
 from __future__ import annotations
 
-from sla.services.calendars import (
-    TargetInput,
-    calendar_holiday_add,
-    calendar_override_set,
-    calendar_save,
-    calendar_touch,
-    policy_publish,
-    preset_apply,
-)
+from sla.services.calendars import calendar_holiday_add, calendar_override_set, calendar_save, calendar_touch
 from sla.services.clocks import (
     clock_meet,
     clock_reopen,
@@ -20,6 +13,7 @@ from sla.services.clocks import (
     pause_end,
     pause_start,
 )
+from sla.services.policies import TargetInput, policy_publish, preset_targets_apply
 
 __all__ = [
     "TargetInput",
@@ -35,5 +29,5 @@ __all__ = [
     "pause_end",
     "pause_start",
     "policy_publish",
-    "preset_apply",
+    "preset_targets_apply",
 ]

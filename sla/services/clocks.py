@@ -10,8 +10,8 @@ from datetime import datetime
 
 from django.db.models import Min
 
-from sla.calendars import clock_measure, target_commitment
-from sla.clocks import Pause, instant_after, share_of
+from sla.calendar_cache import clock_measure, target_commitment
+from sla.clock_maths import Pause, instant_after, share_of
 from sla.models import CasePause, Metric, SlaClock, SlaTarget
 
 

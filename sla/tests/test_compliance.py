@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from sla.sweeps import sweep_breaches
 from tickets.services import comment_add
+from tickets.sla_sweeps import sweep_breaches
 from tickets.tests.factories import MONDAY_9, open_case, setup_case_tenant
 
 pytestmark = pytest.mark.django_db

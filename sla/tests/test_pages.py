@@ -10,8 +10,8 @@ import pytest
 from sla.models import Calendar, CalendarHoliday, SlaPolicy, SlaTarget
 from sla.presets import STORECONNECT
 from sla.selectors import policy_current
-from sla.services import preset_apply
 from tickets.models import Plan, Priority
+from tickets.services import preset_apply
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from helpdesk.errors import ValidationFailed
 from helpdesk.models import Tenant
-from sla.calendars import load_calendar
+from sla.calendar_cache import load_calendar
 from sla.models import Calendar, MetBy, Metric, SlaPolicy, SlaTarget, Unit
 from sla.presets import MAGENTO_OMS, STORECONNECT
 from sla.selectors import policy_current, quote_as_json, sla_quote
@@ -22,9 +22,9 @@ from sla.services import (
     calendar_override_set,
     calendar_save,
     policy_publish,
-    preset_apply,
 )
 from tickets.models import Plan, Priority
+from tickets.services import preset_apply
 
 pytestmark = pytest.mark.django_db
 SYD, LA = ZoneInfo("Australia/Sydney"), ZoneInfo("America/Los_Angeles")

@@ -19,9 +19,8 @@ from helpdesk.tests.factories import make_account
 from sla.models import Metric, SlaClock, Unit
 from sla.policy import read_in_zone
 from sla.presets import MAGENTO_OMS, STORECONNECT
-from sla.services import preset_apply
 from tickets.models import Priority
-from tickets.services import case_open
+from tickets.services import case_open, preset_apply
 
 LA, SYD = ZoneInfo("America/Los_Angeles"), ZoneInfo("Australia/Sydney")
 ELAPSED = {

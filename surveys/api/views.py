@@ -8,9 +8,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.serializers import ErrorSerializer
 from helpdesk.models import Role
 from surveys.selectors import response_list, satisfaction_report
-from tickets.api.serializers import ErrorSerializer
 from tickets.pagination import limit_from, time_page
 
 MANAGERS = (Role.MANAGER, Role.ADMIN)

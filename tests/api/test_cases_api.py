@@ -449,7 +449,7 @@ def test_list_query_count_is_the_same_for_1_and_50_cases(world, setup_a, api):
 
 def test_sla_quote_matches_the_command(world, api):
     from sla.presets import STORECONNECT
-    from sla.services import preset_apply
+    from tickets.services import preset_apply
 
     preset_apply(tenant=world.tenant_a, preset=STORECONNECT)
     answer = api(world.analyst_a).get(
@@ -482,7 +482,7 @@ def test_sla_quote_matches_the_command(world, api):
 )
 def test_sla_quote_counts_calendar_units_as_elapsed_time_across_dst(world, api, opened_at, first_response, resolution):
     from sla.presets import MAGENTO_OMS
-    from sla.services import preset_apply
+    from tickets.services import preset_apply
 
     preset_apply(tenant=world.tenant_a, preset=MAGENTO_OMS)
     answer = api(world.analyst_a).get(

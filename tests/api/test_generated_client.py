@@ -21,8 +21,8 @@ import httpx
 import pytest
 from django.utils import timezone
 
+from helpdesk.messaging.webhooks import deliveries_due, webhook_deliver
 from helpdesk.services import api_key_create, webhook_endpoint_create
-from helpdesk.webhooks import deliveries_due, webhook_deliver
 from tests.api.test_webhooks_and_settings import Receiver
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

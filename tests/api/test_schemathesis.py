@@ -55,7 +55,7 @@ def keep_the_test_connection():
 @pytest.fixture
 def analyst_key(world, setup_a):
     from sla.presets import STORECONNECT
-    from sla.services import preset_apply
+    from tickets.services import preset_apply
 
     preset_apply(tenant=world.tenant_b, preset=STORECONNECT)
     case = open_case(world.account_a1, setup_a.normal)

@@ -14,9 +14,9 @@ import pytest
 import trustme
 from django.test import override_settings
 
+from helpdesk.messaging.webhooks import webhook_deliver
 from helpdesk.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from helpdesk.services import webhook_endpoint_create
-from helpdesk.webhooks import webhook_deliver
 
 pytestmark = pytest.mark.django_db
 

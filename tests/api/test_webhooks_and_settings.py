@@ -12,9 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.utils import timezone
 
+from helpdesk.messaging.webhooks import deliveries_due, webhook_deliver
 from helpdesk.models import ApiKey, DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from helpdesk.services import webhook_endpoint_create
-from helpdesk.webhooks import deliveries_due, webhook_deliver
 from tickets.tests.factories import open_case
 
 pytestmark = pytest.mark.django_db

@@ -214,13 +214,6 @@ class PrioritySerializer(NamedSerializer):
     escalate_on_open = serializers.BooleanField()
 
 
-class ErrorSerializer(serializers.Serializer):
-    """Every error answer."""
-
-    message = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
 class AlertSerializer(serializers.Serializer):
     dedup_key = serializers.CharField(
         max_length=200, help_text="Alerts of one account with the same key belong to one case."

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -15,43 +14,39 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.serializers import ErrorSerializer
 from helpdesk.errors import NotFound, PermissionDenied, ValidationFailed
 from helpdesk.models import STAFF_ROLES, Account, Role, User
-from helpdesk.tenancy import Scope, get_for_scope_or_404
-from sla.models import SlaClock
-from tickets import services, visibility
+from helpdesk.selectors import account_by_slug, account_user_by_email, staff_by_email
+from helpdesk.tenancy import Scope
+from tickets import services
 from tickets.api import serializers as s
-from tickets.models import Case, CaseEvent, Escalation, EscalationState
+from tickets.models import Case, Escalation, EscalationState
 from tickets.pagination import limit_from, time_page, urgency_page
 from tickets.selectors import (
-    CASE_LIST_RELATED,
     attachment_for_download,
     case_comments,
     case_events,
+    case_for_api,
     case_get,
     case_list,
     engineering_issue_get,
     escalation_list,
+    event_export_list,
     plan_by_name,
     plan_list,
     priority_by_name,
     priority_list,
+    with_clocks,
 )
 
 STAFF = tuple(STAFF_ROLES)
 MANAGERS = (Role.MANAGER, Role.ADMIN)
-ERRORS = {code: s.ErrorSerializer for code in (400, 401, 403, 404, 409, 422, 429)}
-
-
-def with_clocks(cases: QuerySet[Case], scope: Scope) -> QuerySet[Case]:
-    clocks = SlaClock.objects.for_tenant(scope.tenant).select_related("calendar")
-    return cases.prefetch_related(Prefetch("clocks", queryset=clocks))
+ERRORS = {code: ErrorSerializer for code in (400, 401, 403, 404, 409, 422, 429)}
 
 
 def fetch_case(scope: Scope, number: str) -> Case:
-    """One case of the scope with what its representation reads (clocks included), in one go."""
-    cases = with_clocks(Case.objects.select_related(*CASE_LIST_RELATED, "store"), scope)
-    return get_for_scope_or_404(cases, scope, number=number)
+    return case_for_api(scope=scope, number=number)
 
 
 def parse_bool(raw: str | None, name: str) -> bool | None:
@@ -82,7 +77,7 @@ def parse_time(raw: str | None, name: str) -> datetime | None:
 
 
 def staff_member(scope: Scope, email: str) -> User:
-    user = User.objects.for_tenant(scope.tenant).staff().filter(email__iexact=email).first()
+    user = staff_by_email(tenant=scope.tenant, email=email)
     if user is None:
         raise ValidationFailed(f"No analyst “{email}” in this support team.", errors={"assignee": ["Unknown analyst."]})
     return user
@@ -98,7 +93,7 @@ def account_named(scope: Scope, slug: str) -> Account:
     if scope.is_merchant:
         account = scope.account if slug == scope.account.slug else None
     else:
-        account = Account.objects.for_tenant(scope.tenant).select_related("technical_contact").filter(slug=slug).first()
+        account = account_by_slug(tenant=scope.tenant, slug=slug)
     if account is None:
         raise ValidationFailed(f"No account “{slug}”.", errors={"account": ["Unknown account."]})
     return account
@@ -113,7 +108,7 @@ def account_and_requester(scope: Scope, slug: str | None, email: str | None) -> 
     account = account_named(scope, slug)
     if not email:
         return account, account.technical_contact
-    requester = User.objects.for_tenant(scope.tenant).filter(account=account, email__iexact=email).first()
+    requester = account_user_by_email(tenant=scope.tenant, account=account, email=email)
     if requester is None:
         raise ValidationFailed(
             f"{email} is not a user of {slug}.", errors={"requester": ["Not a user of the account."]}
@@ -165,7 +160,9 @@ class CaseListView(ScopedAPIView):
             updated_since=parse_time(q.get("updated_since"), "updated_since"),
             search=q.get("search") or None,
         )
-        rows, following = urgency_page(with_clocks(cases, scope), q.get("cursor"), limit_from(q.get("limit")))
+        rows, following = urgency_page(
+            with_clocks(cases, tenant=scope.tenant), q.get("cursor"), limit_from(q.get("limit"))
+        )
         return Response({"results": s.CaseSerializer(rows, many=True).data, "next": following})
 
     @extend_schema(
@@ -350,7 +347,7 @@ class CaseAttachmentsView(ScopedAPIView):
     @extend_schema(
         operation_id="cases_attachments_create",
         request={"multipart/form-data": s.AttachmentUploadSerializer},
-        responses={201: s.AttachmentSerializer, **ERRORS, 413: s.ErrorSerializer},
+        responses={201: s.AttachmentSerializer, **ERRORS, 413: ErrorSerializer},
         description=(
             "Images (PNG, JPEG, GIF), PDF or UTF-8 text, judged by content; up to the size limit. "
             "A body over the limit is refused with 413 before it is read."
@@ -508,7 +505,7 @@ class ExportCasesView(ScopedAPIView):
         q, scope = request.query_params, request.scope
         cases = case_list(scope=scope, updated_since=parse_time(q.get("updated_since"), "updated_since"))
         rows, following = time_page(
-            with_clocks(cases, scope), "updated_at", q.get("cursor"), limit_from(q.get("limit"))
+            with_clocks(cases, tenant=scope.tenant), "updated_at", q.get("cursor"), limit_from(q.get("limit"))
         )
         return Response({"results": s.CaseSerializer(rows, many=True).data, "next": following})
 
@@ -519,9 +516,7 @@ class ExportEventsView(ScopedAPIView):
     @export_schema("export_events", s.EventSerializer, "Case events since a time, oldest first.")
     def get(self, request: Request) -> Response:
         q, scope = request.query_params, request.scope
-        events = visibility.events_for(
-            CaseEvent.objects.for_tenant(scope.tenant).select_related("case", "actor"), customer=scope.is_merchant
-        )
+        events = event_export_list(scope=scope)
         since = parse_time(q.get("updated_since"), "updated_since")
         if since is not None:
             events = events.filter(created_at__gte=since)

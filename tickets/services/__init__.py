@@ -28,6 +28,7 @@ from tickets.services.lifecycle import (
     comment_add,
 )
 from tickets.services.opening import case_open, next_case_number
+from tickets.services.presets import preset_apply
 
 __all__ = [
     "AlertOutcome",
@@ -58,5 +59,6 @@ __all__ = [
     "escalation_raise",
     "escalation_resolve",
     "next_case_number",
+    "preset_apply",
     "sniff_content_type",
 ]

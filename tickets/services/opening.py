@@ -15,8 +15,6 @@ from tickets.models import Case, CaseSequence, Category, Channel, EscalationLeve
 from tickets.services._common import check_cc_emails, lock_case, now_or, record, require_text, save_case
 from tickets.services.escalations import escalation_raise
 
-STAFF_CHANNELS = frozenset({Channel.PHONE, Channel.EMAIL, Channel.MONITORING, Channel.API})
-
 
 def next_case_number(tenant: Tenant) -> str:
     """The tenant's next case number. The sequence row stays locked until the transaction ends,

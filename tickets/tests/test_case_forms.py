@@ -334,7 +334,7 @@ def listed(response) -> list[str]:
 def test_the_queue_filters_by_owner_search_status_and_service_level(client, world, setup_a):
     from datetime import timedelta
 
-    from sla.sweeps import sweep_breaches, sweep_warnings
+    from tickets.sla_sweeps import sweep_breaches, sweep_warnings
 
     mine = open_case(world.account_a1, setup_a.normal, subject="Mine: refunds")
     open_case(world.account_a2, setup_a.low, subject="Nobody's: labels")

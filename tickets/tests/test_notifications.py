@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 
 from helpdesk.models import OutboxMessage
-from sla.sweeps import sweep_breaches, sweep_warnings
 from tickets.models import Channel, Comment, EngineeringState
 from tickets.notifications import case_from_reply_address, reply_address
 from tickets.services import (
@@ -24,6 +23,7 @@ from tickets.services import (
     escalation_raise,
     escalation_resolve,
 )
+from tickets.sla_sweeps import sweep_breaches, sweep_warnings
 from tickets.tests.factories import MONDAY_9, open_case, syd
 
 pytestmark = pytest.mark.django_db

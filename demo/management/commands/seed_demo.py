@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from helpdesk.demo import DEMO_PASSWORD, demo_logins, seed_demo
+from demo.seed import DEMO_PASSWORD, demo_logins, seed_demo
 
 
 class Command(BaseCommand):

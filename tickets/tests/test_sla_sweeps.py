@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from helpdesk.models import OutboxMessage
 from sla.models import SlaClock
-from sla.sweeps import (
+from tickets.models import Case, CaseEvent, Escalation, Status
+from tickets.services import case_propose_resolution
+from tickets.sla_sweeps import (
     breach_candidates,
     closing_candidates,
     sweep_auto_close,
@@ -19,8 +21,6 @@ from sla.sweeps import (
     sweep_warnings,
     warning_candidates,
 )
-from tickets.models import Case, CaseEvent, Escalation, Status
-from tickets.services import case_propose_resolution
 from tickets.tests.factories import MONDAY_9, open_case, syd
 
 H = timedelta(hours=1)

@@ -8,11 +8,12 @@ from django.shortcuts import redirect, render
 
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.forms import ApiKeyForm, WebhookEndpointForm, add_domain_error
-from helpdesk.models import ApiKey, Role, User, WebhookDelivery, WebhookEndpoint
+from helpdesk.messaging.webhooks import webhook_replay
+from helpdesk.models import Role
 from helpdesk.params import id_param
+from helpdesk.selectors import active_user_list, api_key_list, webhook_delivery_list, webhook_endpoint_list
 from helpdesk.services import api_key_create, api_key_revoke, webhook_endpoint_create, webhook_endpoint_set_active
 from helpdesk.tenancy import require_scope
-from helpdesk.webhooks import webhook_replay
 
 NEW_KEY_SESSION_KEY = "new_api_key"
 
@@ -20,13 +21,13 @@ NEW_KEY_SESSION_KEY = "new_api_key"
 @require_scope(Role.ADMIN)
 def api_keys(request: HttpRequest) -> HttpResponse:
     tenant = request.scope.tenant
-    users = User.objects.for_tenant(tenant).filter(is_active=True).select_related("account")
+    users = active_user_list(tenant=tenant)
     form = ApiKeyForm(request.POST if request.method == "POST" and "create" in request.POST else None, users=users)
     # A new key is shown once, on the page the creation redirects to: reloading shows no key and
     # makes none (post/redirect/get).
     new_key = request.session.pop(NEW_KEY_SESSION_KEY, None) if request.method == "GET" else None
     if request.method == "POST" and "revoke" in request.POST:
-        key = ApiKey.objects.for_tenant(tenant).filter(pk=id_param(request.POST.get("revoke"), field="revoke")).first()
+        key = api_key_list(tenant=tenant).filter(pk=id_param(request.POST.get("revoke"), field="revoke")).first()
         if key is None:
             raise NotFound("No such API key.")
         api_key_revoke(key=key, actor=request.user)
@@ -44,14 +45,14 @@ def api_keys(request: HttpRequest) -> HttpResponse:
         else:
             request.session[NEW_KEY_SESSION_KEY] = raw_key
             return redirect("settings-api-keys")
-    keys = ApiKey.objects.for_tenant(tenant).select_related("user")
+    keys = api_key_list(tenant=tenant)
     return render(request, "helpdesk/api_keys.html", {"form": form, "keys": keys, "new_key": new_key})
 
 
 @require_scope(Role.ADMIN)
 def webhooks(request: HttpRequest) -> HttpResponse:
     tenant = request.scope.tenant
-    endpoints = WebhookEndpoint.objects.for_tenant(tenant)
+    endpoints = webhook_endpoint_list(tenant=tenant)
     form = WebhookEndpointForm(request.POST if request.method == "POST" and "create" in request.POST else None)
     if request.method == "POST" and ("toggle" in request.POST or "replay" in request.POST):
         return _webhook_action(request, endpoints)
@@ -65,7 +66,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Deliveries to {endpoint.url} are signed with the secret shown below.")
             return redirect("settings-webhooks")
-    deliveries = WebhookDelivery.objects.for_tenant(tenant).select_related("endpoint")[:50]
+    deliveries = webhook_delivery_list(tenant=tenant)[:50]
     return render(request, "helpdesk/webhooks.html", {"form": form, "endpoints": endpoints, "deliveries": deliveries})
 
 
@@ -78,9 +79,7 @@ def _webhook_action(request: HttpRequest, endpoints: object) -> HttpResponse:
         webhook_endpoint_set_active(endpoint=endpoint, active=not endpoint.is_active)
     else:
         delivery = (
-            WebhookDelivery.objects.for_tenant(tenant)
-            .filter(pk=id_param(request.POST["replay"], field="replay"))
-            .first()
+            webhook_delivery_list(tenant=tenant).filter(pk=id_param(request.POST["replay"], field="replay")).first()
         )
         if delivery is None:
             raise NotFound("No such delivery.")

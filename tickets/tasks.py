@@ -1,11 +1,13 @@
-"""Beat-driven SLA sweeps. Each is short and idempotent: rows are claimed with conditional UPDATEs."""
+"""Beat-driven SLA sweeps over cases. Each is short and idempotent: rows are claimed with
+conditional UPDATEs. The task names keep their `sla.` prefix: beat's schedule and queued tasks
+name them so."""
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.utils import timezone
 
-from sla import sweeps
+from tickets import sla_sweeps as sweeps
 
 
 @shared_task(name="sla.sweep_warnings", acks_late=True, ignore_result=True)

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from helpdesk.models import Tenant
 from sla.presets import PRESETS
-from sla.services import preset_apply
+from tickets.services import preset_apply
 
 
 class Command(BaseCommand):

@@ -19,8 +19,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from helpdesk import delivery as delivery_queue
-from helpdesk import outbound_http
+from helpdesk.messaging import delivery as delivery_queue
+from helpdesk.messaging import outbound_http
 from helpdesk.models import DeliveryStatus, Tenant, WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from helpdesk import delivery
+from helpdesk.messaging import delivery
 from helpdesk.models import OutboxMessage, OutboxStatus, Tenant
 
 log = logging.getLogger(__name__)

@@ -10,9 +10,8 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from helpdesk.models import Account, Tenant, User
-from sla.calendars import load_calendar
+from sla.calendar_cache import load_calendar
 from sla.models import Calendar
-from sla.sweeps import sweep_breaches, sweep_warnings
 from surveys.models import SurveyInvitation
 from surveys.services import Answer, survey_answer
 from tickets.models import Case, Category, Channel, EngineeringState, EscalationReason, Priority
@@ -31,6 +30,7 @@ from tickets.services import (
     engineering_issue_set_state,
     escalation_raise,
 )
+from tickets.sla_sweeps import sweep_breaches, sweep_warnings
 
 H = timedelta(hours=1)
 

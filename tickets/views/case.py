@@ -1,203 +1,44 @@
-"""Case pages: the list (portal and queue), the merchant's new-case form, one case with its SLA
-explanation and the actions each role takes on it, and the merchant's confirm and reopen steps
-that case mail links to. Thin: selectors read, one service writes."""
+"""One case's page with its SLA explanation and the actions each role takes on it, the merchant's
+confirm and reopen steps that case mail links to, and attachment downloads. Thin: selectors read,
+one service writes."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from helpdesk.drafts import draft_take
 from helpdesk.errors import DomainError
 from helpdesk.forms import add_domain_error
 from helpdesk.http import post_or_back
-from helpdesk.models import Role, User
-from helpdesk.selectors import merchant_list, store_list
-from helpdesk.services import submission_claim
+from helpdesk.models import Role
 from helpdesk.tenancy import require_scope
 from sla.selectors import case_clocks, clock_explain
 from tickets.actions import CASE_ACTIONS, offered_actions
 from tickets.forms import (
     CaseActionForm,
-    CaseDetailsForm,
-    CaseFilterForm,
-    CaseOpenForm,
     ConfirmForm,
     EngineeringStateForm,
-    PhoneCaseForm,
     ReopenForm,
 )
-from tickets.models import Case, Channel, EngineeringState
-from tickets.pagination import urgency_page
+from tickets.models import Case, EngineeringState
 from tickets.selectors import (
     attachment_for_download,
     case_comments,
     case_events,
     case_get,
-    case_list,
     engineering_issue_get,
     escalation_list,
-    priority_list,
-    with_sla_flags,
 )
 from tickets.services import (
-    attachment_add,
     case_confirm_resolution,
-    case_open,
     case_reopen,
     engineering_issue_set_state,
 )
-
-PAGE_SIZE = 50
-# The same form content sent again within this time shows the case it opened instead of a twin.
-SUBMISSION_REPEAT_WINDOW = timedelta(minutes=30)
-
-
-@require_scope()
-def case_index(request: HttpRequest) -> HttpResponse:
-    """Every case of the signed-in user's scope, old ones too, most urgent first, with filters."""
-    filters = CaseFilterForm(request.GET or None, scope=request.scope)
-    cases = with_sla_flags(case_list(scope=request.scope, **filters.filters()), tenant=request.scope.tenant)
-    cases, next_cursor = urgency_page(cases, request.GET.get("cursor"), PAGE_SIZE)
-    context = {"cases": cases, "filters": filters, "next_cursor": next_cursor, "now": timezone.now()}
-    return render(request, "tickets/case_list.html", context)
-
-
-@require_scope(Role.MERCHANT)
-def case_new(request: HttpRequest) -> HttpResponse:
-    """The portal form: priority with each level's criteria, recent changes, impact, steps."""
-    scope = request.scope
-    form = CaseOpenForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-        priorities=priority_list(tenant=scope.tenant),
-        stores=store_list(scope=scope),
-        initial=_kept_draft(request),
-    )
-
-    def open_with_file(data: dict[str, Any]) -> Case:
-        case = case_open(
-            tenant=scope.tenant,
-            account=scope.account,
-            requester=request.user,
-            channel=Channel.PORTAL,
-            cc_emails=data["cc_emails"],
-            **{name: data[name] for name in CASE_OPEN_FIELDS},
-        )
-        if data["attachment"]:
-            attachment_add(case=case, actor=request.user, file=data["attachment"])
-        return case
-
-    if request.method == "POST" and form.is_valid():
-        answer = _open_once(request, form, "portal:case-new", open_with_file)
-        if answer:
-            return answer
-    return render(request, "tickets/case_new.html", {"form": form}, status=400 if form.errors else 200)
-
-
-@require_scope(Role.ANALYST, Role.MANAGER, Role.ADMIN)
-def case_log_call(request: HttpRequest) -> HttpResponse:
-    """An analyst logs a phone call as a case on the caller's behalf (channel: phone)."""
-    scope = request.scope
-    form = PhoneCaseForm(
-        request.POST if request.method == "POST" else None,
-        priorities=priority_list(tenant=scope.tenant),
-        merchants=merchant_list(scope=scope),
-        initial=_kept_draft(request),
-    )
-
-    def open_for_caller(data: dict[str, Any]) -> Case:
-        return case_open(
-            tenant=scope.tenant,
-            account=data["requester"].account,
-            requester=data["requester"],
-            opened_by=request.user,
-            channel=Channel.PHONE,
-            **{name: data[name] for name in CASE_OPEN_FIELDS if name in data},
-        )
-
-    if request.method == "POST" and form.is_valid():
-        answer = _open_once(request, form, "queue:log-call", open_for_caller)
-        if answer:
-            return answer
-    return render(request, "tickets/case_log_call.html", {"form": form}, status=400 if form.errors else 200)
-
-
-def _kept_draft(request: HttpRequest) -> dict[str, Any] | None:
-    """What the user typed into this form before their session expired, shown again once."""
-    if request.method == "POST":
-        return None
-    draft = draft_take(request, request.path)
-    if draft:
-        messages.info(request, "You were signed out before the form was sent: check it and send it again.")
-    return draft
-
-
-def _submission_key(kind: str, data: dict[str, Any]) -> str:
-    """The same form sent again — a double click, a resend, Back and send — has the same content,
-    so the content names the submission (a token of the page would change when Back reloads it)."""
-    content = {name: getattr(value, "pk", value) for name, value in data.items() if name != "attachment"}
-    upload = data.get("attachment")
-    content["attachment"] = [upload.name, upload.size] if upload else None
-    digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
-    return f"{kind}:{digest}"
-
-
-def _open_once(
-    request: HttpRequest, form: CaseDetailsForm, kind: str, open_case: Callable[[dict[str, Any]], Case]
-) -> HttpResponse | None:
-    """Open the case of a valid form once however often the same form is sent, in one transaction
-    with all it saves; the redirect to the case, or None with the refusal shown on the form."""
-    data = form.cleaned_data
-    try:
-        with transaction.atomic():
-            key = _submission_key(kind, data)
-            submission, first = submission_claim(
-                tenant=request.scope.tenant, user=request.user, key=key, window=SUBMISSION_REPEAT_WINDOW
-            )
-            if not first:
-                messages.info(request, "That form was sent twice; the case was opened once.")
-                return redirect("case-detail", number=submission.response["number"])
-            case = open_case(data)
-            submission.status_code, submission.response = 302, {"number": case.number}
-            submission.save(update_fields=["status_code", "response"])
-    except DomainError as error:
-        add_domain_error(form, error, renamed={"file": "attachment"})
-        return None
-    messages.success(request, _opened_message(case, request.user))
-    return redirect("case-detail", number=case.number)
-
-
-CASE_OPEN_FIELDS = (
-    "subject",
-    "priority",
-    "category",
-    "store",
-    "description",
-    "steps_to_reproduce",
-    "recent_changes",
-    "business_impact",
-)
-
-
-def _opened_message(case: Case, user: User) -> str:
-    if user != case.requester:
-        return f"Case {case.number} is logged for {case.requester.get_full_name()}."
-    message = f"Case {case.number} is open. Its committed times are shown under Service level."
-    if case.priority.must_phone and case.tenant.support_phone_numbers:
-        phones = " or ".join(case.tenant.support_phone_numbers)
-        message += f" {case.priority.name} cases must also be phoned in: call {phones} now."
-    return message
 
 
 def _case_page(

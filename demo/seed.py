@@ -1,5 +1,5 @@
 """The demo data set: two tenants from the seed presets, their staff, accounts, users, stores and
-cases (see tickets.demo)."""
+cases (see demo.cases)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from demo.cases import seed_demo_cases
 from helpdesk.models import Account, Role, Store, Tenant, User
 from helpdesk.services import account_create, store_create, user_create
 from sla.presets import MAGENTO_OMS, STORECONNECT, Preset
-from sla.services import preset_apply
-from tickets.demo import seed_demo_cases
 from tickets.models import Plan
+from tickets.services import preset_apply
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - the documented demo password
 STAFF = [

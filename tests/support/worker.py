@@ -16,7 +16,7 @@ from django.db import connection
 
 from helpdesk.celery import app
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Worker:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from helpdesk.demo import DEMO_PASSWORD, demo_logins
+from demo.seed import DEMO_PASSWORD, demo_logins
 from helpdesk.models import Account, Store, Tenant, User
 from sla.models import SlaClock
 from tickets.models import Case, CaseEngineeringLink, CaseEvent, Comment, Escalation, Plan, Priority, Status

@@ -9,10 +9,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.serializers import ErrorSerializer
 from helpdesk.errors import ValidationFailed
 from helpdesk.models import STAFF_ROLES
 from sla.selectors import case_clocks, clock_explain, opening_instant, quote_as_json, sla_quote
-from tickets.api.serializers import ErrorSerializer
 from tickets.selectors import case_get, plan_by_name, priority_by_name
 
 ERRORS = {code: ErrorSerializer for code in (400, 401, 403, 404, 429)}

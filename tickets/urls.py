@@ -1,0 +1,24 @@
+"""Case pages: portal, queue, the case list and each case, escalations, attachments, SLA targets."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from tickets.views import case, escalations, lists, opening, sla_targets
+
+urlpatterns = [
+    path("portal/", lists.portal, name="portal"),
+    path("queue/", lists.queue, name="queue"),
+    path("escalations/", escalations.escalations, name="escalations"),
+    path("escalations/<int:pk>/<slug:action>/", escalations.escalation_action, name="escalation-action"),
+    path("settings/sla/", sla_targets.sla_targets, name="sla-targets"),
+    path("attachments/<str:token>/", case.attachment_download, name="attachment-download"),
+    path("cases/", lists.case_index, name="case-list"),
+    path("cases/new/", opening.case_new, name="case-new"),
+    path("cases/log-call/", opening.case_log_call, name="case-log-call"),
+    path("cases/<str:number>/", case.case_detail, name="case-detail"),
+    path("cases/<str:number>/do/<slug:action>/", case.case_action, name="case-action"),
+    path("engineering/<path:reference>/state/", case.engineering_issue_state, name="engineering-issue-state"),
+    path("cases/<str:number>/confirm/", case.case_confirm, name="case-confirm"),
+    path("cases/<str:number>/reopen/", case.case_reopen_view, name="case-reopen"),
+]
