@@ -10,3 +10,6 @@ class HelpdeskConfig(AppConfig):
 
     def ready(self) -> None:
         from helpdesk import mail_webhooks  # noqa: F401 - connects the django-anymail receivers
+        from helpdesk.storage import connect_file_cleanup
+
+        connect_file_cleanup()

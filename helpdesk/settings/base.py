@@ -143,6 +143,32 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# Shared file storage for running on many machines: with a bucket, attachments live in
+# S3-compatible object storage (django-storages), otherwise under MEDIA_ROOT. Objects stay
+# private (no ACL is set, so the bucket's private default holds) and are only ever streamed
+# through the download views' authorisation check; any URL the storage itself hands out is
+# signed and short-lived.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+            "access_key": env("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY") or None,
+            "region_name": env("AWS_S3_REGION_NAME") or None,
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+            # A download is spooled from the bucket: up to 1 MB in memory, the rest on disk.
+            "max_memory_size": 1_048_576,
+        },
+    }
+
 # Redis serves as broker and cache when configured; without it (the demo default) the broker is
 # kombu's filesystem transport and the cache is per-process memory.
 REDIS_URL = env("REDIS_URL")

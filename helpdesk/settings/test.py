@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .base import *  # noqa: F403
-from .base import ANYMAIL, env
+from .base import ANYMAIL, AWS_STORAGE_BUCKET_NAME, STORAGES, env
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # django-anymail's test backend: messages land in django.core.mail.outbox with an anymail_status.
@@ -12,6 +12,9 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", "anymail.backends.test.EmailBackend")
 ANYMAIL = {"WEBHOOK_SECRET": "anymail:webhook-secret", **ANYMAIL}
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = True  # the tests' receivers listen on 127.0.0.1
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    # Web processes started by the shared-storage tests set AWS_STORAGE_BUCKET_NAME (base.py).
+    "default": STORAGES["default"]
+    if AWS_STORAGE_BUCKET_NAME
+    else {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
