@@ -13,3 +13,8 @@ class HelpdeskConfig(AppConfig):
         from helpdesk.storage import connect_file_cleanup
 
         connect_file_cleanup()
+        # Web and worker processes alike: request ids into and out of task messages, sweep timings.
+        from helpdesk import logs, metrics
+
+        logs.connect_celery_signals()
+        metrics.connect_celery_signals()

@@ -33,13 +33,6 @@ def api(world):
     return client_for
 
 
-@pytest.fixture(scope="module")
-def s3(tmp_path_factory):
-    server = S3Server(log_path=tmp_path_factory.mktemp("s3") / "moto.log")
-    yield server
-    server.stop()
-
-
 @pytest.fixture
 def bucket(s3) -> str:
     name = f"helpdesk-{uuid.uuid4().hex[:12]}"

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "anymail",
     "csp",
+    "django_prometheus",
     "helpdesk",
     "tickets",
     "sla",
@@ -55,6 +56,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "helpdesk.logs.RequestIdMiddleware",
+    # Probes and metrics answer before the HTTPS redirect, host check, session and tenancy: load
+    # balancers probe plain HTTP by address, and no probe needs a user.
+    "helpdesk.health.OperationsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "helpdesk.http.RequestBodyLimitMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -67,6 +73,7 @@ MIDDLEWARE = [
     "helpdesk.http.DomainErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "helpdesk.urls"
@@ -269,13 +276,32 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Every line carries the request id (helpdesk/logs.py); LOG_FORMAT=json writes one JSON object
+# per line for a log collector.
+LOG_FORMAT = env("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "helpdesk.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "helpdesk.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Operations (helpdesk/health.py, helpdesk/metrics.py): /healthz, /readyz and /metrics. With
+# METRICS_TOKEN set, /metrics wants `Authorization: Bearer <token>`; without it, /metrics is
+# served only where METRICS_OPEN_WITHOUT_TOKEN is on (development and tests), else 404.
+METRICS_TOKEN = env("METRICS_TOKEN")
+METRICS_OPEN_WITHOUT_TOKEN = False
 STATICFILES_DIRS = [BASE_DIR / "static"]
 ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 # Request bodies: form fields and non-multipart bodies (JSON, webhooks) up to

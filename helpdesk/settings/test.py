@@ -18,3 +18,4 @@ STORAGES = {
     else {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+METRICS_OPEN_WITHOUT_TOKEN = True  # /metrics without METRICS_TOKEN: development only
