@@ -10,3 +10,11 @@ class HelpdeskConfig(AppConfig):
 
     def ready(self) -> None:
         from helpdesk.messaging import inbound  # noqa: F401 - connects the django-anymail receivers
+        from helpdesk.storage import connect_file_cleanup
+
+        connect_file_cleanup()
+        # Web and worker processes alike: request ids into and out of task messages, sweep timings.
+        from helpdesk import logs, metrics
+
+        logs.connect_celery_signals()
+        metrics.connect_celery_signals()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings.dev")
 
@@ -38,3 +39,11 @@ app.conf.beat_schedule = {
 }
 
 app.autodiscover_tasks()
+
+
+@setup_logging.connect(weak=False)
+def configure_logging(**kwargs: object) -> None:
+    """Workers and beat log through Django's LOGGING (request ids, LOG_FORMAT=json), not Celery's own."""
+    from helpdesk.logs import configure_worker_logging
+
+    configure_worker_logging()

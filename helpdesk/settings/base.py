@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "anymail",
     "csp",
+    "django_prometheus",
     "helpdesk",
     "tickets",
     "sla",
@@ -56,6 +57,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "helpdesk.logs.RequestIdMiddleware",
+    # Probes and metrics answer before the HTTPS redirect, host check, session and tenancy: load
+    # balancers probe plain HTTP by address, and no probe needs a user.
+    "helpdesk.health.OperationsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "helpdesk.http.RequestBodyLimitMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -68,6 +74,7 @@ MIDDLEWARE = [
     "helpdesk.http.DomainErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "helpdesk.urls"
@@ -143,6 +150,32 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Shared file storage for running on many machines: with a bucket, attachments live in
+# S3-compatible object storage (django-storages), otherwise under MEDIA_ROOT. Objects stay
+# private (no ACL is set, so the bucket's private default holds) and are only ever streamed
+# through the download views' authorisation check; any URL the storage itself hands out is
+# signed and short-lived.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+            "access_key": env("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY") or None,
+            "region_name": env("AWS_S3_REGION_NAME") or None,
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+            # A download is spooled from the bucket: up to 1 MB in memory, the rest on disk.
+            "max_memory_size": 1_048_576,
+        },
+    }
 
 # Redis serves as broker and cache when configured; without it (the demo default) the broker is
 # kombu's filesystem transport and the cache is per-process memory.
@@ -244,13 +277,32 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Every line carries the request id (helpdesk/logs.py); LOG_FORMAT=json writes one JSON object
+# per line for a log collector.
+LOG_FORMAT = env("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "helpdesk.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "helpdesk.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Operations (helpdesk/health.py, helpdesk/metrics.py): /healthz, /readyz and /metrics. With
+# METRICS_TOKEN set, /metrics wants `Authorization: Bearer <token>`; without it, /metrics is
+# served only where METRICS_OPEN_WITHOUT_TOKEN is on (development and tests), else 404.
+METRICS_TOKEN = env("METRICS_TOKEN")
+METRICS_OPEN_WITHOUT_TOKEN = False
 STATICFILES_DIRS = [BASE_DIR / "static"]
 ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 # Request bodies: form fields and non-multipart bodies (JSON, webhooks) up to

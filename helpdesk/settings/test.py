@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .base import *  # noqa: F403
-from .base import ANYMAIL, env
+from .base import ANYMAIL, AWS_STORAGE_BUCKET_NAME, STORAGES, env
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # django-anymail's test backend: messages land in django.core.mail.outbox with an anymail_status.
@@ -12,9 +12,13 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", "anymail.backends.test.EmailBackend")
 ANYMAIL = {"WEBHOOK_SECRET": "anymail:webhook-secret", **ANYMAIL}
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = True  # the tests' receivers listen on 127.0.0.1
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    # Web processes started by the shared-storage tests set AWS_STORAGE_BUCKET_NAME (base.py).
+    "default": STORAGES["default"]
+    if AWS_STORAGE_BUCKET_NAME
+    else {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+METRICS_OPEN_WITHOUT_TOKEN = True  # /metrics without METRICS_TOKEN: development only
 
 # Parallel test workers (pytest-xdist, `make test-fast`) share one Redis: each keeps its cache keys
 # (rate limits, sign-in counters, cached reports) apart. Their databases are apart already.
