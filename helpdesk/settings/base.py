@@ -167,6 +167,11 @@ else:
     for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# One beat sends the schedule (helpdesk/scheduler.py): the leader's lock in Redis expires this many
+# seconds after its last renewal, so a standby beat takes over within that time; without Redis the
+# lock is this file.
+BEAT_LOCK_TTL_SECONDS = float(env("BEAT_LOCK_TTL_SECONDS", "30"))
+BEAT_LOCK_FILE = VAR_DIR / "beat.lock"
 
 # Mail: any Django backend by dotted path. Production uses a django-anymail backend such as
 # anymail.backends.postmark.EmailBackend; every ANYMAIL_<NAME> variable becomes ANYMAIL[<NAME>].
