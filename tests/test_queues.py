@@ -4,6 +4,10 @@ takes a second to answer each, and the breach sweep sent while that backlog is s
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 import threading
 import time
 from datetime import timedelta
@@ -11,17 +15,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import redis
+import yaml
 from django.conf import settings
 from django.utils import timezone
 
-from helpdesk.celery import app
+from helpdesk.celery import QUEUES, app
 from helpdesk.models import WebhookDelivery, WebhookEndpoint
 from sla.models import SlaClock
 from tests.fake_postmark import FakePostmark
-from tests.worker import Worker, purge_queue, wait_for
+from tests.worker import ROOT, Worker, purge_queue, wait_for
 from tickets.tests.factories import open_case
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+pytestmark = pytest.mark.worker
 
 FLOOD = 300
 RECEIVER_DELAY = 1.0
@@ -83,6 +88,7 @@ def start_worker(tmp_path):
     postmark.close()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_breach_sweep_runs_on_time_behind_a_flood_of_slow_webhooks(world, setup_a, receiver, start_worker):
     case = open_case(world.account_a1, setup_a.normal, at=timezone.now() - timedelta(days=10))
     overdue = SlaClock.objects.filter(case=case).count()
@@ -115,3 +121,68 @@ def test_the_breach_sweep_runs_on_time_behind_a_flood_of_slow_webhooks(world, se
     assert waiting >= FLOOD - 50, f"only {waiting} deliveries still queued; the flood should still be there"
     assert receiver.received < 50
     assert took < 10
+
+
+def queue_of(task_name: str) -> str:
+    return app.amqp.router.route({}, task_name)["queue"].name
+
+
+def test_each_kind_of_task_goes_to_its_queue():
+    assert queue_of("sla.sweep_breaches") == "sweeps"
+    assert queue_of("sla.sweep_warnings") == "sweeps"
+    assert queue_of("surveys.send_reminders") == "sweeps"
+    assert queue_of("helpdesk.outbox_send") == "mail"
+    assert queue_of("helpdesk.outbox_drain") == "mail"
+    assert queue_of("helpdesk.webhook_deliver") == "webhooks"
+    assert queue_of("helpdesk.webhook_drain") == "webhooks"
+    assert queue_of("monitoring.check_store") == "monitoring"
+    assert queue_of("anything.else") == "default"
+    assert {queue_of(entry["task"]) for entry in app.conf.beat_schedule.values()} <= set(QUEUES)
+
+
+def test_the_demo_and_the_compose_file_run_a_worker_for_every_queue_and_one_beat():
+    demo = re.search(r"celery -A helpdesk worker -Q (\S+)", (ROOT / "scripts" / "demo.sh").read_text())
+    assert demo is not None
+    assert sorted(demo.group(1).split(",")) == sorted(QUEUES)
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    commands = {name: service.get("command") or [] for name, service in services.items()}
+    consumed = [
+        queue
+        for command in commands.values()
+        if "worker" in command
+        for queue in command[command.index("-Q") + 1].split(",")
+    ]
+    assert sorted(consumed) == sorted(QUEUES)
+    assert [name for name, command in commands.items() if "beat" in command] == ["beat"]
+
+
+def test_the_demo_worker_takes_every_queue_from_the_filesystem_broker(tmp_path):
+    """The demo's path: no Redis, kombu's filesystem transport, one worker with the demo's -Q."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="helpdesk.settings.dev",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        VAR_DIR=str(tmp_path / "var"),
+    )
+    tasks = sorted({entry["task"] for entry in app.conf.beat_schedule.values()})
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+    send = f"from helpdesk.celery import app\nfor name in {tasks!r}: app.send_task(name)"
+    subprocess.run([*manage, "shell", "-v0", "-c", send], cwd=ROOT, env=env, check=True, timeout=120)
+    queued = {path.name.split(".")[-2] for path in (tmp_path / "var" / "broker" / "queue").glob("*.msg")}
+    assert queued == {"sweeps", "mail", "webhooks"}
+
+    log = tmp_path / "worker.log"
+    command = [sys.executable, "-m", "celery", "-A", "helpdesk", "worker", "--concurrency=1", "--loglevel=INFO"]
+    command += ["-Q", ",".join(QUEUES)]
+    with log.open("wb") as out:
+        worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            wait_for(
+                lambda: all(re.search(rf"Task {re.escape(name)}\[\S+\] succeeded", log.read_text()) for name in tasks),
+                what="the demo worker to run every scheduled task",
+            )
+        finally:
+            worker.terminate()
+            worker.wait(30)
