@@ -115,6 +115,9 @@ def database_from_url(url: str) -> dict:
 
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'helpdesk.sqlite3'}")
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+# Behind a pooler in transaction mode (PgBouncer `pool_mode = transaction`) a server-side cursor
+# would outlive its transaction's server connection, so `.iterator()` must read client-side.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DISABLE_SERVER_SIDE_CURSORS", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "helpdesk.User"
