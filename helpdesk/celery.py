@@ -6,6 +6,7 @@ import os
 
 from celery import Celery
 from celery.signals import setup_logging
+from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings.dev")
 
@@ -24,6 +25,27 @@ app.conf.update(
     task_time_limit=90,
     broker_connection_retry_on_startup=True,
     timezone="UTC",
+)
+
+# Queues by kind, so that one kind of work never waits behind another: a breach sweep must not sit
+# behind hundreds of webhook retries to a slow receiver. Workers consume one or more of these with
+# `-Q` (README "Deployment"); a worker started without `-Q` consumes them all.
+QUEUES = ("default", "sweeps", "mail", "webhooks", "monitoring")
+app.conf.update(
+    task_default_queue="default",
+    task_queues=[Queue(name, routing_key=name) for name in QUEUES],
+    task_routes={
+        "sla.*": {"queue": "sweeps"},
+        "surveys.send_reminders": {"queue": "sweeps"},
+        "helpdesk.idempotency_purge": {"queue": "sweeps"},
+        "helpdesk.outbox_*": {"queue": "mail"},
+        "helpdesk.webhook_*": {"queue": "webhooks"},
+        # Store health checks call merchants' URLs and may hang until their timeout.
+        "monitoring.*": {"queue": "monitoring"},
+    },
+    # At most one beat sends the schedule (helpdesk/scheduler.py): a second one started by
+    # mistake waits on a lock in Redis (or a file under var/ without Redis).
+    beat_scheduler="helpdesk.scheduler:SingleBeatScheduler",
 )
 
 # The one beat schedule. Every entry is a short, idempotent sweep (see README "Periodic work").

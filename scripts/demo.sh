@@ -21,7 +21,9 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-.venv/bin/celery -A helpdesk worker --loglevel=INFO --concurrency=2 >var/log/worker.log 2>&1 &
+# One worker for every queue (helpdesk.celery.QUEUES); production runs one worker per queue.
+.venv/bin/celery -A helpdesk worker -Q default,sweeps,mail,webhooks,monitoring --loglevel=INFO --concurrency=2 \
+  >var/log/worker.log 2>&1 &
 pids+=($!)
 .venv/bin/celery -A helpdesk beat --loglevel=INFO --schedule=var/celerybeat-schedule >var/log/beat.log 2>&1 &
 pids+=($!)

@@ -15,8 +15,8 @@ from rest_framework.test import APIClient
 from helpdesk.models import OutboxMessage, OutboxStatus
 from helpdesk.services import api_key_create
 from sla.models import SlaClock
-from tests.support.fake_postmark import FakePostmark
 from tests.servers import free_port
+from tests.support.fake_postmark import FakePostmark
 from tests.support.worker import Worker, purge_queue, wait_for
 from tickets.tests.factories import MONDAY_9, open_case
 

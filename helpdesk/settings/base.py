@@ -123,6 +123,9 @@ def database_from_url(url: str) -> dict:
 
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'helpdesk.sqlite3'}")
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+# Behind a pooler in transaction mode (PgBouncer `pool_mode = transaction`) a server-side cursor
+# would outlive its transaction's server connection, so `.iterator()` must read client-side.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DISABLE_SERVER_SIDE_CURSORS", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "helpdesk.User"
@@ -201,6 +204,11 @@ else:
     for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# One beat sends the schedule (helpdesk/scheduler.py): the leader's lock in Redis expires this many
+# seconds after its last renewal, so a standby beat takes over within that time; without Redis the
+# lock is this file.
+BEAT_LOCK_TTL_SECONDS = float(env("BEAT_LOCK_TTL_SECONDS", "30"))
+BEAT_LOCK_FILE = VAR_DIR / "beat.lock"
 
 # Mail: any Django backend by dotted path. Production uses a django-anymail backend such as
 # anymail.backends.postmark.EmailBackend; every ANYMAIL_<NAME> variable becomes ANYMAIL[<NAME>].

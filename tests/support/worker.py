@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -20,7 +21,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Worker:
-    def __init__(self, *, mail_api_url: str, concurrency: int = 1, log_path: Path) -> None:
+    def __init__(
+        self, *, mail_api_url: str, concurrency: int = 1, log_path: Path, queues: tuple[str, ...] = ()
+    ) -> None:
+        # Without queues the worker consumes every queue of helpdesk.celery.QUEUES.
+        self.hostname = f"test-{time.monotonic_ns()}@{socket.gethostname()}"
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "helpdesk.settings.test",
@@ -33,7 +38,8 @@ class Worker:
         command = [
             sys.executable, "-m", "celery", "-A", "helpdesk", "worker",
             "--loglevel=INFO", f"--concurrency={concurrency}", "--pool=prefork",
-            "--without-mingle", "--without-gossip", f"--hostname=test-{time.monotonic_ns()}@%h",
+            "--without-mingle", "--without-gossip", f"--hostname={self.hostname}",
+            *(["-Q", ",".join(queues)] if queues else []),
         ]  # fmt: skip
         self.log = log_path.open("ab")
         self.process = subprocess.Popen(
@@ -46,7 +52,8 @@ class Worker:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the worker exited with {self.process.returncode}; see {self.log.name}")
-            if app.control.ping(timeout=0.5):
+            # This worker's answer, not one from a worker the test started before it.
+            if app.control.ping(destination=[self.hostname], timeout=0.5):
                 return
         raise RuntimeError(f"the worker did not answer within {timeout} s; see {self.log.name}")
 
