@@ -63,6 +63,13 @@ moments = st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 
 deltas = st.timedeltas(min_value=timedelta(microseconds=1), max_value=timedelta(days=8))
 
 
+def instant(moment: datetime) -> datetime:
+    """The moment in UTC. Python never counts a local time of a repeated hour (the first 02:00 of a
+    DST end) as equal to the same instant in another zone (PEP 495), so results are compared as
+    instants."""
+    return moment.astimezone(UTC)
+
+
 def engine(spec: oracle.Spec) -> BusinessCalendar:
     return BusinessCalendar(spec.zone, spec.hours, holidays=spec.holidays, overrides=spec.overrides)
 
@@ -71,11 +78,11 @@ def engine(spec: oracle.Spec) -> BusinessCalendar:
 def test_add_and_subtract_match_the_oracle_and_invert_each_other(spec, start, end, delta):
     calendar = engine(spec)
     due = calendar.add_business_time(start, delta)
-    assert due == oracle.add(spec, start, delta)
+    assert instant(due) == instant(oracle.add(spec, start, delta))
     assert calendar.business_time_between(start, due) == delta
-    assert calendar.subtract_business_time(due, delta) == calendar.next_open(start)
+    assert instant(calendar.subtract_business_time(due, delta)) == instant(calendar.next_open(start))
     began = calendar.subtract_business_time(end, delta)
-    assert began == oracle.subtract(spec, end, delta)
+    assert instant(began) == instant(oracle.subtract(spec, end, delta))
     assert calendar.business_time_between(began, end) == delta
 
 
@@ -86,7 +93,7 @@ def test_between_is_open_and_next_open_match_the_oracle(spec, a, b):
     assert calendar.business_time_between(b, a) == -calendar.business_time_between(a, b)
     assert calendar.is_open(a) == oracle.is_open(spec, a)
     opened = calendar.next_open(a)
-    assert opened == oracle.add(spec, a, timedelta(0))
+    assert instant(opened) == instant(oracle.add(spec, a, timedelta(0)))
     assert calendar.is_open(opened)
 
 
