@@ -109,3 +109,34 @@ def test_views_read_only_through_selectors():
 
 def test_the_view_scan_finds_a_manager_read():
     assert manager_reads("def v(request):\n    return Case.objects.for_tenant(t).first()\n") == ["line 2"]
+
+
+def test_platform_models_live_in_the_models_package_and_keep_their_tables():
+    """helpdesk/models/ is a package of one module per kind; `from helpdesk.models import X` still
+    works for each, and the app label (so the table) is the one the single module had."""
+    from django.apps import apps
+
+    import helpdesk.models
+
+    assert not (ROOT / "helpdesk" / "models.py").exists()
+    models = list(apps.get_app_config("helpdesk").get_models())
+    assert len(models) == 9
+    for model in models:
+        assert model.__module__.startswith("helpdesk.models."), model
+        assert getattr(helpdesk.models, model.__name__) is model
+        assert model._meta.db_table == f"helpdesk_{model._meta.model_name}"
+
+
+def test_the_admin_is_a_package_whose_scoping_every_app_shares():
+    from django.contrib import admin
+
+    from helpdesk.admin import scoping
+    from helpdesk.models import Account, Tenant, User
+
+    assert not (ROOT / "helpdesk" / "admin.py").exists()
+    assert not (ROOT / "helpdesk" / "admin_scoping.py").exists()
+    for model in (Tenant, Account, User):
+        assert type(admin.site._registry[model]).__module__ == "helpdesk.admin.platform"
+    assert issubclass(type(admin.site._registry[User]), scoping.TenantScopedAdmin)
+    sources = [path.read_text() for app in RANK for path in production_modules(app)]
+    assert not [source for source in sources if "admin_scoping" in source]

@@ -1,0 +1,32 @@
+"""Platform models, one module per kind: `tenants` (tenants, merchant accounts, stores), `users`
+(users and roles), `api_keys` (API keys, idempotency records), `outbox` (outgoing e-mail) and
+`webhooks` (endpoints and deliveries). Everything is re-exported here, so `from helpdesk.models
+import X` is the one way to import them; Django's app label stays `helpdesk`, so the tables and
+migrations are those of the single module this package replaced."""
+
+from __future__ import annotations
+
+from helpdesk.models.api_keys import ApiKey, IdempotencyRecord
+from helpdesk.models.outbox import OutboxMessage, OutboxStatus
+from helpdesk.models.tenants import Account, Store, Tenant
+from helpdesk.models.users import STAFF_ROLES, Role, User, UserManager, UserQuerySet
+from helpdesk.models.webhooks import WEBHOOK_EVENTS, DeliveryStatus, WebhookDelivery, WebhookEndpoint
+
+__all__ = [
+    "STAFF_ROLES",
+    "WEBHOOK_EVENTS",
+    "Account",
+    "ApiKey",
+    "DeliveryStatus",
+    "IdempotencyRecord",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Role",
+    "Store",
+    "Tenant",
+    "User",
+    "UserManager",
+    "UserQuerySet",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+]
