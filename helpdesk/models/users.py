@@ -11,18 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from helpdesk.models.tenants import Account, Tenant
+from helpdesk.roles import STAFF_ROLES, Role
 from helpdesk.tenancy import TenantQuerySet
 from helpdesk.validators import validate_time_zone
-
-
-class Role(models.TextChoices):
-    MERCHANT = "merchant", "Merchant"
-    ANALYST = "analyst", "Support analyst"
-    MANAGER = "manager", "Support manager"
-    ADMIN = "admin", "Tenant admin"
-
-
-STAFF_ROLES = frozenset({Role.ANALYST, Role.MANAGER, Role.ADMIN})
 
 
 class UserQuerySet(TenantQuerySet):

@@ -16,7 +16,8 @@ from rest_framework.response import Response
 from helpdesk.api.base import ScopedAPIView
 from helpdesk.api.serializers import ErrorSerializer
 from helpdesk.errors import NotFound, PermissionDenied, ValidationFailed
-from helpdesk.models import STAFF_ROLES, Account, Role, User
+from helpdesk.models import Account, User
+from helpdesk.roles import MANAGING_ROLES, MERCHANT_ROLES, STAFF_ROLES
 from helpdesk.selectors import account_by_slug, account_user_by_email, staff_by_email
 from helpdesk.tenancy import Scope
 from tickets import services
@@ -40,8 +41,7 @@ from tickets.selectors import (
     with_clocks,
 )
 
-STAFF = tuple(STAFF_ROLES)
-MANAGERS = (Role.MANAGER, Role.ADMIN)
+STAFF = STAFF_ROLES
 ERRORS = {code: ErrorSerializer for code in (400, 401, 403, 404, 409, 422, 429)}
 
 
@@ -295,10 +295,10 @@ CaseResolveView = action(
 )
 CaseCloseView = action("close", s.OptionalReasonSerializer, STAFF, "Close a resolved case by mutual agreement.")
 CaseConfirmView = action(
-    "confirm", None, (Role.MERCHANT,), "The merchant confirms the proposed resolution: the case closes."
+    "confirm", None, MERCHANT_ROLES, "The merchant confirms the proposed resolution: the case closes."
 )
 CaseRequestClosureView = action(
-    "request-closure", s.OptionalReasonSerializer, (Role.MERCHANT,), "The merchant asks to close."
+    "request-closure", s.OptionalReasonSerializer, MERCHANT_ROLES, "The merchant asks to close."
 )
 CaseConfirmClosureView = action("confirm-closure", None, STAFF, "Staff confirm the merchant's closure request.")
 CaseReopenView = action("reopen", s.ReasonSerializer, None, "Reopen a resolved or closed case.")
@@ -416,7 +416,7 @@ def _escalation(scope: Scope, pk: int) -> Escalation:
 
 
 class EscalationAcknowledgeView(ScopedAPIView):
-    allowed_roles = MANAGERS
+    allowed_roles = MANAGING_ROLES
 
     @extend_schema(
         operation_id="escalations_acknowledge", request=None, responses={200: s.EscalationSerializer, **ERRORS}
@@ -427,7 +427,7 @@ class EscalationAcknowledgeView(ScopedAPIView):
 
 
 class EscalationResolveView(ScopedAPIView):
-    allowed_roles = MANAGERS
+    allowed_roles = MANAGING_ROLES
 
     @extend_schema(
         operation_id="escalations_resolve", request=s.NoteSerializer, responses={200: s.EscalationSerializer, **ERRORS}
