@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from helpdesk.api.params import id_param
 from helpdesk.errors import DomainError, NotFound
-from helpdesk.params import id_param
 from helpdesk.roles import MANAGING_ROLES
 from helpdesk.tenancy import require_scope
 from surveys.forms import FollowUpNoteForm, SurveyForm

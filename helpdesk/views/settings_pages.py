@@ -6,10 +6,10 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from helpdesk.api.params import id_param
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.forms import ApiKeyForm, WebhookEndpointForm, add_domain_error
 from helpdesk.messaging.webhooks import webhook_replay
-from helpdesk.params import id_param
 from helpdesk.roles import ADMIN_ROLES
 from helpdesk.selectors import active_user_list, api_key_list, webhook_delivery_list, webhook_endpoint_list
 from helpdesk.services import api_key_create, api_key_revoke, webhook_endpoint_create, webhook_endpoint_set_active

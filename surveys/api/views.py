@@ -8,10 +8,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.pagination import time_page
+from helpdesk.api.params import limit_from
 from helpdesk.api.serializers import ErrorSerializer
 from helpdesk.roles import MANAGING_ROLES
 from surveys.selectors import response_list, satisfaction_report
-from tickets.pagination import limit_from, time_page
 
 ERRORS = {code: ErrorSerializer for code in (400, 401, 403, 429)}
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from django.http import FileResponse
@@ -14,6 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.pagination import time_page, urgency_page
+from helpdesk.api.params import limit_from, parse_bool, parse_time
 from helpdesk.api.serializers import ErrorSerializer
 from helpdesk.errors import NotFound, PermissionDenied, ValidationFailed
 from helpdesk.models import Account, User
@@ -23,7 +24,6 @@ from helpdesk.tenancy import Scope
 from tickets import services
 from tickets.api import serializers as s
 from tickets.models import Case, Escalation, EscalationState
-from tickets.pagination import limit_from, time_page, urgency_page
 from tickets.selectors import (
     attachment_for_download,
     case_comments,
@@ -47,33 +47,6 @@ ERRORS = {code: ErrorSerializer for code in (400, 401, 403, 404, 409, 422, 429)}
 
 def fetch_case(scope: Scope, number: str) -> Case:
     return case_for_api(scope=scope, number=number)
-
-
-def parse_bool(raw: str | None, name: str) -> bool | None:
-    if raw in (None, ""):
-        return None
-    if raw.lower() in ("true", "1", "yes"):
-        return True
-    if raw.lower() in ("false", "0", "no"):
-        return False
-    raise ValidationFailed(f"{name} must be true or false.", errors={name: ["Use true or false."]})
-
-
-def parse_time(raw: str | None, name: str) -> datetime | None:
-    """An ISO 8601 time with an offset, in UTC; years 1900–9998 (what the database can compare)."""
-    if raw in (None, ""):
-        return None
-    try:
-        moment = datetime.fromisoformat(raw.replace(" ", "+"))
-        moment = moment.astimezone(UTC) if moment.tzinfo else None
-    except (ValueError, OverflowError):
-        moment = None
-    if moment is None or not 1900 <= moment.year <= 9998:
-        raise ValidationFailed(
-            f"{name} must be an ISO 8601 time with an offset, e.g. 2026-11-24T14:00:00+11:00.",
-            errors={name: ["Invalid time."]},
-        )
-    return moment
 
 
 def staff_member(scope: Scope, email: str) -> User:

@@ -7,12 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from helpdesk.api.pagination import urgency_page
 from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
 from helpdesk.selectors import store_list
 from helpdesk.tenancy import require_scope
 from tickets.forms import CaseFilterForm
 from tickets.models import Status
-from tickets.pagination import urgency_page
 from tickets.selectors import case_list, with_sla_flags
 
 LIST_SIZE = 50
