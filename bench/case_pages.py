@@ -122,8 +122,8 @@ WHERE c.tenant_id = %(tenant)s AND c.number LIKE 'SC-2%%'
 
 def _pages() -> list[tuple[str, str, str]]:
     """(what, who, path) for every page measured."""
+    from helpdesk.api.pagination import encode
     from tickets.models import Case
-    from tickets.pagination import encode
 
     one = Case.objects.filter(number="SC-2500001").values_list("number", flat=True).first() or "SC-1001"
     middle = Case.objects.filter(number="SC-2500000").values_list("sla_due_at", "opened_at", "pk").first()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import zoneinfo
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
@@ -156,8 +156,10 @@ def scope_context(request: HttpRequest) -> dict[str, Scope | None]:
     return {"scope": getattr(request, "scope", None)}
 
 
-def require_scope(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """View decorator: a signed-in tenant user, in one of `roles` when given.
+def require_scope(
+    roles: Collection[str] = frozenset(),
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """View decorator: a signed-in tenant user, in one of `roles` (a set from helpdesk.roles) when given.
 
     Anonymous users go to the sign-in page (what they posted is kept as a draft for the form to
     show again); other roles get a 403 that names no tenant data.

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from helpdesk.admin_scoping import TenantScopedAdmin, TenantScopedInline, save_inline_rows
+from helpdesk.admin.scoping import TenantScopedAdmin, TenantScopedInline, save_inline_rows
 from sla.business_time import InvalidCalendar
 from sla.calendar_cache import build_calendar
 from sla.models import Calendar, CalendarHoliday, CalendarOverride, SlaPolicy, SlaTarget

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from helpdesk.models import Role
+from helpdesk.roles import MANAGING_ROLES
 from helpdesk.tenancy import require_scope
 from sla.selectors import (
     COMPLIANCE_CACHE_SECONDS,
@@ -19,7 +19,7 @@ from sla.selectors import (
 )
 
 
-@require_scope(Role.MANAGER, Role.ADMIN)
+@require_scope(MANAGING_ROLES)
 def compliance_report(request: HttpRequest) -> HttpResponse:
     """SLA compliance of the last twelve months by month, priority and plan. Counting a year of
     clocks takes most of a second at a million cases, so the figures are kept for a few minutes

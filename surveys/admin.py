@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from helpdesk.admin_scoping import TenantScopedAdmin
+from helpdesk.admin.scoping import TenantScopedAdmin
 from surveys.models import SurveyInvitation, SurveyResponse
 
 

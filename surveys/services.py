@@ -13,7 +13,8 @@ from django.utils import timezone
 from helpdesk.errors import DomainError, IllegalTransition, PermissionDenied, ValidationFailed
 from helpdesk.messaging.outbox import mail_enqueue
 from helpdesk.messaging.webhooks import webhook_emit
-from helpdesk.models import Role, User
+from helpdesk.models import User
+from helpdesk.roles import MANAGING_ROLES
 from surveys.models import FollowUpState, SurveyFollowUp, SurveyInvitation, SurveyResponse
 
 SALT = "surveys.invitation"
@@ -183,7 +184,7 @@ def survey_remind(*, invitation_id: int, now: datetime) -> bool:
 
 
 def _require_manager(follow_up: SurveyFollowUp, actor: User) -> None:
-    if actor.tenant_id != follow_up.tenant_id or actor.role not in (Role.MANAGER, Role.ADMIN):
+    if actor.tenant_id != follow_up.tenant_id or actor.role not in MANAGING_ROLES:
         raise PermissionDenied("Only support managers handle survey follow-ups.")
 
 

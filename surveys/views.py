@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from helpdesk.api.params import id_param
 from helpdesk.errors import DomainError, NotFound
-from helpdesk.models import Role
-from helpdesk.params import id_param
+from helpdesk.roles import MANAGING_ROLES
 from helpdesk.tenancy import require_scope
 from surveys.forms import FollowUpNoteForm, SurveyForm
 from surveys.selectors import follow_up_list, response_for, satisfaction_report, undelivered_invitations
@@ -43,7 +43,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "surveys/form.html", {"invitation": invitation, "form": form})
 
 
-@require_scope(Role.MANAGER, Role.ADMIN)
+@require_scope(MANAGING_ROLES)
 def report(request: HttpRequest) -> HttpResponse:
     tenant = request.scope.tenant
     if request.method == "POST":

@@ -109,3 +109,81 @@ def test_views_read_only_through_selectors():
 
 def test_the_view_scan_finds_a_manager_read():
     assert manager_reads("def v(request):\n    return Case.objects.for_tenant(t).first()\n") == ["line 2"]
+
+
+def test_platform_models_live_in_the_models_package_and_keep_their_tables():
+    """helpdesk/models/ is a package of one module per kind; `from helpdesk.models import X` still
+    works for each, and the app label (so the table) is the one the single module had."""
+    from django.apps import apps
+
+    import helpdesk.models
+
+    assert not (ROOT / "helpdesk" / "models.py").exists()
+    models = list(apps.get_app_config("helpdesk").get_models())
+    assert len(models) == 9
+    for model in models:
+        assert model.__module__.startswith("helpdesk.models."), model
+        assert getattr(helpdesk.models, model.__name__) is model
+        assert model._meta.db_table == f"helpdesk_{model._meta.model_name}"
+
+
+def test_the_admin_is_a_package_whose_scoping_every_app_shares():
+    from django.contrib import admin
+
+    from helpdesk.admin import scoping
+    from helpdesk.models import Account, Tenant, User
+
+    assert not (ROOT / "helpdesk" / "admin.py").exists()
+    assert not (ROOT / "helpdesk" / "admin_scoping.py").exists()
+    for model in (Tenant, Account, User):
+        assert type(admin.site._registry[model]).__module__ == "helpdesk.admin.platform"
+    assert issubclass(type(admin.site._registry[User]), scoping.TenantScopedAdmin)
+    sources = [path.read_text() for app in RANK for path in production_modules(app)]
+    assert not [source for source in sources if "admin_scoping" in source]
+
+
+def role_literals(source: str) -> list[str]:
+    """Each literal tuple, set or list made only of `Role.X` members, and each `require_scope(Role.X,
+    ...)`: a set of roles spelled out again instead of named from helpdesk.roles."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Tuple | ast.Set | ast.List):
+            members = node.elts
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "require_scope":
+            members = node.args
+        else:
+            continue
+        if members and all(
+            isinstance(member, ast.Attribute) and isinstance(member.value, ast.Name) and member.value.id == "Role"
+            for member in members
+        ):
+            found.append((node.lineno, f"line {node.lineno}: {ast.unparse(node)}"))
+    return [text for _, text in sorted(found)]
+
+
+def test_role_sets_are_defined_once_in_helpdesk_roles():
+    offences = {
+        str(path.relative_to(ROOT)): found
+        for app in RANK
+        for path in production_modules(app)
+        if path != ROOT / "helpdesk" / "roles.py" and (found := role_literals(path.read_text()))
+    }
+    assert offences == {}
+
+
+def test_the_role_check_sees_tuples_sets_and_decorator_arguments():
+    source = (
+        "STAFF = frozenset({Role.ANALYST, Role.ADMIN})\n"
+        "ok = scope.role in (Role.MANAGER, Role.ADMIN)\n"
+        "@require_scope(Role.MERCHANT)\n"
+        "def view(request): ...\n"
+        "@require_scope(MERCHANT_ROLES)\n"
+        "def named(request): ...\n"
+        "single = scope.role == Role.MERCHANT\n"
+        "mixed = (Role.ADMIN, 'x')\n"
+    )
+    assert role_literals(source) == [
+        "line 1: {Role.ANALYST, Role.ADMIN}",
+        "line 2: (Role.MANAGER, Role.ADMIN)",
+        "line 3: require_scope(Role.MERCHANT)",
+    ]

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from helpdesk.models import Role, User
+from helpdesk.models import User
+from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
 from tickets.forms import (
     AttachForm,
     CaseActionForm,
@@ -54,8 +55,8 @@ class CaseAction:
     done: str
 
 
-STAFF = frozenset({Role.ANALYST, Role.MANAGER, Role.ADMIN})
-MERCHANT = frozenset({Role.MERCHANT})
+STAFF = STAFF_ROLES
+MERCHANT = MERCHANT_ROLES
 EVERYONE = STAFF | MERCHANT
 WORKING = frozenset(ACTIVE_STATUSES)
 NOT_CLOSED = WORKING | {Status.RESOLVED}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from helpdesk.admin_scoping import TenantScopedAdmin
+from helpdesk.admin.scoping import TenantScopedAdmin
 from tickets.models import AlertRoute, EngineeringIssue, Plan, Priority
 
 

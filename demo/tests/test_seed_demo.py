@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from demo.cases import SCENARIOS
 from demo.seed import DEMO_PASSWORD, demo_logins
 from helpdesk.models import Account, Store, Tenant, User
 from sla.models import SlaClock
@@ -83,3 +84,20 @@ def test_each_demo_tenant_has_a_realistic_case_load(slug):
     assert CaseEngineeringLink.objects.for_tenant(tenant).exists()
     assert cases.exclude(workaround="").exists()
     assert CaseEvent.objects.for_tenant(tenant).values("code").distinct().count() >= 10
+
+
+@pytest.mark.no_tenant_guard
+@pytest.mark.parametrize("slug", ["storeconnect", "magento-oms"])
+def test_each_row_of_the_scenario_table_is_one_case_ending_in_its_status(slug):
+    """The demo's cases come from one table: one case per row, in the table's order, each in the
+    status its row says its steps leave it in, with the account, priority and steps' comments."""
+    call_command("seed_demo")
+    rows = [scenario for scenario in SCENARIOS if scenario.tenant == slug]
+    cases = list(Case.objects.for_tenant(Tenant.objects.get(slug=slug)).order_by("pk"))
+    assert [(c.subject, c.status, c.account.slug, c.priority.name) for c in cases] == [
+        (row.subject, row.ends_in, row.account, row.priority) for row in rows
+    ]
+    for case, row in zip(cases, rows, strict=True):
+        comments = [step.args["body"] for step in row.steps if step.action in ("reply", "note")]
+        written = list(Comment.objects.filter(case=case, body__in=comments).values_list("body", flat=True))
+        assert sorted(written) == sorted(comments)

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from helpdesk.api.base import ScopedAPIView
 from helpdesk.api.serializers import ErrorSerializer
-from helpdesk.models import STAFF_ROLES
+from helpdesk.roles import STAFF_ROLES
 from helpdesk.selectors import account_list
 
 
@@ -23,7 +23,7 @@ class AccountSerializer(serializers.Serializer):
 
 
 class AccountListView(ScopedAPIView):
-    allowed_roles = tuple(STAFF_ROLES)
+    allowed_roles = STAFF_ROLES
 
     @extend_schema(
         operation_id="accounts_list",

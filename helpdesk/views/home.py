@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from helpdesk.models import Role
+from helpdesk.roles import ADMIN_ROLES
 from helpdesk.selectors import account_list
 from helpdesk.tenancy import require_scope
 
@@ -27,6 +28,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect(HOME_BY_ROLE[request.scope.role])
 
 
-@require_scope(Role.ADMIN)
+@require_scope(ADMIN_ROLES)
 def tenant_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "helpdesk/tenant_settings.html", {"accounts": account_list(scope=request.scope)})

@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from helpdesk.api.params import id_param
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.forms import ApiKeyForm, WebhookEndpointForm, add_domain_error
 from helpdesk.messaging.webhooks import webhook_replay
-from helpdesk.models import Role
-from helpdesk.params import id_param
+from helpdesk.roles import ADMIN_ROLES
 from helpdesk.selectors import active_user_list, api_key_list, webhook_delivery_list, webhook_endpoint_list
 from helpdesk.services import api_key_create, api_key_revoke, webhook_endpoint_create, webhook_endpoint_set_active
 from helpdesk.tenancy import require_scope
@@ -18,7 +18,7 @@ from helpdesk.tenancy import require_scope
 NEW_KEY_SESSION_KEY = "new_api_key"
 
 
-@require_scope(Role.ADMIN)
+@require_scope(ADMIN_ROLES)
 def api_keys(request: HttpRequest) -> HttpResponse:
     tenant = request.scope.tenant
     users = active_user_list(tenant=tenant)
@@ -49,7 +49,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     return render(request, "helpdesk/api_keys.html", {"form": form, "keys": keys, "new_key": new_key})
 
 
-@require_scope(Role.ADMIN)
+@require_scope(ADMIN_ROLES)
 def webhooks(request: HttpRequest) -> HttpResponse:
     tenant = request.scope.tenant
     endpoints = webhook_endpoint_list(tenant=tenant)

@@ -8,12 +8,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.pagination import time_page
+from helpdesk.api.params import limit_from
 from helpdesk.api.serializers import ErrorSerializer
-from helpdesk.models import Role
+from helpdesk.roles import MANAGING_ROLES
 from surveys.selectors import response_list, satisfaction_report
-from tickets.pagination import limit_from, time_page
 
-MANAGERS = (Role.MANAGER, Role.ADMIN)
 ERRORS = {code: ErrorSerializer for code in (400, 401, 403, 429)}
 
 
@@ -41,7 +41,7 @@ class RowSerializer(serializers.Serializer):
 
 
 class SurveyResponsesView(ScopedAPIView):
-    allowed_roles = MANAGERS
+    allowed_roles = MANAGING_ROLES
 
     @extend_schema(
         operation_id="surveys_responses_list",
@@ -63,7 +63,7 @@ class SurveyResponsesView(ScopedAPIView):
 
 
 class SurveyReportView(ScopedAPIView):
-    allowed_roles = MANAGERS
+    allowed_roles = MANAGING_ROLES
 
     @extend_schema(
         operation_id="surveys_report",

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from helpdesk.api.base import ScopedAPIView
 from helpdesk.api.serializers import ErrorSerializer
 from helpdesk.errors import ValidationFailed
-from helpdesk.models import STAFF_ROLES
+from helpdesk.roles import STAFF_ROLES
 from sla.selectors import case_clocks, clock_explain, opening_instant, quote_as_json, sla_quote
 from tickets.selectors import case_get, plan_by_name, priority_by_name
 
@@ -30,7 +30,7 @@ QuoteTarget = inline_serializer(
 
 
 class QuoteView(ScopedAPIView):
-    allowed_roles = tuple(STAFF_ROLES)
+    allowed_roles = STAFF_ROLES
 
     @extend_schema(
         operation_id="sla_quote",

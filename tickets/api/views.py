@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from django.http import FileResponse
@@ -14,15 +13,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.pagination import time_page, urgency_page
+from helpdesk.api.params import limit_from, parse_bool, parse_time
 from helpdesk.api.serializers import ErrorSerializer
 from helpdesk.errors import NotFound, PermissionDenied, ValidationFailed
-from helpdesk.models import STAFF_ROLES, Account, Role, User
+from helpdesk.models import Account, User
+from helpdesk.roles import MANAGING_ROLES, MERCHANT_ROLES, STAFF_ROLES
 from helpdesk.selectors import account_by_slug, account_user_by_email, staff_by_email
 from helpdesk.tenancy import Scope
 from tickets import services
 from tickets.api import serializers as s
 from tickets.models import Case, Escalation, EscalationState
-from tickets.pagination import limit_from, time_page, urgency_page
 from tickets.selectors import (
     attachment_for_download,
     case_comments,
@@ -40,40 +41,12 @@ from tickets.selectors import (
     with_clocks,
 )
 
-STAFF = tuple(STAFF_ROLES)
-MANAGERS = (Role.MANAGER, Role.ADMIN)
+STAFF = STAFF_ROLES
 ERRORS = {code: ErrorSerializer for code in (400, 401, 403, 404, 409, 422, 429)}
 
 
 def fetch_case(scope: Scope, number: str) -> Case:
     return case_for_api(scope=scope, number=number)
-
-
-def parse_bool(raw: str | None, name: str) -> bool | None:
-    if raw in (None, ""):
-        return None
-    if raw.lower() in ("true", "1", "yes"):
-        return True
-    if raw.lower() in ("false", "0", "no"):
-        return False
-    raise ValidationFailed(f"{name} must be true or false.", errors={name: ["Use true or false."]})
-
-
-def parse_time(raw: str | None, name: str) -> datetime | None:
-    """An ISO 8601 time with an offset, in UTC; years 1900–9998 (what the database can compare)."""
-    if raw in (None, ""):
-        return None
-    try:
-        moment = datetime.fromisoformat(raw.replace(" ", "+"))
-        moment = moment.astimezone(UTC) if moment.tzinfo else None
-    except (ValueError, OverflowError):
-        moment = None
-    if moment is None or not 1900 <= moment.year <= 9998:
-        raise ValidationFailed(
-            f"{name} must be an ISO 8601 time with an offset, e.g. 2026-11-24T14:00:00+11:00.",
-            errors={name: ["Invalid time."]},
-        )
-    return moment
 
 
 def staff_member(scope: Scope, email: str) -> User:
@@ -295,10 +268,10 @@ CaseResolveView = action(
 )
 CaseCloseView = action("close", s.OptionalReasonSerializer, STAFF, "Close a resolved case by mutual agreement.")
 CaseConfirmView = action(
-    "confirm", None, (Role.MERCHANT,), "The merchant confirms the proposed resolution: the case closes."
+    "confirm", None, MERCHANT_ROLES, "The merchant confirms the proposed resolution: the case closes."
 )
 CaseRequestClosureView = action(
-    "request-closure", s.OptionalReasonSerializer, (Role.MERCHANT,), "The merchant asks to close."
+    "request-closure", s.OptionalReasonSerializer, MERCHANT_ROLES, "The merchant asks to close."
 )
 CaseConfirmClosureView = action("confirm-closure", None, STAFF, "Staff confirm the merchant's closure request.")
 CaseReopenView = action("reopen", s.ReasonSerializer, None, "Reopen a resolved or closed case.")
@@ -416,7 +389,7 @@ def _escalation(scope: Scope, pk: int) -> Escalation:
 
 
 class EscalationAcknowledgeView(ScopedAPIView):
-    allowed_roles = MANAGERS
+    allowed_roles = MANAGING_ROLES
 
     @extend_schema(
         operation_id="escalations_acknowledge", request=None, responses={200: s.EscalationSerializer, **ERRORS}
@@ -427,7 +400,7 @@ class EscalationAcknowledgeView(ScopedAPIView):
 
 
 class EscalationResolveView(ScopedAPIView):
-    allowed_roles = MANAGERS
+    allowed_roles = MANAGING_ROLES
 
     @extend_schema(
         operation_id="escalations_resolve", request=s.NoteSerializer, responses={200: s.EscalationSerializer, **ERRORS}

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from helpdesk.errors import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from helpdesk.models import Role, User
+from helpdesk.roles import STAFF_ROLES
 from helpdesk.validators import validate_email_list
 from tickets import notifications, webhook_events
 from tickets.models import Case, CaseEvent, Status
@@ -122,7 +123,7 @@ def require_merchant(case: Case, actor: User, what: str) -> None:
 
 
 def check_staff_user(case: Case, user: User) -> None:
-    if user.tenant_id != case.tenant_id or user.role not in (Role.ANALYST, Role.MANAGER, Role.ADMIN):
+    if user.tenant_id != case.tenant_id or user.role not in STAFF_ROLES:
         raise NotFound("No such analyst in this support team.")
 
 

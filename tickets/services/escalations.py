@@ -8,6 +8,7 @@ from django.db import transaction
 
 from helpdesk.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from helpdesk.models import Role, User
+from helpdesk.roles import MANAGING_ROLES
 from tickets.models import (
     MERCHANT_ESCALATION_REASONS,
     Case,
@@ -18,8 +19,6 @@ from tickets.models import (
     RaisedBy,
 )
 from tickets.services._common import check_actor, lock_case, now_or, record, require_text, save_case
-
-MANAGING_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
 
 
 def _raiser(actor: User | None, raised_by: str | None) -> str:

@@ -15,7 +15,7 @@ from helpdesk.drafts import draft_take
 from helpdesk.errors import DomainError
 from helpdesk.forms import add_domain_error
 from helpdesk.http import post_or_back
-from helpdesk.models import Role
+from helpdesk.roles import MANAGING_ROLES, MERCHANT_ROLES, STAFF_ROLES
 from helpdesk.tenancy import require_scope
 from sla.selectors import case_clocks, clock_explain
 from tickets.actions import CASE_ACTIONS, offered_actions
@@ -64,7 +64,7 @@ def _case_page(
         "attachments": attachments.filter(is_public=True) if scope.is_merchant else attachments,
         "engineering": case.engineering_issues.for_tenant(scope.tenant),
         "escalations": escalation_list(scope=scope).filter(case=case).order_by("created_at"),
-        "handles_escalations": scope.role in (Role.MANAGER, Role.ADMIN),
+        "handles_escalations": scope.role in MANAGING_ROLES,
         "engineering_states": EngineeringState.choices,
         "actions": actions,
         "refusal": refusal,
@@ -132,7 +132,7 @@ def _posted_version(request: HttpRequest) -> int | None:
 
 
 @post_or_back("queue")
-@require_scope(Role.ANALYST, Role.MANAGER, Role.ADMIN)
+@require_scope(STAFF_ROLES)
 def engineering_issue_state(request: HttpRequest, reference: str) -> HttpResponse:
     """Staff move an engineering issue to a new state from the page of a case linked to it;
     every linked case gets an event and its merchants are told."""
@@ -150,7 +150,7 @@ def engineering_issue_state(request: HttpRequest, reference: str) -> HttpRespons
     return back
 
 
-@require_scope(Role.MERCHANT)
+@require_scope(MERCHANT_ROLES)
 def case_confirm(request: HttpRequest, number: str) -> HttpResponse:
     case = case_get(scope=request.scope, number=number)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
@@ -165,7 +165,7 @@ def case_confirm(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "tickets/case_confirm.html", {"case": case, "form": form})
 
 
-@require_scope(Role.MERCHANT)
+@require_scope(MERCHANT_ROLES)
 def case_reopen_view(request: HttpRequest, number: str) -> HttpResponse:
     case = case_get(scope=request.scope, number=number)
     form = ReopenForm(request.POST if request.method == "POST" else None)

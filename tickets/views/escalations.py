@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from helpdesk.errors import DomainError
 from helpdesk.forms import add_domain_error
 from helpdesk.http import post_or_back
-from helpdesk.models import Role
+from helpdesk.roles import MANAGING_ROLES
 from helpdesk.tenancy import require_scope
 from tickets.forms import EscalationResolveForm
 from tickets.models import EscalationState
@@ -19,7 +19,7 @@ from tickets.services import escalation_acknowledge, escalation_resolve
 LIST_SIZE = 50
 
 
-@require_scope(Role.MANAGER, Role.ADMIN)
+@require_scope(MANAGING_ROLES)
 def escalations(
     request: HttpRequest, *, refused: tuple[int, EscalationResolveForm] | None = None, status: int = 200
 ) -> HttpResponse:
@@ -40,7 +40,7 @@ def escalations(
 
 
 @post_or_back("escalations")
-@require_scope(Role.MANAGER, Role.ADMIN)
+@require_scope(MANAGING_ROLES)
 def escalation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     escalation = escalation_list(scope=request.scope).filter(pk=pk).first()
     if escalation is None or action not in ("acknowledge", "resolve"):

@@ -7,18 +7,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from helpdesk.models import Role
+from helpdesk.api.pagination import urgency_page
+from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
 from helpdesk.selectors import store_list
 from helpdesk.tenancy import require_scope
 from tickets.forms import CaseFilterForm
 from tickets.models import Status
-from tickets.pagination import urgency_page
 from tickets.selectors import case_list, with_sla_flags
 
 LIST_SIZE = 50
 
 
-@require_scope(Role.MERCHANT)
+@require_scope(MERCHANT_ROLES)
 def portal(request: HttpRequest) -> HttpResponse:
     context = {
         "stores": store_list(scope=request.scope),
@@ -28,7 +28,7 @@ def portal(request: HttpRequest) -> HttpResponse:
     return render(request, "helpdesk/portal.html", context)
 
 
-@require_scope(Role.ANALYST, Role.MANAGER, Role.ADMIN)
+@require_scope(STAFF_ROLES)
 def queue(request: HttpRequest) -> HttpResponse:
     """Open work, most urgent first (the earliest running SLA deadline), with filters."""
     scope = request.scope

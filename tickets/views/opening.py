@@ -17,7 +17,8 @@ from django.shortcuts import redirect, render
 from helpdesk.drafts import draft_take
 from helpdesk.errors import DomainError
 from helpdesk.forms import add_domain_error
-from helpdesk.models import Role, User
+from helpdesk.models import User
+from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
 from helpdesk.selectors import merchant_list, store_list
 from helpdesk.services import submission_claim
 from helpdesk.tenancy import require_scope
@@ -39,7 +40,7 @@ from tickets.services import (
 SUBMISSION_REPEAT_WINDOW = timedelta(minutes=30)
 
 
-@require_scope(Role.MERCHANT)
+@require_scope(MERCHANT_ROLES)
 def case_new(request: HttpRequest) -> HttpResponse:
     """The portal form: priority with each level's criteria, recent changes, impact, steps."""
     scope = request.scope
@@ -71,7 +72,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/case_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@require_scope(Role.ANALYST, Role.MANAGER, Role.ADMIN)
+@require_scope(STAFF_ROLES)
 def case_log_call(request: HttpRequest) -> HttpResponse:
     """An analyst logs a phone call as a case on the caller's behalf (channel: phone)."""
     scope = request.scope

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from helpdesk.errors import ValidationFailed
 from helpdesk.forms import add_domain_error
-from helpdesk.models import Role
+from helpdesk.roles import ADMIN_ROLES
 from helpdesk.tenancy import require_scope
 from sla.forms import TargetsForm
 from sla.selectors import TWENTY_FOUR_SEVEN, policy_current, policy_targets, targets_preview
@@ -20,7 +20,7 @@ from sla.services import policy_publish
 from tickets.selectors import plan_list, priority_list
 
 
-@require_scope(Role.ADMIN)
+@require_scope(ADMIN_ROLES)
 def sla_targets(request: HttpRequest) -> HttpResponse:
     tenant = request.scope.tenant
     plans, priorities = list(plan_list(tenant=tenant)), list(priority_list(tenant=tenant))

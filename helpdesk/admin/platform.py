@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 
-from helpdesk.admin_scoping import TenantScopedAdmin, TenantScopedInline, save_inline_rows
+from helpdesk.admin.scoping import TenantScopedAdmin, TenantScopedInline, save_inline_rows
 from helpdesk.models import Account, OutboxMessage, OutboxStatus, Role, Store, Tenant, User
 
 

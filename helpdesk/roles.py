@@ -1,0 +1,26 @@
+"""Roles, and the sets of roles that pages, API views, services and forms check, defined once.
+
+A check names one of these sets (`scope.role in MANAGING_ROLES`, `require_scope(STAFF_ROLES)`,
+`allowed_roles = MANAGING_ROLES`) rather than spelling its members again, so who may do what
+changes in one place. `tests/test_layout.py` fails on a literal set or tuple of roles elsewhere."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    MERCHANT = "merchant", "Merchant"
+    ANALYST = "analyst", "Support analyst"
+    MANAGER = "manager", "Support manager"
+    ADMIN = "admin", "Tenant admin"
+
+
+# Support staff: the queue, staff case actions, staff-only comments and the staff API.
+STAFF_ROLES = frozenset({Role.ANALYST, Role.MANAGER, Role.ADMIN})
+# Managers and tenant admins: escalations, survey follow-ups, the compliance report.
+MANAGING_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
+# Tenant admins: settings pages (API keys, webhooks, SLA targets) and the scoped Django admin.
+ADMIN_ROLES = frozenset({Role.ADMIN})
+# Merchant users: the portal, opening cases for their account, confirming resolutions.
+MERCHANT_ROLES = frozenset({Role.MERCHANT})
