@@ -11,7 +11,17 @@ from helpdesk.errors import NotFound, PermissionDenied, ValidationFailed
 from helpdesk.models import Account, Role, Store, Tenant, User
 from sla.selectors import policy_current
 from sla.services import clocks_plan, clocks_start, earliest_due
-from tickets.models import Case, CaseSequence, Category, Channel, EscalationLevel, EscalationReason, Priority, RaisedBy
+from tickets.models import (
+    Case,
+    CaseSequence,
+    Category,
+    Channel,
+    EscalationLevel,
+    EscalationReason,
+    Plan,
+    Priority,
+    RaisedBy,
+)
 from tickets.services._common import check_cc_emails, now_or, record, require_text, save_case
 from tickets.services.escalations import escalation_write
 
@@ -56,6 +66,13 @@ def _check_opening(
         raise PermissionDenied("Merchants open cases for themselves, from the portal, by e-mail or through the API.")
     if channel not in Channel.values:
         raise ValidationFailed(f"Unknown channel “{channel}”.", errors={"channel": ["Unknown channel."]})
+
+
+def _plan(tenant: Tenant, account: Account) -> Plan | None:
+    """The account's plan, read through the tenant (its mail and webhooks show it)."""
+    if account.plan_id is None:
+        return None
+    return Plan.objects.for_tenant(tenant).get(pk=account.plan_id)
 
 
 @transaction.atomic
@@ -108,7 +125,7 @@ def case_open(
         description=description,
         category=category,
         priority=priority,
-        plan_id=account.plan_id,
+        plan=_plan(tenant, account),
         sla_policy=policy_current(tenant=tenant),
         channel=channel,
         cc_emails=cc_emails,
