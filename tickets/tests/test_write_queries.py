@@ -29,6 +29,7 @@ from tickets.services import (
     case_request_information,
     comment_add,
 )
+from tickets.services.alerts import alert_receive
 from tickets.tests.factories import MONDAY_9, open_case
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,8 @@ def measured(step: Callable[[], Any]) -> tuple[Any, list[str]]:
 
 
 def row_locks(sql: list[str]) -> list[str]:
-    return [q for q in sql if "FOR UPDATE" in q and '"tickets_case"' in q.split("FOR UPDATE")[0].split("FROM", 1)[1]]
+    """Row locks taken on the case table itself (not a join's, such as an alert locked with its case)."""
+    return [q for q in sql if "FOR UPDATE" in q and q.split(" FROM ", 1)[1].startswith('"tickets_case" ')]
 
 
 def case_saves(sql: list[str]) -> list[str]:
@@ -147,4 +149,25 @@ def test_an_email_reply_channel_is_one_trip_too(world, setup_a):
     _, sql = measured(
         lambda: comment_add(case=case, actor=world.merchant_a1, body="By mail", channel=Channel.EMAIL, at=MONDAY_9 + H)
     )
+    assert_one_trip(sql, case, version, STEP_LIMIT)
+
+
+def test_an_alert_firing_again_notes_its_open_case_in_one_trip(world, setup_a):
+    def fire(summary: str) -> Any:
+        return alert_receive(
+            account=world.account_a1,
+            store=None,
+            actor=world.merchant_a1,
+            dedup_key="disk-full",
+            kind="availability",
+            severity="major",
+            summary=summary,
+            firing=True,
+            at=MONDAY_9,
+        )
+
+    case = fire("Disk full").case
+    version = case.version
+    outcome, sql = measured(lambda: fire("Still full"))
+    assert outcome.action == "added"
     assert_one_trip(sql, case, version, STEP_LIMIT)
