@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from helpdesk.models import User
-from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
 from tickets.forms import (
     AttachForm,
     CaseActionForm,
@@ -24,171 +23,97 @@ from tickets.forms import (
     ReassignForm,
     WorkaroundForm,
 )
-from tickets.models import ACTIVE_STATUSES, Case, Status
-from tickets.services import (
-    attachment_add,
-    case_assign,
-    case_change_priority,
-    case_confirm_closure,
-    case_propose_resolution,
-    case_reassign,
-    case_record_workaround,
-    case_request_closure,
-    case_request_information,
-    case_update_details,
-    comment_add,
-    engineering_issue_link,
-    escalation_raise,
-)
+from tickets.models import Case
+from tickets.operations import MERCHANT, OPERATIONS, operation_allowed
+
+
+def _same(user: User, data: dict[str, Any]) -> dict[str, Any]:
+    return data
 
 
 @dataclass(frozen=True)
 class CaseAction:
-    """One action on the case page: its form, who is offered it in which statuses, the service
-    it calls (with the case version the form was shown with) and what it tells the user."""
+    """One action on the case page: its form, the operation it runs (tickets.operations: who may,
+    in which statuses, which service), the service's fields from the form's, and what it tells
+    the user. `offered_to` narrows the roles the page offers it to."""
 
     label: str
     form: type[CaseActionForm]
-    roles: frozenset[str]
-    statuses: frozenset[str]
-    perform: Callable[[Case, User, dict[str, Any], int], object]
+    operation: str
     done: str
+    fields: Callable[[User, dict[str, Any]], dict[str, Any]] = _same
+    offered_to: frozenset[str] | None = None
+
+    def perform(self, case: Case, user: User, data: dict[str, Any], version: int) -> object:
+        return OPERATIONS[self.operation].perform(
+            case=case, actor=user, fields=self.fields(user, data), version=version
+        )
 
 
-STAFF = STAFF_ROLES
-MERCHANT = MERCHANT_ROLES
-EVERYONE = STAFF | MERCHANT
-WORKING = frozenset(ACTIVE_STATUSES)
-NOT_CLOSED = WORKING | {Status.RESOLVED}
+def _public(data: dict[str, Any], **renamed: str) -> dict[str, Any]:
+    fields = {renamed.get(name, name): value for name, value in data.items() if name != "internal"}
+    return {**fields, "public": not data.get("internal")}
+
 
 CASE_ACTIONS: dict[str, CaseAction] = {
     "take": CaseAction(
-        "Take this case",
-        NothingForm,
-        STAFF,
-        WORKING,
-        lambda case, user, data, version: case_assign(case=case, actor=user, assignee=user, expected_version=version),
-        "You own this case now.",
+        "Take this case", NothingForm, "assign", "You own this case now.", lambda user, data: {"assignee": user}
     ),
     "comment": CaseAction(
-        "Add a message",
-        CommentForm,
-        EVERYONE,
-        NOT_CLOSED,
-        lambda case, user, data, version: comment_add(
-            case=case, actor=user, body=data["body"], public=not data.get("internal"), expected_version=version
-        ),
-        "Your message is on the case.",
+        "Add a message", CommentForm, "comment", "Your message is on the case.", lambda user, data: _public(data)
     ),
     "attach": CaseAction(
-        "Attach a file",
-        AttachForm,
-        EVERYONE,
-        NOT_CLOSED,
-        lambda case, user, data, version: attachment_add(
-            case=case,
-            actor=user,
-            file=data["file"],
-            public=not data.get("internal"),
-            expected_version=version,
-        ),
-        "The file is on the case.",
+        "Attach a file", AttachForm, "attach", "The file is on the case.", lambda user, data: _public(data)
     ),
     "details": CaseAction(
         "Edit details",
         DetailsForm,
-        EVERYONE,
-        NOT_CLOSED,
-        lambda case, user, data, version: case_update_details(
-            case=case, actor=user, changes=data, expected_version=version
-        ),
+        "update-details",
         "The case's details are updated.",
+        lambda user, data: {"changes": data},
     ),
     "request-info": CaseAction(
         "Ask the merchant for information",
         MessageForm,
-        STAFF,
-        frozenset({Status.NEW, Status.OPEN, Status.REOPENED}),
-        lambda case, user, data, version: case_request_information(
-            case=case, actor=user, message=data["message"], expected_version=version
-        ),
+        "request-information",
         "The merchant is asked; the resolution clock is paused until they answer.",
     ),
     "workaround": CaseAction(
-        "Record a workaround",
-        WorkaroundForm,
-        STAFF,
-        WORKING,
-        lambda case, user, data, version: case_record_workaround(
-            case=case, actor=user, workaround=data["workaround"], expected_version=version
-        ),
-        "The workaround is on the case.",
+        "Record a workaround", WorkaroundForm, "record-workaround", "The workaround is on the case."
     ),
     "link-engineering": CaseAction(
         "Link an engineering issue",
         EngineeringLinkForm,
-        STAFF,
-        NOT_CLOSED,
-        lambda case, user, data, version: engineering_issue_link(
-            case=case, actor=user, expected_version=version, **data
-        ),
+        "link-engineering-issue",
         "Linked: the merchant hears when the engineering issue changes state.",
     ),
     "priority": CaseAction(
         "Change the priority",
         PriorityForm,
-        STAFF,
-        WORKING,
-        lambda case, user, data, version: case_change_priority(
-            case=case, actor=user, priority=data["priority"], reason=data["reason"], expected_version=version
-        ),
+        "change-priority",
         "Priority changed; the deadlines are recomputed from the opening time.",
     ),
-    "reassign": CaseAction(
-        "Reassign",
-        ReassignForm,
-        STAFF,
-        WORKING,
-        lambda case, user, data, version: case_reassign(case=case, actor=user, expected_version=version, **data),
-        "The case has a new owner.",
-    ),
+    "reassign": CaseAction("Reassign", ReassignForm, "reassign", "The case has a new owner."),
     "resolve": CaseAction(
         "Propose the resolution",
         MessageForm,
-        STAFF,
-        WORKING,
-        lambda case, user, data, version: case_propose_resolution(
-            case=case, actor=user, summary=data["message"], expected_version=version
-        ),
+        "resolve",
         "Resolution proposed: the merchant confirms it, or it closes by itself after the waiting days.",
+        lambda user, data: {"summary": data["message"]},
     ),
     "confirm-closure": CaseAction(
-        "Close as the merchant asked",
-        NothingForm,
-        STAFF,
-        NOT_CLOSED,
-        lambda case, user, data, version: case_confirm_closure(case=case, actor=user, expected_version=version),
-        "The case is closed as the merchant asked.",
+        "Close as the merchant asked", NothingForm, "confirm-closure", "The case is closed as the merchant asked."
     ),
     "request-closure": CaseAction(
-        "Ask to close this case",
-        ReasonForm,
-        MERCHANT,
-        WORKING,
-        lambda case, user, data, version: case_request_closure(
-            case=case, actor=user, reason=data["reason"], expected_version=version
-        ),
-        "Your analyst will confirm the closure.",
+        "Ask to close this case", ReasonForm, "request-closure", "Your analyst will confirm the closure."
     ),
     "escalate": CaseAction(
         "Escalate to a support manager",
         EscalateForm,
-        MERCHANT,
-        NOT_CLOSED,
-        lambda case, user, data, version: escalation_raise(
-            case=case, actor=user, reason=data["reason"], notes=data["notes"], expected_version=version
-        ),
+        "escalate",
         "A support manager has your escalation and will contact you.",
+        # Staff raise escalations from the escalations page; the case page offers it to merchants.
+        offered_to=MERCHANT,
     ),
 }
 
@@ -204,5 +129,7 @@ def offered_actions(case: Case, role: str) -> list[str]:
     return [
         name
         for name, action in CASE_ACTIONS.items()
-        if role in action.roles and case.status in action.statuses and not hidden.get(name, False)
+        if operation_allowed(action.operation, case=case, role=role)
+        and (action.offered_to is None or role in action.offered_to)
+        and not hidden.get(name, False)
     ]

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils.crypto import constant_time_compare
 
 from helpdesk.messaging.outbox import mail_enqueue
-from helpdesk.models import Role, User
+from helpdesk.models import Account, Role, User
 from sla.models import SlaClock
 from tickets import visibility
 from tickets.models import Case, CaseEvent, Comment, Escalation, EscalationLevel, EscalationReason, RaisedBy
@@ -49,19 +49,30 @@ def merchant_zone(case: Case) -> ZoneInfo:
 def _case_mail(event: CaseEvent, kind: str, **context: object) -> None:
     case = event.case
     account = case.account
-    contact = (
-        User.objects.for_tenant(case.tenant).filter(pk=account.technical_contact_id).values_list("email", flat=True)
-    )
     mail_enqueue(
         tenant=case.tenant,
         kind=kind,
-        to=[case.requester.email, contact.first() or ""],
+        to=[case.requester.email, _contact_email(case)],
         cc=[*account.cc_addresses, *case.cc_emails],
         case=case,
         reply_to=reply_address(case),
         dedupe_key=f"event:{event.pk}:{kind}",
         context={"case": case, "event": event, "zone": merchant_zone(case), **context},
     )
+
+
+def _contact_email(case: Case) -> str:
+    account = case.account
+    if account.technical_contact_id is None:
+        return ""
+    # lock_case loads the contact with the case; read it again (through the tenant) only otherwise.
+    if Account.technical_contact.is_cached(account):
+        contact = account.technical_contact
+        return contact.email if contact.tenant_id == case.tenant_id else ""
+    emails = (
+        User.objects.for_tenant(case.tenant).filter(pk=account.technical_contact_id).values_list("email", flat=True)
+    )
+    return emails.first() or ""
 
 
 def _staff_mail(event: CaseEvent, kind: str, to: list[str], **context: object) -> None:

@@ -1,26 +1,45 @@
-"""Case SLA clocks: start them at opening, pause and resume, meet, reopen, retarget.
+"""Case SLA clocks: start them at opening, meet, pause and resume, reopen, retarget.
 
-Callers are the case services, inside their transaction and holding the case's row lock. Every
-function stores the clocks' deadlines and the case's earliest deadline (`Case.sla_due_at`).
+Callers are the case services, inside their transaction and holding the case's row lock. Each
+function reads the case's clocks (and pauses) once, stores what changed, and returns the case's
+new earliest deadline: the caller sets `Case.sla_due_at` and saves the case once, with its other
+changes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
-
-from django.db.models import Min
+from typing import TYPE_CHECKING
 
 from sla.calendar_cache import clock_measure, target_commitment
 from sla.clock_maths import Pause, instant_after, share_of
 from sla.models import CasePause, Metric, SlaClock, SlaTarget
 
+if TYPE_CHECKING:
+    from tickets.models import Case
 
-def case_pauses(case) -> list[Pause]:
-    rows = CasePause.objects.for_tenant(case.tenant).filter(case=case).order_by("started_at")
-    return [(row.started_at, row.ended_at) for row in rows]
+_SCHEDULE_FIELDS = ("met_at", "breached_at", "warned_at", "due_at", "at_risk_at")
 
 
-def _clocks(case) -> list[SlaClock]:
+@dataclass
+class ClockChange:
+    """What a change did to a case's clocks: its new earliest deadline and the clocks met now."""
+
+    due: datetime | None
+    met: list[SlaClock] = field(default_factory=list)
+
+
+def case_pauses(case: Case) -> list[Pause]:
+    return [(row.started_at, row.ended_at) for row in _pauses(case)]
+
+
+def _pauses(case: Case) -> list[CasePause]:
+    return list(CasePause.objects.for_tenant(case.tenant).filter(case=case).order_by("started_at"))
+
+
+def _clocks(case: Case) -> list[SlaClock]:
     return list(SlaClock.objects.for_tenant(case.tenant).filter(case=case).select_related("calendar"))
 
 
@@ -38,16 +57,12 @@ def _schedule(clock: SlaClock, *, zone_name: str, pauses: list[Pause]) -> None:
     )
 
 
-def _refresh_case_due(case) -> None:
-    earliest = (
-        SlaClock.objects.for_tenant(case.tenant)
-        .filter(case=case, met_at__isnull=True, due_at__isnull=False)
-        .aggregate(earliest=Min("due_at"))["earliest"]
-    )
-    case.sla_due_at = earliest
+def earliest_due(clocks: Iterable[SlaClock]) -> datetime | None:
+    """The case's next deadline: the earliest of its running clocks' deadlines."""
+    return min((c.due_at for c in clocks if c.met_at is None and c.due_at is not None), default=None)
 
 
-def _new_clock(case, target: SlaTarget, at_risk_share) -> SlaClock:
+def _new_clock(case: Case, target: SlaTarget, at_risk_share) -> SlaClock:
     clock = SlaClock(
         tenant_id=case.tenant_id,
         case=case,
@@ -67,7 +82,7 @@ def _apply_target(clock: SlaClock, target: SlaTarget, zone_name: str) -> None:
     clock.length = target_commitment(target=clock, started_at=clock.started_at, zone_name=zone_name).length
 
 
-def _targets(case) -> dict[str, SlaTarget]:
+def _targets(case: Case) -> dict[str, SlaTarget]:
     if case.sla_policy_id is None:
         return {}
     rows = SlaTarget.objects.for_tenant(case.tenant).filter(
@@ -76,38 +91,81 @@ def _targets(case) -> dict[str, SlaTarget]:
     return {row.metric: row for row in rows.select_related("calendar")}
 
 
-def clocks_start(*, case) -> list[SlaClock]:
-    """Create the clocks of a newly opened case from its locked policy version."""
-    zone_name, pauses = case.tenant.time_zone, case_pauses(case)
+def clocks_plan(*, case: Case) -> list[SlaClock]:
+    """The clocks of a case being opened, from its locked policy version, scheduled but not yet
+    stored (a new case has no pauses): the caller stores the case with their `earliest_due`
+    first, then the clocks with `clocks_start`."""
     clocks = []
     for target in _targets(case).values():
         clock = _new_clock(case, target, case.sla_policy.at_risk_share)
-        _schedule(clock, zone_name=zone_name, pauses=pauses)
-        clock.save()
+        _schedule(clock, zone_name=case.tenant.time_zone, pauses=[])
         clocks.append(clock)
-    _refresh_case_due(case)
     return clocks
 
 
-def clocks_recompute(*, case) -> None:
-    """Store every clock's deadlines again (after a pause starts or ends)."""
-    zone_name, pauses = case.tenant.time_zone, case_pauses(case)
-    for clock in _clocks(case):
-        _schedule(clock, zone_name=zone_name, pauses=pauses)
-        clock.save(update_fields=["due_at", "at_risk_at"])
-    _refresh_case_due(case)
+def clocks_start(*, clocks: list[SlaClock]) -> None:
+    SlaClock.objects.bulk_create(clocks)
 
 
-def clocks_retarget(*, case, at: datetime) -> dict[str, tuple[str | None, str | None]]:
+def clocks_advance(
+    *,
+    case: Case,
+    at: datetime,
+    meet: Iterable[str] = (),
+    resume: bool = False,
+    reopen: bool = False,
+    pause: str = "",
+) -> ClockChange:
+    """One step of a case's clocks, in this order: meet the `meet` metrics at `at` (met after the
+    deadline records the breach), end the running pause (`resume`), run the resolution clock
+    again (`reopen`; the resolved stretch stays paused), start a pause for the reason `pause`.
+    Deadlines are scheduled again whenever the pauses or the running clocks change."""
+    clocks = _clocks(case)
+    before = {clock.pk: [getattr(clock, name) for name in _SCHEDULE_FIELDS] for clock in clocks}
+    by_metric = {clock.metric: clock for clock in clocks}
+    met = [by_metric[m] for m in meet if m in by_metric and by_metric[m].met_at is None]
+    for clock in met:
+        clock.met_at = at
+        if clock.due_at is not None and at > clock.due_at and clock.breached_at is None:
+            clock.breached_at = clock.due_at
+    if resume or reopen or pause:
+        _move_pauses(case, clocks, at=at, resume=resume, reopen=reopen, pause=pause)
+    for clock in clocks:
+        changed = [n for n, old in zip(_SCHEDULE_FIELDS, before[clock.pk], strict=True) if getattr(clock, n) != old]
+        if changed:
+            clock.save(update_fields=changed)
+    return ClockChange(due=earliest_due(clocks), met=met)
+
+
+def _move_pauses(case: Case, clocks: list[SlaClock], *, at: datetime, resume: bool, reopen: bool, pause: str) -> None:
+    pauses = _pauses(case)
+    running = next((row for row in pauses if row.ended_at is None), None)
+    if resume and running is not None:
+        running.ended_at = max(at, running.started_at)
+        running.save(update_fields=["ended_at"])
+    if reopen:
+        for clock in clocks:
+            if clock.metric == Metric.RESOLUTION:
+                clock.met_at = None
+    if pause:
+        pauses.append(CasePause.objects.create(tenant_id=case.tenant_id, case=case, reason=pause, started_at=at))
+    spans = [(row.started_at, row.ended_at) for row in pauses]
+    for clock in clocks:
+        _schedule(clock, zone_name=case.tenant.time_zone, pauses=spans)
+
+
+def clocks_retarget(*, case: Case, at: datetime) -> tuple[dict[str, tuple[str | None, str | None]], datetime | None]:
     """Apply the targets of the case's (new) priority: from the opening time, minus paused time.
 
-    Returns {metric: (old due, new due)} as ISO strings for the event. A recorded breach or
-    warning that no longer holds under the new deadline is cleared.
+    Returns {metric: (old due, new due)} as ISO strings for the event, and the case's new
+    earliest deadline. A recorded breach or warning that no longer holds under the new deadline
+    is cleared.
     """
     zone_name, pauses = case.tenant.time_zone, case_pauses(case)
     targets = _targets(case)
     changes: dict[str, tuple[str | None, str | None]] = {}
     existing = {clock.metric: clock for clock in _clocks(case)}
+    kept: list[SlaClock] = []
     for metric in Metric.values:
         clock, target = existing.get(metric), targets.get(metric)
         old_due = clock.due_at.isoformat() if clock and clock.due_at else None
@@ -126,41 +184,6 @@ def clocks_retarget(*, case, at: datetime) -> dict[str, tuple[str | None, str | 
         if clock.met_at is None and clock.warned_at and (clock.at_risk_at is None or clock.at_risk_at > at):
             clock.warned_at = None
         clock.save()
+        kept.append(clock)
         changes[metric] = (old_due, clock.due_at.isoformat() if clock.due_at else None)
-    _refresh_case_due(case)
-    return changes
-
-
-def clock_meet(*, case, metric: str, at: datetime) -> SlaClock | None:
-    """Stop a clock as met at `at`; met after its deadline also records the breach."""
-    clock = SlaClock.objects.for_tenant(case.tenant).filter(case=case, metric=metric).first()
-    if clock is None or clock.met_at is not None:
-        return None
-    clock.met_at = at
-    if clock.due_at is not None and at > clock.due_at and clock.breached_at is None:
-        clock.breached_at = clock.due_at
-    clock.save(update_fields=["met_at", "breached_at"])
-    _refresh_case_due(case)
-    return clock
-
-
-def clock_reopen(*, case) -> None:
-    """Run the resolution clock again after a reopening; the resolved stretch stays paused."""
-    SlaClock.objects.for_tenant(case.tenant).filter(case=case, metric=Metric.RESOLUTION).update(met_at=None)
-    clocks_recompute(case=case)
-
-
-def pause_start(*, case, reason: str, at: datetime) -> CasePause:
-    pause = CasePause.objects.create(tenant_id=case.tenant_id, case=case, reason=reason, started_at=at)
-    clocks_recompute(case=case)
-    return pause
-
-
-def pause_end(*, case, at: datetime) -> CasePause | None:
-    pause = CasePause.objects.for_tenant(case.tenant).filter(case=case, ended_at__isnull=True).first()
-    if pause is None:
-        return None
-    pause.ended_at = max(at, pause.started_at)
-    pause.save(update_fields=["ended_at"])
-    clocks_recompute(case=case)
-    return pause
+    return changes, earliest_due(kept)

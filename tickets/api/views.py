@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import FileResponse
@@ -18,12 +19,13 @@ from helpdesk.api.params import limit_from, parse_bool, parse_time
 from helpdesk.api.serializers import ErrorSerializer
 from helpdesk.errors import NotFound, PermissionDenied, ValidationFailed
 from helpdesk.models import Account, User
-from helpdesk.roles import MANAGING_ROLES, MERCHANT_ROLES, STAFF_ROLES
+from helpdesk.roles import MANAGING_ROLES, STAFF_ROLES
 from helpdesk.selectors import account_by_slug, account_user_by_email, staff_by_email
 from helpdesk.tenancy import Scope
 from tickets import services
 from tickets.api import serializers as s
 from tickets.models import Case, Escalation, EscalationState
+from tickets.operations import OPERATIONS
 from tickets.selectors import (
     attachment_for_download,
     case_comments,
@@ -203,14 +205,27 @@ class CaseDetailView(ScopedAPIView):
         return respond(case, scope)
 
 
+Fields = Callable[[Scope, dict[str, Any]], dict[str, Any]]
+
+
+def _same(scope: Scope, body: dict[str, Any]) -> dict[str, Any]:
+    return body
+
+
+def _with_staff_member(scope: Scope, body: dict[str, Any]) -> dict[str, Any]:
+    return {**body, "assignee": staff_member(scope, body["assignee"])}
+
+
 def action(
-    name: str, request_serializer: type[serializers.Serializer] | None, roles: tuple[str, ...] | None, doc: str
+    name: str, request_serializer: type[serializers.Serializer] | None, doc: str, fields: Fields = _same
 ) -> type[ScopedAPIView]:
-    """A POST /cases/<number>/<name>/ view calling one service with the validated body."""
-    performer = ACTIONS[name]
+    """A POST /cases/<number>/<name>/ view running the operation `name` (tickets.operations: its
+    roles and its service) with the validated body, turned into the service's fields."""
+    operation = OPERATIONS[name]
 
     class ActionView(ScopedAPIView):
-        allowed_roles = roles
+        operation_name = name
+        allowed_roles = tuple(sorted(operation.roles))
 
         @extend_schema(
             operation_id=f"cases_{name.replace('-', '_')}",
@@ -220,64 +235,41 @@ def action(
         )
         def post(self, request: Request, number: str) -> Response:
             case = case_get(scope=request.scope, number=number)
-            fields: dict[str, Any] = {}
+            body: dict[str, Any] = {}
             if request_serializer is not None:
-                body = request_serializer(data=request.data)
-                body.is_valid(raise_exception=True)
-                fields = dict(body.validated_data)
-            performer(request.scope, case, request.user, fields)
+                given = request_serializer(data=request.data)
+                given.is_valid(raise_exception=True)
+                body = dict(given.validated_data)
+            operation.perform(case=case, actor=request.user, fields=fields(request.scope, body))
             return respond(case, request.scope)
 
     ActionView.__name__ = f"Case{name.title().replace('-', '')}View"
     return ActionView
 
 
-ACTIONS = {
-    "assign": lambda scope, case, user, f: services.case_assign(
-        case=case, actor=user, assignee=staff_member(scope, f["assignee"])
-    ),
-    "reassign": lambda scope, case, user, f: services.case_reassign(
-        case=case, actor=user, assignee=staff_member(scope, f["assignee"]), reason=f["reason"], note=f["note"]
-    ),
-    "request-information": lambda scope, case, user, f: services.case_request_information(
-        case=case, actor=user, message=f["message"]
-    ),
-    "resolve": lambda scope, case, user, f: services.case_propose_resolution(
-        case=case, actor=user, summary=f["summary"]
-    ),
-    "close": lambda scope, case, user, f: services.case_close(case=case, actor=user, note=f.get("reason", "")),
-    "confirm": lambda scope, case, user, f: services.case_confirm_resolution(case=case, actor=user),
-    "request-closure": lambda scope, case, user, f: services.case_request_closure(
-        case=case, actor=user, reason=f["reason"]
-    ),
-    "confirm-closure": lambda scope, case, user, f: services.case_confirm_closure(case=case, actor=user),
-    "reopen": lambda scope, case, user, f: services.case_reopen(case=case, actor=user, reason=f["reason"]),
-    "escalate": lambda scope, case, user, f: services.escalation_raise(
-        case=case, actor=user, reason=f["reason"], notes=f["notes"]
-    ),
-    "link-engineering-issue": lambda scope, case, user, f: services.engineering_issue_link(case=case, actor=user, **f),
-}
-
-CaseAssignView = action("assign", s.AssignSerializer, STAFF, "Give an unassigned case to an analyst.")
-CaseReassignView = action("reassign", s.ReassignSerializer, STAFF, "Hand the case to another analyst, with a reason.")
+CaseAssignView = action(
+    "assign", s.AssignSerializer, "Give an unassigned case to an analyst.", fields=_with_staff_member
+)
+CaseReassignView = action(
+    "reassign", s.ReassignSerializer, "Hand the case to another analyst, with a reason.", fields=_with_staff_member
+)
 CaseRequestInformationView = action(
-    "request-information", s.MessageSerializer, STAFF, "Ask the merchant (mailed); pauses the resolution clock."
+    "request-information", s.MessageSerializer, "Ask the merchant (mailed); pauses the resolution clock."
 )
-CaseResolveView = action(
-    "resolve", s.SummarySerializer, STAFF, "Propose the resolution; the merchant confirms or reopens."
+CaseResolveView = action("resolve", s.SummarySerializer, "Propose the resolution; the merchant confirms or reopens.")
+CaseCloseView = action(
+    "close",
+    s.OptionalReasonSerializer,
+    "Close a resolved case by mutual agreement.",
+    fields=lambda scope, body: {"note": body.get("reason", "")},
 )
-CaseCloseView = action("close", s.OptionalReasonSerializer, STAFF, "Close a resolved case by mutual agreement.")
-CaseConfirmView = action(
-    "confirm", None, MERCHANT_ROLES, "The merchant confirms the proposed resolution: the case closes."
-)
-CaseRequestClosureView = action(
-    "request-closure", s.OptionalReasonSerializer, MERCHANT_ROLES, "The merchant asks to close."
-)
-CaseConfirmClosureView = action("confirm-closure", None, STAFF, "Staff confirm the merchant's closure request.")
-CaseReopenView = action("reopen", s.ReasonSerializer, None, "Reopen a resolved or closed case.")
-CaseEscalateView = action("escalate", s.EscalateSerializer, None, "Escalate to a support manager.")
+CaseConfirmView = action("confirm", None, "The merchant confirms the proposed resolution: the case closes.")
+CaseRequestClosureView = action("request-closure", s.OptionalReasonSerializer, "The merchant asks to close.")
+CaseConfirmClosureView = action("confirm-closure", None, "Staff confirm the merchant's closure request.")
+CaseReopenView = action("reopen", s.ReasonSerializer, "Reopen a resolved or closed case.")
+CaseEscalateView = action("escalate", s.EscalateSerializer, "Escalate to a support manager.")
 CaseLinkEngineeringView = action(
-    "link-engineering-issue", s.EngineeringLinkSerializer, STAFF, "Link the case to an engineering issue."
+    "link-engineering-issue", s.EngineeringLinkSerializer, "Link the case to an engineering issue."
 )
 
 

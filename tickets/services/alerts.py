@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from helpdesk.errors import ValidationFailed
 from helpdesk.models import Account, Store, User
 from tickets.models import AlertKind, AlertRoute, AlertSeverity, Case, Channel, MonitoringAlert, Priority, Status
-from tickets.services._common import lock_case, now_or
+from tickets.services._common import now_or
 from tickets.services.lifecycle import comment_add
 from tickets.services.opening import case_open
 
@@ -112,7 +112,7 @@ def alert_receive(
 
 
 def _note(case: Case, actor: User, text: str, at: datetime) -> None:
-    case = lock_case(case)
+    # comment_add locks the case (once) with what its mail reads.
     comment_add(
         case=case,
         actor=actor,

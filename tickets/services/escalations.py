@@ -43,9 +43,20 @@ def escalation_raise(
     their own words; staff and the system (actor None) for any reason."""
     at = now_or(at)
     case = lock_case(case, expected_version=expected_version)
-    kind = _raiser(actor, raised_by)
     if actor is not None:
         check_actor(case, actor)
+    escalation = escalation_write(
+        case, actor=actor, reason=reason, notes=notes, level=level, raised_by=raised_by, at=at
+    )
+    save_case(case, [], at=at)
+    return escalation
+
+
+def escalation_write(
+    case: Case, *, actor: User | None, reason: str, notes: str, level: str, raised_by: str | None, at: datetime
+) -> Escalation:
+    """Raise the escalation on a case the caller holds (locked, or being opened) and saves."""
+    kind = _raiser(actor, raised_by)
     if reason not in EscalationReason.values:
         raise ValidationFailed(f"Unknown escalation reason “{reason}”.", errors={"reason": ["Unknown reason."]})
     if kind == RaisedBy.MERCHANT:
@@ -74,7 +85,6 @@ def escalation_raise(
         new={"escalation": escalation.pk, "reason": reason, "level": level, "raised_by": kind},
         note=escalation.notes,
     )
-    save_case(case, [], at=at)
     return escalation
 
 

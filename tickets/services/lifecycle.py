@@ -16,7 +16,7 @@ from django.db import transaction
 from helpdesk.errors import ValidationFailed
 from helpdesk.models import User
 from sla.models import MetBy, Metric, PauseReason
-from sla.services import clock_meet, clock_reopen, clocks_retarget, pause_end, pause_start
+from sla.services import ClockChange, clocks_advance, clocks_retarget
 from tickets.models import ACTIVE_STATUSES, Case, Category, Channel, Comment, Priority, Status
 from tickets.services._common import (
     check_actor,
@@ -50,17 +50,27 @@ def _first_response_met_by(case: Case) -> str:
     return case.sla_policy.first_response_met_by if case.sla_policy_id else MetBy.REPLY
 
 
-def _meet_first_response(case: Case, rule: str, at: datetime) -> None:
-    if _first_response_met_by(case) == rule:
-        clock = clock_meet(case=case, metric=Metric.FIRST_RESPONSE, at=at)
-        if clock is not None:
-            record(
-                case,
-                "sla.met",
-                actor=None,
-                at=at,
-                new={"metric": Metric.FIRST_RESPONSE, "late": bool(clock.breached_at)},
-            )
+def _record_met(case: Case, change: ClockChange, at: datetime) -> None:
+    for clock in change.met:
+        record(case, "sla.met", actor=None, at=at, new={"metric": clock.metric, "late": bool(clock.breached_at)})
+
+
+def _move_clocks(case: Case, *, at: datetime, **step: Any) -> ClockChange:
+    """Move the locked case's clocks one step (sla.services.clocks_advance) and take their new
+    earliest deadline for the caller's one save of the case."""
+    change = clocks_advance(case=case, at=at, **step)
+    case.sla_due_at = change.due
+    return change
+
+
+def _reply_meets(case: Case) -> list[str]:
+    return [Metric.FIRST_RESPONSE] if _first_response_met_by(case) == MetBy.REPLY else []
+
+
+def _meet_first_response(case: Case, rule: str, at: datetime) -> ClockChange:
+    if _first_response_met_by(case) != rule:
+        return ClockChange(due=case.sla_due_at)
+    return _move_clocks(case, at=at, meet=[Metric.FIRST_RESPONSE])
 
 
 @transaction.atomic
@@ -82,7 +92,8 @@ def case_assign(
     old_status = case.status
     case.assignee = assignee
     case.status = Status.OPEN if case.status in (Status.NEW, Status.REOPENED) else case.status
-    save_case(case, ["assignee", "status"], at=at)
+    clocks = _meet_first_response(case, MetBy.ASSIGNMENT, at)
+    save_case(case, ["assignee", "status", "sla_due_at"], at=at)
     record(
         case,
         "case.assigned",
@@ -91,8 +102,7 @@ def case_assign(
         old={"status": old_status},
         new={"assignee": assignee.email, "status": case.status},
     )
-    _meet_first_response(case, MetBy.ASSIGNMENT, at)
-    case.save(update_fields=["sla_due_at"])
+    _record_met(case, clocks, at)
     return case
 
 
@@ -157,6 +167,28 @@ def comment_add(
     at = now_or(at)
     case = lock_case(case, expected_version=expected_version)
     check_actor(case, actor)
+    comment, fields = _comment_write(
+        case, actor=actor, body=body, public=public, channel=channel, at=at, notify=notify, sender_email=sender_email
+    )
+    save_case(case, fields, at=at)
+    return comment
+
+
+def _comment_write(
+    case: Case,
+    *,
+    actor: User,
+    body: str,
+    public: bool,
+    at: datetime,
+    channel: str = Channel.PORTAL,
+    notify: bool = True,
+    sender_email: str = "",
+    move_clocks: bool = True,
+) -> tuple[Comment, list[str]]:
+    """Add a comment to the locked case and move its status and clocks; returns the case fields
+    changed, for the caller's one save (steps that start with a reply share this). Without
+    `move_clocks` the caller meets the first response in its own clock step (`_reply_meets`)."""
     body = require_text(body, "body", "Write something first.")
     if case.status == Status.CLOSED:
         raise illegal(case, "commented on")
@@ -180,13 +212,15 @@ def comment_add(
         if case.first_responded_at is None:
             case.first_responded_at = at
             fields.append("first_responded_at")
-        _meet_first_response(case, MetBy.REPLY, at)
+        if move_clocks:
+            _record_met(case, _meet_first_response(case, MetBy.REPLY, at), at)
+            fields.append("sla_due_at")
     elif actor.is_support_staff:
         record(case, "case.noted", actor=actor, at=at, new={"comment": comment.pk})
     else:
         record(case, "case.customer_replied", actor=actor, at=at, new={"comment": comment.pk})
         if case.status == Status.WAITING:
-            pause_end(case=case, at=at)
+            _move_clocks(case, at=at, resume=True)
             record(
                 case,
                 "case.status_changed",
@@ -196,9 +230,8 @@ def comment_add(
                 new={"status": Status.OPEN},
             )
             case.status = Status.OPEN
-            fields.append("status")
-    save_case(case, [*fields, "sla_due_at"], at=at)
-    return comment
+            fields += ["status", "sla_due_at"]
+    return comment, fields
 
 
 @transaction.atomic
@@ -211,12 +244,13 @@ def case_request_information(
     require_staff(case, actor, "ask the merchant for information")
     if case.status not in (Status.NEW, Status.OPEN, Status.REOPENED):
         raise illegal(case, "put on waiting for the customer")
-    comment = comment_add(case=case, actor=actor, body=message, public=True, at=at, notify=False)
-    case = lock_case(case)
+    comment, fields = _comment_write(
+        case, actor=actor, body=message, public=True, at=at, notify=False, move_clocks=False
+    )
     old = case.status
     case.status = Status.WAITING
-    pause_start(case=case, reason=PauseReason.WAITING, at=at)
-    save_case(case, ["status", "sla_due_at"], at=at)
+    _record_met(case, _move_clocks(case, at=at, meet=_reply_meets(case), pause=PauseReason.WAITING), at)
+    save_case(case, {*fields, "status", "sla_due_at"}, at=at)
     record(
         case,
         "case.information_requested",
@@ -263,12 +297,13 @@ def case_propose_resolution(
     require_staff(case, actor, "propose a resolution")
     if case.status not in ACTIVE_STATUSES:
         raise illegal(case, "resolved")
-    comment = comment_add(case=case, actor=actor, body=summary, public=True, at=at, notify=False)
-    case = lock_case(case)
+    comment, fields = _comment_write(
+        case, actor=actor, body=summary, public=True, at=at, notify=False, move_clocks=False
+    )
     old = case.status
     _stop_clocks(case, at)
     case.status, case.resolved_at = Status.RESOLVED, at
-    save_case(case, ["status", "resolved_at", "sla_due_at"], at=at)
+    save_case(case, {*fields, "status", "resolved_at", "sla_due_at"}, at=at)
     record(
         case,
         "case.resolution_proposed",
@@ -282,12 +317,10 @@ def case_propose_resolution(
 
 def _stop_clocks(case: Case, at: datetime) -> None:
     """Meet every running clock and keep the resolution clock paused until a reopening."""
-    for metric in (Metric.FIRST_RESPONSE, Metric.RESOLUTION):
-        clock = clock_meet(case=case, metric=metric, at=at)
-        if clock is not None:
-            record(case, "sla.met", actor=None, at=at, new={"metric": metric, "late": bool(clock.breached_at)})
-    pause_end(case=case, at=at)
-    pause_start(case=case, reason=PauseReason.RESOLVED, at=at)
+    change = _move_clocks(
+        case, at=at, meet=[Metric.FIRST_RESPONSE, Metric.RESOLUTION], resume=True, pause=PauseReason.RESOLVED
+    )
+    _record_met(case, change, at)
 
 
 def _close(case: Case, *, actor: User | None, at: datetime, how: str) -> Case:
@@ -366,8 +399,7 @@ def case_reopen(*, case: Case, actor: User, reason: str, at: datetime | None = N
     if case.status not in (Status.RESOLVED, Status.CLOSED):
         raise illegal(case, "reopened")
     old = case.status
-    pause_end(case=case, at=at)
-    clock_reopen(case=case)
+    _move_clocks(case, at=at, resume=True, reopen=True)
     case.status, case.resolved_at, case.closed_at, case.closure_requested_at = Status.REOPENED, None, None, None
     save_case(case, ["status", "resolved_at", "closed_at", "closure_requested_at", "sla_due_at"], at=at)
     record(case, "case.reopened", actor=actor, at=at, old={"status": old}, new={"status": case.status}, note=reason)
@@ -488,7 +520,7 @@ def _priority_change(case: Case, actor: User, priority: Priority, reason: str, a
         raise ValidationFailed(f"The case is {priority.name} already.", errors={"priority": ["Unchanged."]})
     old = case.priority
     case.priority = priority
-    due = clocks_retarget(case=case, at=at)
+    due, case.sla_due_at = clocks_retarget(case=case, at=at)
     return _Change(
         ["priority", "sla_due_at"],
         "case.priority_changed",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import transaction
 from django.db.models import F
@@ -10,10 +10,20 @@ from django.db.models import F
 from helpdesk.errors import NotFound, PermissionDenied, ValidationFailed
 from helpdesk.models import Account, Role, Store, Tenant, User
 from sla.selectors import policy_current
-from sla.services import clocks_start
-from tickets.models import Case, CaseSequence, Category, Channel, EscalationLevel, EscalationReason, Priority, RaisedBy
-from tickets.services._common import check_cc_emails, lock_case, now_or, record, require_text, save_case
-from tickets.services.escalations import escalation_raise
+from sla.services import clocks_plan, clocks_start, earliest_due
+from tickets.models import (
+    Case,
+    CaseSequence,
+    Category,
+    Channel,
+    EscalationLevel,
+    EscalationReason,
+    Plan,
+    Priority,
+    RaisedBy,
+)
+from tickets.services._common import check_cc_emails, now_or, record, require_text, save_case
+from tickets.services.escalations import escalation_write
 
 
 def next_case_number(tenant: Tenant) -> str:
@@ -58,6 +68,13 @@ def _check_opening(
         raise ValidationFailed(f"Unknown channel “{channel}”.", errors={"channel": ["Unknown channel."]})
 
 
+def _plan(tenant: Tenant, account: Account) -> Plan | None:
+    """The account's plan, read through the tenant (its mail and webhooks show it)."""
+    if account.plan_id is None:
+        return None
+    return Plan.objects.for_tenant(tenant).get(pk=account.plan_id)
+
+
 @transaction.atomic
 def case_open(
     *,
@@ -79,7 +96,9 @@ def case_open(
 ) -> Case:
     """Open a case for a merchant user. `opened_by` is the analyst logging a phone call (or the
     requester, by default). The case locks the SLA policy version in force now."""
-    at = now_or(at)
+    # In UTC, as the database gives it back: an ambiguous local time (a DST fold) compares unequal
+    # to the same instant in another zone.
+    at = now_or(at).astimezone(UTC)
     opened_by = opened_by or requester
     _check_opening(
         tenant=tenant,
@@ -95,7 +114,8 @@ def case_open(
     if category not in Category.values:
         raise ValidationFailed(f"Unknown category “{category}”.", errors={"category": ["Unknown category."]})
     cc_emails = check_cc_emails(list(cc_emails or []))
-    case = Case.objects.create(
+    # The clocks are planned before the case exists so that it is written once, with its deadline.
+    case = Case(
         tenant=tenant,
         account=account,
         store=store,
@@ -105,7 +125,7 @@ def case_open(
         description=description,
         category=category,
         priority=priority,
-        plan_id=account.plan_id,
+        plan=_plan(tenant, account),
         sla_policy=policy_current(tenant=tenant),
         channel=channel,
         cc_emails=cc_emails,
@@ -115,9 +135,12 @@ def case_open(
         opened_at=at,
         updated_at=at,
     )
-    case = lock_case(case)  # the case with everything its mail reads, loaded through the tenant
-    clocks_start(case=case)
-    case.save(update_fields=["sla_due_at"])
+    clocks = clocks_plan(case=case)
+    case.sla_due_at = earliest_due(clocks)
+    # No lock: nobody else sees the row before this transaction commits. The relations its mail
+    # reads are the checked objects given (all of this tenant), not a second read.
+    case.save(force_insert=True)
+    clocks_start(clocks=clocks)
     record(
         case,
         "case.opened",
@@ -127,8 +150,8 @@ def case_open(
         note=f"Logged by {opened_by.get_full_name()} on the merchant's behalf" if opened_by != requester else "",
     )
     if priority.escalate_on_open:
-        escalation_raise(
-            case=case,
+        escalation_write(
+            case,
             actor=None,
             reason=EscalationReason.TOP_PRIORITY,
             level=EscalationLevel.SENIOR_MANAGEMENT,
