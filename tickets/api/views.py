@@ -82,6 +82,11 @@ def account_and_requester(scope: Scope, slug: str | None, email: str | None) -> 
         raise ValidationFailed("Name the merchant account (its slug).", errors={"account": ["Required for staff."]})
     account = account_named(scope, slug)
     if not email:
+        if account.technical_contact is None:
+            raise ValidationFailed(
+                f"{slug} has no technical contact: set one, or name the requester.",
+                errors={"requester": ["The account has no technical contact."]},
+            )
         return account, account.technical_contact
     requester = account_user_by_email(tenant=scope.tenant, account=account, email=email)
     if requester is None:

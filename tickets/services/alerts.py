@@ -14,7 +14,7 @@ from tickets.services._common import now_or
 from tickets.services.lifecycle import comment_add
 from tickets.services.opening import case_open
 
-SEVERITY_ORDER = [AlertSeverity.CRITICAL, AlertSeverity.MAJOR, AlertSeverity.MINOR, AlertSeverity.INFO]
+SEVERITY_ORDER: list[str] = [AlertSeverity.CRITICAL, AlertSeverity.MAJOR, AlertSeverity.MINOR, AlertSeverity.INFO]
 
 
 @dataclass(frozen=True)
@@ -63,22 +63,28 @@ def alert_receive(
     alert = alerts.select_for_update(of=("self",)).select_related("case").first()
     case_open_now = alert is not None and alert.case.status != Status.CLOSED
     if not firing:
-        if not case_open_now:
+        if alert is None or not case_open_now:
             return AlertOutcome("ignored", alert.case if alert else None)
         alert.status, alert.last_seen_at = "resolved", at
         alert.save(update_fields=["status", "last_seen_at"])
         _note(alert.case, actor, f"Monitoring: alert resolved — {summary}", at)
         return AlertOutcome("resolved", alert.case)
-    if case_open_now:
+    if alert is not None and case_open_now:
         alert.times_fired += 1
         alert.status, alert.last_seen_at = "firing", at
         alert.save(update_fields=["times_fired", "status", "last_seen_at"])
         _note(alert.case, actor, f"Monitoring: alert fired again ({alert.times_fired} times) — {summary}", at)
         return AlertOutcome("added", alert.case)
+    requester = actor if actor.account_id == account.pk else account.technical_contact
+    if requester is None:
+        raise ValidationFailed(
+            f"{account.name} has no technical contact to open the case for.",
+            errors={"requester": ["The account has no technical contact."]},
+        )
     case = case_open(
         tenant=account.tenant,
         account=account,
-        requester=actor if actor.account_id == account.pk else account.technical_contact,
+        requester=requester,
         opened_by=actor,
         subject=summary[:200],
         description=f"Opened by monitoring ({AlertKind(kind).label}, {severity}).\n\n{summary}",
