@@ -84,16 +84,24 @@ def load_calendar(calendar: Calendar) -> LoadedCalendar:
 
 
 class Target(Protocol):
-    """A target as clocks, policy rows and the targets form hold it."""
+    """A target as clocks, policy rows and the targets form hold it (read only, so frozen
+    dataclasses fit too)."""
 
-    amount: int
-    unit: str
-    calendar: Calendar | None
+    @property
+    def amount(self) -> int: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def calendar(self) -> Calendar | None: ...
 
 
 def clock_measure(*, clock: SlaClock | SlaTarget | Target, zone_name: str) -> Measure:
     """The measure a clock counts in: its calendar's open time, or elapsed time for calendar units."""
-    business = load_calendar(clock.calendar).business if Unit.is_business(clock.unit) else None
+    business = None
+    if Unit.is_business(clock.unit):
+        if clock.calendar is None:
+            raise ValueError(f"A target in {clock.unit} needs a business calendar.")
+        business = load_calendar(clock.calendar).business
     return Measure(calendar=business, zone=business.zone if business else ZoneInfo(zone_name))
 
 
