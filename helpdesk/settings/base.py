@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "anymail",
     "csp",
     "django_prometheus",
+    "pgtrigger",  # PostgreSQL triggers that keep case history (tickets.models)
     "helpdesk",
     "tickets",
     "sla",
