@@ -42,6 +42,13 @@ lint: $(VENV)/.dev
 audit: $(VENV)/.dev
 	$(VENV)/bin/pip-audit --disable-pip --no-deps --strict -r requirements.txt -r requirements-dev.txt
 
+# BACKUP_DIR: where to write (default var/backups/<timestamp>/) or, for restore, what to read.
+backup:
+	bash scripts/backup.sh backup
+
+restore:
+	bash scripts/backup.sh restore
+
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
