@@ -2,7 +2,9 @@
 # make test: lint and run the whole suite against PostgreSQL and Redis
 # make test-fast: the same without browser, worker and slow tests, on two processes (the inner loop)
 # make bench: run the benchmarks under bench/
-.PHONY: demo test test-fast bench lint format clean
+# make backup / make restore: dump and restore the database and attachment files (scripts/backup.sh)
+# make audit: look up the pinned dependencies in the PyPI advisory database (needs network)
+.PHONY: demo test test-fast bench lint audit backup restore format clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -34,6 +36,18 @@ bench: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -q -c pyproject.toml -r .
+
+# Not part of `make test`: it needs the advisory service at pypi.org, which CI and laptops reach.
+audit: $(VENV)/.dev
+	$(VENV)/bin/pip-audit --disable-pip --no-deps --strict -r requirements.txt -r requirements-dev.txt
+
+# BACKUP_DIR: where to write (default var/backups/<timestamp>/) or, for restore, what to read.
+backup:
+	bash scripts/backup.sh backup
+
+restore:
+	bash scripts/backup.sh restore
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .

@@ -14,7 +14,7 @@ from sla.presets import MAGENTO_OMS, STORECONNECT, Preset
 from tickets.models import Plan
 from tickets.services import preset_apply
 
-DEMO_PASSWORD = "demo12345"  # noqa: S105 - the documented demo password
+DEMO_PASSWORD = "demo12345"  # noqa: S105  # nosec B105  # the documented demo password
 STAFF = [
     ("admin", Role.ADMIN, "Alex Admin"),
     ("manager", Role.MANAGER, "Morgan Manager"),

@@ -12,6 +12,7 @@ export REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379/0}"
 unset EMAIL_BACKEND  # the suite chooses its own mail backends
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/bandit -q -c pyproject.toml -r .  # security lint; accepted findings carry `# nosec BXXX  # reason`
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null \
   || { echo "models changed without a migration: run manage.py makemigrations" >&2; exit 1; }
 # A fresh test database every run in CI; locally --reuse-db keeps runs quick.

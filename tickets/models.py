@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -136,6 +137,9 @@ class Case(TenantOwned):
             models.Index(fields=["tenant", "updated_at"], name="case_updated"),
             models.Index(fields=["resolved_at"], name="case_resolved_to_close", condition=Q(status=Status.RESOLVED)),
         ]
+        # History that cannot be rewritten: PostgreSQL refuses to delete a case, whatever the client
+        # (ORM, admin, psql). Only `manage.py purge_tenant` lifts it (helpdesk/purge.py). SQLite: none.
+        triggers = [pgtrigger.Protect(name="case_no_delete", operation=pgtrigger.Delete)]
 
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
@@ -201,8 +205,9 @@ class CaseEvent(TenantOwned):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     code = models.CharField(max_length=40, help_text="Stable code such as case.assigned.")
+    # PROTECT, not SET_NULL: nulling the actor would rewrite the history; deactivate users instead.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     old = models.JSONField(default=dict, blank=True)
@@ -214,6 +219,10 @@ class CaseEvent(TenantOwned):
         indexes = [
             models.Index(fields=["case", "created_at"], name="event_case_time"),
             models.Index(fields=["tenant", "created_at"], name="event_tenant_time"),
+        ]
+        # Append-only in the database too (save() below only guards the ORM's own path).
+        triggers = [
+            pgtrigger.Protect(name="case_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,10 @@ class TenantAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "time_zone", "case_number_prefix"]
     search_fields = ["name", "slug"]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Case history refuses deletion in the database; offboarding is `manage.py purge_tenant`.
+        return False
+
 
 class StoreInline(TenantScopedInline):
     model = Store

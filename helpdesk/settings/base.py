@@ -28,7 +28,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 # Only development and tests may run on this key; production.py refuses it.
-INSECURE_DEFAULT_SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
+INSECURE_DEFAULT_SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105  # nosec B105  # production.py refuses it
 SECRET_KEY = env("SECRET_KEY", INSECURE_DEFAULT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "anymail",
     "csp",
     "django_prometheus",
+    "pgtrigger",  # PostgreSQL triggers that keep case history (tickets.models)
     "helpdesk",
     "tickets",
     "sla",

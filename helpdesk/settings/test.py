@@ -9,7 +9,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # django-anymail's test backend: messages land in django.core.mail.outbox with an anymail_status.
 # Worker processes started by the tests set EMAIL_BACKEND and ANYMAIL_* to reach a fake provider.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "anymail.backends.test.EmailBackend")
-ANYMAIL = {"WEBHOOK_SECRET": "anymail:webhook-secret", **ANYMAIL}
+TEST_WEBHOOK_SECRET = "anymail:webhook-secret"  # noqa: S105  # nosec B105  # a secret for the test suite only
+ANYMAIL = {"WEBHOOK_SECRET": TEST_WEBHOOK_SECRET, **ANYMAIL}
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = True  # the tests' receivers listen on 127.0.0.1
 STORAGES = {
     # Web processes started by the shared-storage tests set AWS_STORAGE_BUCKET_NAME (base.py).
