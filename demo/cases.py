@@ -496,7 +496,8 @@ class Cast:
 
     def instant(self, when: When, opened_at: datetime | None = None) -> datetime:
         if when.since == "opened":
-            assert opened_at is not None, "only a step happens after its case opened"
+            if opened_at is None:
+                raise ValueError("only a step happens after its case opened")
             return opened_at + when.offset
         if when.since == "business":
             calendar = Calendar.objects.for_tenant(self.tenant).get(name="business")
@@ -557,7 +558,8 @@ def play(cast: Cast, scenario: Scenario) -> Case:
             case "link":
                 issue = engineering_issue_link(case=case, actor=actor, at=at, **args)
             case "engineering_state":
-                assert issue is not None, "a scenario links its issue before changing its state"
+                if issue is None:
+                    raise ValueError("a scenario links its issue before changing its state")
                 engineering_issue_set_state(tenant=cast.tenant, issue=issue, actor=actor, state=args["state"], at=at)
             case "workaround":
                 case_record_workaround(case=case, actor=actor, workaround=args["workaround"], at=at)
