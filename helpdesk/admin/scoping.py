@@ -21,7 +21,15 @@ def tenant_choices(request: HttpRequest, model: type[models.Model]) -> models.Qu
     """The rows of `model` a user of the admin may choose: every row for platform superusers,
     the tenant's own for a tenant admin (no other tenant's accounts, plans or users), none else."""
     rows = model._default_manager.all()
-    if request.user.is_superuser or not any(f.name == "tenant" for f in model._meta.get_fields()):
+    if not any(f.name == "tenant" for f in model._meta.get_fields()):
+        return rows
+    return tenant_rows(request, rows)
+
+
+def tenant_rows(request: HttpRequest, rows: models.QuerySet) -> models.QuerySet:
+    """Tenant-owned `rows` as the admin's user may see them: all for platform superusers, their
+    tenant's for a tenant admin, none for anyone else."""
+    if request.user.is_superuser:
         return rows
     return rows.filter(tenant_id=request.user.tenant_id) if is_tenant_admin(request) else rows.none()
 
@@ -47,12 +55,7 @@ class TenantScopedAdmin(admin.ModelAdmin):
     """Admin for a tenant-owned model. Tenant admins get full rights inside their tenant, none outside."""
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        if is_tenant_admin(request):
-            return queryset.filter(tenant_id=request.user.tenant_id)
-        return queryset.none()
+        return tenant_rows(request, super().get_queryset(request))
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
         excluded = list(super().get_exclude(request, obj) or [])
@@ -110,12 +113,7 @@ class TenantScopedInline(admin.TabularInline):
     extra = 0
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        if is_tenant_admin(request):
-            return queryset.filter(tenant_id=request.user.tenant_id)
-        return queryset.none()
+        return tenant_rows(request, super().get_queryset(request))
 
     def _allowed(self, request: HttpRequest) -> bool:
         return request.user.is_superuser or is_tenant_admin(request)
