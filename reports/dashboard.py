@@ -176,7 +176,11 @@ def medians_table(scope: Scope, period: Period) -> Table:
     charts = [
         bar_chart(
             f"Median {Metric(metric).label.lower()} (business hours)",
-            [(r.priority, round((r.median_minutes or 0) / 60, 1)) for r in rows if r.metric == metric],
+            [
+                (r.priority, None if r.median_minutes is None else round(r.median_minutes / 60, 1))
+                for r in rows
+                if r.metric == metric
+            ],
             unit=" h",
         )
         for metric in Metric.values

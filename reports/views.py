@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from helpdesk.errors import DomainError, NotFound
+from helpdesk.models import Role
 from helpdesk.roles import MANAGING_ROLES
-from helpdesk.tenancy import require_scope
+from helpdesk.tenancy import Scope, require_scope
 from reports.dashboard import BUILDERS, Period, forecast_cases, forecast_table, tiles_table
 from reports.forms import HandOverForm, RangeForm
-from reports.selectors import dashboard_tiles
+from reports.selectors import agent_load, dashboard_tiles
 from reports.tables import csv_response
 from tickets.operations import OPERATIONS
 from tickets.selectors import case_get
@@ -50,12 +51,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "overview": tiles_table(tiles),
         "forecast": forecast,
         "forecast_rows": list(zip(cases, forecast.rows, strict=True)),
-        "hand_over": HandOverForm(scope=scope),
+        "staff_choices": list(HandOverForm(scope=scope).fields["assignee"].queryset),
+        # An unassigned case's hand-over offers the analyst with the fewest open cases first.
+        "least_loaded": _least_loaded(scope),
         "live_tables": [tables["backlog"], tables["agent-load"]],
         "trend_tables": [tables["attainment"], tables["medians"], tables["satisfaction"]],
         "range_query": request.GET.urlencode() if form.is_bound and form.is_valid() else "",
     }
     return render(request, "reports/dashboard.html", context)
+
+
+def _least_loaded(scope: Scope) -> int | None:
+    """The analyst with the fewest open cases (their user id), if any."""
+    load = [row for row in agent_load(scope=scope) if row.role == Role.ANALYST]
+    return min(load, key=lambda row: row.open).user_id if load else None
 
 
 @require_POST

@@ -121,6 +121,7 @@ class AgentLoad:
     email: str
     name: str
     open: int
+    role: str = Role.ANALYST
 
 
 def agent_load(*, scope: Scope) -> list[AgentLoad]:
@@ -137,5 +138,5 @@ def agent_load(*, scope: Scope) -> list[AgentLoad]:
     people: list[User] = [
         user for user in staff_list(scope=scope) if (user.role == Role.ANALYST and user.is_active) or user.pk in held
     ]
-    load = [AgentLoad(u.pk, u.email, u.get_full_name() or u.email, held.get(u.pk, 0)) for u in people]
+    load = [AgentLoad(u.pk, u.email, u.get_full_name(), held.get(u.pk, 0), u.role) for u in people]
     return sorted(load, key=lambda row: (-row.open, row.email))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -136,3 +137,19 @@ def test_another_tenants_case_or_analyst_cannot_be_handed_over(world, live, setu
         f"/dashboard/hand-over/{due_soon.number}/", {"assignee": world.analyst_b.pk, "version": due_soon.version}
     )
     assert Case.objects.for_tenant(world.tenant_a).get(pk=due_soon.pk).assignee is None
+
+
+def test_the_page_reads_the_same_number_of_queries_for_one_forecast_case_or_many(world, live, setup_a, manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tickets.tests.factories import open_case
+
+    with CaptureQueriesContext(connection) as few:
+        manager.get("/dashboard/")
+    for n in range(5):
+        open_case(world.account_a1, setup_a.normal, at=live["now"] - timedelta(minutes=n), subject=f"More {n}")
+    with CaptureQueriesContext(connection) as many:
+        page = manager.get("/dashboard/")
+    assert len(page.context["forecast_rows"]) == 7
+    assert len(many) == len(few)
