@@ -11,8 +11,9 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 
+from helpdesk.charts import bar_chart
+from helpdesk.report_tables import Cell, Table, cell
 from helpdesk.tenancy import Scope
-from reports.charts import bar_chart
 from reports.selectors import (
     AGE_BUCKETS,
     Tiles,
@@ -23,7 +24,6 @@ from reports.selectors import (
     median_times,
     satisfaction_by_week,
 )
-from reports.tables import Cell, Table, cell
 from sla.models import Metric
 from tickets.models import Case
 

@@ -1,51 +1,13 @@
-"""The dashboard's date range and its one-click hand-over of a case."""
+"""The dashboard's one-click hand-over of a case (its date range is helpdesk.date_range)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 from django import forms
 
 from helpdesk.selectors import staff_list
 from helpdesk.tenancy import Scope
-
-DEFAULT_DAYS = 84  # twelve weeks
-MAX_DAYS = 366
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class RangeForm(forms.Form):
-    """From and to (days in the tenant's zone, both included); empty means the last twelve weeks."""
-
-    start = forms.DateField(required=False, label="From", widget=DateInput)
-    end = forms.DateField(required=False, label="To", widget=DateInput)
-
-    def __init__(self, data: Any = None, *, today: date) -> None:
-        super().__init__(data)
-        self.today = today
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        end = data.get("end") or self.today
-        start = data.get("start") or end - timedelta(days=DEFAULT_DAYS - 1)
-        if "start" in self.errors or "end" in self.errors:
-            return data
-        if end < start:
-            self.add_error("end", "The end comes before the start: choose a later day.")
-        elif (end - start).days + 1 > MAX_DAYS:
-            self.add_error("start", f"Choose at most {MAX_DAYS} days.")
-        data["start"], data["end"] = start, end
-        return data
-
-    def period(self) -> tuple[date, date]:
-        """The chosen days, or the last twelve weeks when nothing (or something wrong) was chosen."""
-        if self.is_bound and self.is_valid():
-            return self.cleaned_data["start"], self.cleaned_data["end"]
-        return self.today - timedelta(days=DEFAULT_DAYS - 1), self.today
 
 
 class HandOverForm(forms.Form):

@@ -11,14 +11,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from helpdesk.date_range import RangeForm
 from helpdesk.errors import DomainError, NotFound
 from helpdesk.models import Role
+from helpdesk.report_tables import csv_response
 from helpdesk.roles import MANAGING_ROLES
 from helpdesk.tenancy import Scope, require_scope
 from reports.dashboard import BUILDERS, Period, forecast_cases, forecast_table, tiles_table
-from reports.forms import HandOverForm, RangeForm
+from reports.forms import HandOverForm
 from reports.selectors import agent_load, dashboard_tiles
-from reports.tables import csv_response
 from tickets.operations import OPERATIONS
 from tickets.selectors import case_get
 from tickets.services import ReassignReason

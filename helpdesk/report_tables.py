@@ -9,7 +9,7 @@ from datetime import date
 
 from django.http import HttpResponse
 
-from reports.charts import BarChart
+from helpdesk.charts import BarChart
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
