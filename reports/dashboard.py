@@ -16,6 +16,7 @@ from helpdesk.report_tables import Cell, Table, cell
 from helpdesk.tenancy import Scope
 from reports.selectors import (
     AGE_BUCKETS,
+    AgentLoad,
     Tiles,
     agent_load,
     attainment_by_week,
@@ -128,8 +129,8 @@ def backlog_table(scope: Scope, period: Period) -> Table:
     )
 
 
-def load_table(scope: Scope, period: Period) -> Table:
-    rows = agent_load(scope=scope)
+def load_table(scope: Scope, period: Period, rows: list[AgentLoad] | None = None) -> Table:
+    rows = agent_load(scope=scope) if rows is None else rows
     body = [[Cell(r.name), Cell(r.email), cell(r.open, queue_link(assignee=r.user_id))] for r in rows]
     chart = bar_chart("Open cases per analyst", [(r.name, float(r.open)) for r in rows])
     return Table("agent-load", "Load per analyst", ["Analyst", "E-mail", "Open cases"], body, charts=[chart])

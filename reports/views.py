@@ -16,10 +16,10 @@ from helpdesk.errors import DomainError, NotFound
 from helpdesk.models import Role
 from helpdesk.report_tables import csv_response
 from helpdesk.roles import MANAGING_ROLES
-from helpdesk.tenancy import Scope, require_scope
-from reports.dashboard import BUILDERS, Period, forecast_cases, forecast_table, tiles_table
+from helpdesk.tenancy import require_scope
+from reports.dashboard import BUILDERS, Period, forecast_cases, forecast_table, load_table, tiles_table
 from reports.forms import HandOverForm
-from reports.selectors import agent_load, dashboard_tiles
+from reports.selectors import AgentLoad, agent_load, dashboard_tiles
 from tickets.operations import OPERATIONS
 from tickets.selectors import case_get
 from tickets.services import ReassignReason
@@ -44,7 +44,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     tiles = dashboard_tiles(scope=scope, now=now)
     cases = forecast_cases(scope, period)
     forecast = forecast_table(scope, period, cases)
-    tables = {key: build(scope, period) for key, build in BUILDERS.items() if key != "forecast"}
+    load = agent_load(scope=scope)
+    tables = {key: build(scope, period) for key, build in BUILDERS.items() if key not in {"forecast", "agent-load"}}
+    tables["agent-load"] = load_table(scope, period, load)
     context = {
         "form": form,
         "period": period,
@@ -54,7 +56,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "forecast_rows": list(zip(cases, forecast.rows, strict=True)),
         "staff_choices": list(HandOverForm(scope=scope).fields["assignee"].queryset),
         # An unassigned case's hand-over offers the analyst with the fewest open cases first.
-        "least_loaded": _least_loaded(scope),
+        "least_loaded": _least_loaded(load),
         "live_tables": [tables["backlog"], tables["agent-load"]],
         "trend_tables": [tables["attainment"], tables["medians"], tables["satisfaction"]],
         "range_query": request.GET.urlencode() if form.is_bound and form.is_valid() else "",
@@ -62,10 +64,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/dashboard.html", context)
 
 
-def _least_loaded(scope: Scope) -> int | None:
+def _least_loaded(load: list[AgentLoad]) -> int | None:
     """The analyst with the fewest open cases (their user id), if any."""
-    load = [row for row in agent_load(scope=scope) if row.role == Role.ANALYST]
-    return min(load, key=lambda row: row.open).user_id if load else None
+    analysts = [row for row in load if row.role == Role.ANALYST]
+    return min(analysts, key=lambda row: row.open).user_id if analysts else None
 
 
 @require_POST

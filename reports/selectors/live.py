@@ -16,7 +16,7 @@ from helpdesk.selectors import staff_list
 from helpdesk.tenancy import Scope
 from sla.models import SlaClock
 from tickets.models import ACTIVE_STATUSES, Case, EscalationState
-from tickets.selectors import escalation_list
+from tickets.selectors import escalation_list, priority_list
 
 FORECAST_HOURS = (4, 24)
 FORECAST_LIMIT = 50
@@ -103,15 +103,12 @@ def backlog(*, scope: Scope, now: datetime) -> list[BacklogRow]:
         if high is not None:
             window &= Q(opened_at__gt=now - high)
         buckets[key] = Count("pk", filter=window)
-    rows = (
-        open_cases(scope=scope)
-        .values("priority_id", "priority__name", "priority__rank")
-        .annotate(**buckets)
-        .order_by("priority__rank")
-    )
+    # Grouped by the bare id, so the count reads the case_open_figures index alone (no join).
+    rows = {row["priority_id"]: row for row in open_cases(scope=scope).values("priority_id").annotate(**buckets)}
     return [
-        BacklogRow(row["priority_id"], row["priority__name"], tuple(row[key] for key, *_ in AGE_BUCKETS))
-        for row in rows
+        BacklogRow(priority.pk, priority.name, tuple(rows[priority.pk][key] for key, *_ in AGE_BUCKETS))
+        for priority in priority_list(tenant=scope.tenant)
+        if priority.pk in rows
     ]
 
 
