@@ -16,7 +16,7 @@ from helpdesk.errors import DomainError, NotFound
 from helpdesk.models import Role
 from helpdesk.report_tables import csv_response
 from helpdesk.roles import MANAGING_ROLES
-from helpdesk.tenancy import require_scope
+from helpdesk.tenancy import Scope, require_scope
 from reports.dashboard import BUILDERS, Period, forecast_cases, forecast_table, load_table, tiles_table
 from reports.forms import HandOverForm
 from reports.selectors import AgentLoad, agent_load, dashboard_tiles
@@ -44,7 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     tiles = dashboard_tiles(scope=scope, now=now)
     cases = forecast_cases(scope, period)
     forecast = forecast_table(scope, period, cases)
-    load = agent_load(scope=scope)
+    least = _least_loaded(load := agent_load(scope=scope))
     tables = {key: build(scope, period) for key, build in BUILDERS.items() if key not in {"forecast", "agent-load"}}
     tables["agent-load"] = load_table(scope, period, load)
     context = {
@@ -53,15 +53,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "tiles": tiles,
         "overview": tiles_table(tiles),
         "forecast": forecast,
-        "forecast_rows": list(zip(cases, forecast.rows, strict=True)),
-        "staff_choices": list(HandOverForm(scope=scope).fields["assignee"].queryset),
-        # An unassigned case's hand-over offers the analyst with the fewest open cases first.
-        "least_loaded": _least_loaded(load),
+        # (case, its table row, who the hand-over offers first: the owner, else the least loaded)
+        "forecast_rows": [
+            (case, row, case.assignee_id or least) for case, row in zip(cases, forecast.rows, strict=True)
+        ],
+        "staff_choices": [
+            (user.pk, user.get_full_name()) for user in HandOverForm(scope=scope).fields["assignee"].queryset
+        ],
         "live_tables": [tables["backlog"], tables["agent-load"]],
         "trend_tables": [tables["attainment"], tables["medians"], tables["satisfaction"]],
         "range_query": request.GET.urlencode() if form.is_bound and form.is_valid() else "",
     }
     return render(request, "reports/dashboard.html", context)
+
+
+def _staff_choices(scope: Scope) -> list[tuple[int, str]]:
+    """The hand-over's choices, read once for every row of the forecast."""
+    return [(user.pk, user.get_full_name()) for user in HandOverForm(scope=scope).fields["assignee"].queryset]
 
 
 def _least_loaded(load: list[AgentLoad]) -> int | None:

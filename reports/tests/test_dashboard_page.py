@@ -41,9 +41,12 @@ def test_the_manager_lands_on_the_dashboard_and_sees_tiles_forecast_and_load(wor
     assert '<span class="tile-figure">4</span> <span class="tile-label">Open cases</span>' in html
     assert 'href="/queue/?sla=breached" data-testid="tile-4"><span class="tile-figure">1</span>' in html
     assert page.context["tiles"].due_4h == 1
-    forecast = [case.number for case, _ in page.context["forecast_rows"]]
+    forecast = [case.number for case, _, _ in page.context["forecast_rows"]]
     assert forecast == [live["due_soon"].number, live["silver"].number]
     assert f'href="/cases/{live["due_soon"].number}/"' in html
+    # The unassigned case offers the least-loaded analyst, the owned one its owner.
+    offered = {case.number: pk for case, _, pk in page.context["forecast_rows"]}
+    assert offered[live["due_soon"].number] == world.analyst_a.pk
     assert f"/queue/?assignee={world.analyst_a.pk}" in html  # the analyst's load opens their cases
     assert "Other tenant" not in html
     assert '<svg viewBox="0 0 640 220" role="img"' in html
