@@ -11,7 +11,7 @@ from helpdesk.errors import ValidationFailed
 from helpdesk.models import Account, Store, User
 from tickets.models import AlertKind, AlertRoute, AlertSeverity, Case, Channel, MonitoringAlert, Priority, Status
 from tickets.services._common import now_or
-from tickets.services.lifecycle import comment_add
+from tickets.services.conversation import comment_add
 from tickets.services.opening import case_open
 
 SEVERITY_ORDER: list[str] = [AlertSeverity.CRITICAL, AlertSeverity.MAJOR, AlertSeverity.MINOR, AlertSeverity.INFO]

@@ -14,9 +14,7 @@ from helpdesk.selectors import account_by_slug, account_user_by_email, staff_by_
 from helpdesk.tenancy import Scope
 from tickets.api import serializers as s
 from tickets.models import Case
-from tickets.selectors import (
-    case_for_api,
-)
+from tickets.selectors import case_for_api
 
 STAFF = STAFF_ROLES
 ERRORS = {code: ErrorSerializer for code in (400, 401, 403, 404, 409, 422, 429)}

@@ -13,15 +13,9 @@ from rest_framework.response import Response
 from helpdesk.api.base import ScopedAPIView
 from helpdesk.tenancy import Scope
 from tickets.api import serializers as s
-from tickets.api.views._shared import (
-    ERRORS,
-    respond,
-    staff_member,
-)
+from tickets.api.views._shared import ERRORS, respond, staff_member
 from tickets.operations import OPERATIONS
-from tickets.selectors import (
-    case_get,
-)
+from tickets.selectors import case_get
 
 Fields = Callable[[Scope, dict[str, Any]], dict[str, Any]]
 

@@ -11,11 +11,7 @@ from helpdesk.api.base import ScopedAPIView
 from helpdesk.errors import ValidationFailed
 from tickets import services
 from tickets.api import serializers as s
-from tickets.api.views._shared import (
-    ERRORS,
-    account_and_requester,
-    fetch_case,
-)
+from tickets.api.views._shared import ERRORS, account_and_requester, fetch_case
 
 
 class AlertView(ScopedAPIView):

@@ -15,21 +15,8 @@ from helpdesk.api.params import limit_from, parse_bool, parse_time
 from helpdesk.errors import PermissionDenied, ValidationFailed
 from tickets import services
 from tickets.api import serializers as s
-from tickets.api.views._shared import (
-    ERRORS,
-    account_and_requester,
-    account_named,
-    fetch_case,
-    respond,
-    staff_member,
-)
-from tickets.selectors import (
-    case_get,
-    case_list,
-    plan_by_name,
-    priority_by_name,
-    with_clocks,
-)
+from tickets.api.views._shared import ERRORS, account_and_requester, account_named, fetch_case, respond, staff_member
+from tickets.selectors import case_get, case_list, plan_by_name, priority_by_name, with_clocks
 
 CASE_FILTERS = [
     OpenApiParameter("status", str, description="new, open, waiting_on_customer, reopened, resolved or closed"),

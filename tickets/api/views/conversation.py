@@ -14,15 +14,8 @@ from helpdesk.api.base import ScopedAPIView
 from helpdesk.api.serializers import ErrorSerializer
 from tickets import services
 from tickets.api import serializers as s
-from tickets.api.views._shared import (
-    ERRORS,
-)
-from tickets.selectors import (
-    attachment_for_download,
-    case_comments,
-    case_events,
-    case_get,
-)
+from tickets.api.views._shared import ERRORS
+from tickets.selectors import attachment_for_download, case_comments, case_events, case_get
 
 
 class CaseCommentsView(ScopedAPIView):

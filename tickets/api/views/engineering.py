@@ -10,13 +10,8 @@ from rest_framework.response import Response
 from helpdesk.api.base import ScopedAPIView
 from tickets import services
 from tickets.api import serializers as s
-from tickets.api.views._shared import (
-    ERRORS,
-    STAFF,
-)
-from tickets.selectors import (
-    engineering_issue_get,
-)
+from tickets.api.views._shared import ERRORS, STAFF
+from tickets.selectors import engineering_issue_get
 
 
 class EngineeringIssueStateView(ScopedAPIView):

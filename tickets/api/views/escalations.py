@@ -12,13 +12,9 @@ from helpdesk.roles import MANAGING_ROLES
 from helpdesk.tenancy import Scope
 from tickets import services
 from tickets.api import serializers as s
-from tickets.api.views._shared import (
-    ERRORS,
-)
+from tickets.api.views._shared import ERRORS
 from tickets.models import Escalation, EscalationState
-from tickets.selectors import (
-    escalation_list,
-)
+from tickets.selectors import escalation_list
 
 
 class EscalationListView(ScopedAPIView):

@@ -14,15 +14,8 @@ from helpdesk.api.base import ScopedAPIView
 from helpdesk.api.pagination import time_page
 from helpdesk.api.params import limit_from, parse_time
 from tickets.api import serializers as s
-from tickets.api.views._shared import (
-    ERRORS,
-    STAFF,
-)
-from tickets.selectors import (
-    case_list,
-    event_export_list,
-    with_clocks,
-)
+from tickets.api.views._shared import ERRORS, STAFF
+from tickets.selectors import case_list, event_export_list, with_clocks
 
 
 def export_schema(operation_id: str, item: type[serializers.Serializer], description: str) -> Any:

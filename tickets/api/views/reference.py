@@ -8,14 +8,8 @@ from rest_framework.response import Response
 
 from helpdesk.api.base import ScopedAPIView
 from tickets.api import serializers as s
-from tickets.api.views._shared import (
-    ERRORS,
-    STAFF,
-)
-from tickets.selectors import (
-    plan_list,
-    priority_list,
-)
+from tickets.api.views._shared import ERRORS, STAFF
+from tickets.selectors import plan_list, priority_list
 
 
 class PlanListView(ScopedAPIView):
