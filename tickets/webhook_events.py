@@ -50,7 +50,8 @@ def _endpoints(case: Case) -> list[WebhookEndpoint]:
     """The tenant's endpoints, read once per case instance. Services record all the events of one
     step on the case they locked (a fresh instance per step), so a step reads them once however
     many events it emits."""
-    cached: list[WebhookEndpoint] | None = getattr(case, "_webhook_endpoints", None)
-    if cached is None:
-        cached = case._webhook_endpoints = webhook_endpoints(tenant=case.tenant)
-    return cached
+    cache = vars(case)  # on the instance, so it lives exactly as long as the step's locked case
+    if "_webhook_endpoints" not in cache:
+        cache["_webhook_endpoints"] = webhook_endpoints(tenant=case.tenant)
+    endpoints: list[WebhookEndpoint] = cache["_webhook_endpoints"]
+    return endpoints

@@ -88,7 +88,7 @@ def _insert_unless_duplicate(message: OutboxMessage) -> bool:
     transaction. (Django's bulk_create(ignore_conflicts=True) would not return the new id.)"""
     meta = OutboxMessage._meta
     fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
-    rows = OutboxMessage.objects._insert(
+    rows = OutboxMessage.objects._insert(  # type: ignore[attr-defined]  # private: see the docstring
         [message], fields=fields, returning_fields=meta.db_returning_fields, on_conflict=OnConflict.IGNORE
     )
     if not rows or rows[0] is None:

@@ -74,10 +74,14 @@ def _clean_text(case: Case) -> None:
         setattr(case, name, getattr(case, name).strip())
 
 
-def _plan(tenant: Tenant, account: Account) -> Plan | None:
-    """The account's plan, read through the tenant (its mail and webhooks show it)."""
+def _plan(tenant: Tenant, account: Account) -> Plan:
+    """The account's plan, read through the tenant (its mail and webhooks show it). A case needs
+    one: its SLA targets are per plan."""
     if account.plan_id is None:
-        return None
+        raise ValidationFailed(
+            f"{account.name} has no plan: give the account one before opening cases for it.",
+            errors={"account": ["The account has no plan."]},
+        )
     return Plan.objects.for_tenant(tenant).get(pk=account.plan_id)
 
 
@@ -124,11 +128,9 @@ def case_open(
         updated_at=at,
     )
     _check_opening(case, opened_by=opened_by)
-    case.number, case.plan, case.sla_policy = (
-        next_case_number(tenant),
-        _plan(tenant, account),
-        policy_current(tenant=tenant),
-    )
+    case.number = next_case_number(tenant)
+    case.plan = _plan(tenant, account)
+    case.sla_policy = policy_current(tenant=tenant)
     # The clocks are planned before the case exists so that it is written once, with its deadline.
     clocks = clocks_plan(case=case)
     case.sla_due_at = earliest_due(clocks)
