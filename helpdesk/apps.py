@@ -18,3 +18,10 @@ class HelpdeskConfig(AppConfig):
 
         logs.connect_celery_signals()
         metrics.connect_celery_signals()
+        # Row-level security: policies after every migrate; tasks start and end with no tenant.
+        from django.db.models.signals import post_migrate
+
+        from helpdesk import rls
+
+        post_migrate.connect(rls.install_after_migrate, dispatch_uid="helpdesk.rls.install")
+        rls.connect_celery_signals()
