@@ -29,6 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
+from helpdesk import rls
 from helpdesk.services import api_key_create
 from tests.isolation_routes import API, PAGES, PREFIXES, PUBLIC, TOKEN, Rule
 from tickets.services import attachment_add, comment_add, engineering_issue_link, escalation_raise
@@ -184,7 +185,8 @@ class Walker:
 
     def _signed_in(self) -> None:
         if self.user is not None and not self.api and self.client.session.get("_auth_user_id") is None:
-            self.client.force_login(self.user)  # the first request, or after /logout/
+            with rls.cross_tenant("the test signs in as /login/ would"):
+                self.client.force_login(self.user)  # the first request, or after /logout/
 
     def _forget_messages(self) -> None:
         """Drop messages an earlier request left for the next page, so answers compare alone."""
@@ -291,9 +293,31 @@ def test_pages_keep_every_principal_to_its_own(world, estate, principal):
 @pytest.mark.slow
 @pytest.mark.parametrize("principal", PRINCIPALS, ids=lambda p: p.name)
 def test_api_operations_keep_every_principal_to_its_own(world, estate, principal):
-    walker = Walker(world, estate, principal, api=True)
+    _walk_api(Walker(world, estate, principal, api=True))
+
+
+def _walk_api(walker: Walker) -> None:
     for key in sorted(_api_operations()):
         method, path = key.split(" ", 1)
         walker.route(key, API[key], method.lower(), _api_url(path))
     assert walker.problems == []
     assert walker.compared > 40
+
+
+# The same walks with the application role on the connection (tests/test_row_level_security.py):
+# every page and operation still answers as the table says when PostgreSQL enforces the tenant too.
+RLS_PRINCIPALS = [p for p in PRINCIPALS if p.name in ("anonymous", "merchant_a2", "manager_a", "admin_b")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("principal", RLS_PRINCIPALS, ids=lambda p: p.name)
+def test_pages_under_row_level_security(world, estate, principal, as_app):
+    test_pages_keep_every_principal_to_its_own(world, estate, principal)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("principal", RLS_PRINCIPALS, ids=lambda p: p.name)
+def test_api_operations_under_row_level_security(world, estate, principal, as_app):
+    with rls.cross_tenant("the walk makes the principal's API key"):
+        walker = Walker(world, estate, principal, api=True)
+    _walk_api(walker)
