@@ -125,3 +125,22 @@ def test_tasks_see_their_row_tenant_or_every_tenant_by_name_and_nothing_after(tw
     with rls.cross_tenant("check"):
         assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}
     assert _setting(rls.CROSS_TENANT_SETTING) == ""
+
+
+def test_a_survey_link_opens_and_records_its_answer_through_its_door(world, setup_a, as_app):
+    from surveys.models import SurveyResponse
+    from surveys.services import invitation_token
+    from tickets.services import case_confirm_resolution, case_propose_resolution
+
+    with rls.cross_tenant("the test closes a case as its services would in a request"):
+        case = open_case(world.account_a1, setup_a.normal)
+        case_propose_resolution(case=case, actor=world.analyst_a, summary="Fixed")
+        case_confirm_resolution(case=case, actor=world.merchant_a1)
+        token = invitation_token(case.survey_invitations.get())
+    page = Client().get(f"/survey/{token}/")
+    assert page.status_code == 200 and case.number in page.content.decode()
+    answer = {"overall": 5, "product_quality": 4, "service_delivery": 5, "process": 4}
+    assert Client().post(f"/survey/{token}/", answer).status_code in (200, 302)
+    assert SurveyResponse.objects.count() == 0  # no tenant set here: the policy hides it
+    with rls.cross_tenant("check"):
+        assert SurveyResponse.objects.filter(invitation__case=case).count() == 1
