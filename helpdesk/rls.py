@@ -71,7 +71,10 @@ _cross: contextvars.ContextVar[str] = contextvars.ContextVar("rls_cross", defaul
 
 
 def _set(name: str, value: str) -> None:
-    (_tenant if name == TENANT_SETTING else _cross).set(value)
+    tracked = _tenant if name == TENANT_SETTING else _cross
+    if value == "" and tracked.get() == "":
+        return  # clear already (an anonymous page asks nothing of the database for this)
+    tracked.set(value)
     if active():
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
@@ -82,8 +85,16 @@ def set_tenant(tenant_id: int | None) -> None:
     _set(TENANT_SETTING, "" if tenant_id is None else str(int(tenant_id)))
 
 
+def connection_opened(sender: Any = None, connection: Any = None, **_: Any) -> None:
+    """A new connection carries neither setting: track that (connection_created)."""
+    _tenant.set("")
+    _cross.set("")
+
+
 def clear() -> None:
-    """Neither a tenant nor cross-tenant work: a query on tenant-owned tables returns no rows."""
+    """Neither a tenant nor cross-tenant work: a query on tenant-owned tables returns no rows.
+
+    Always asks the database (tasks start and end with it), whatever was tracked."""
     _tenant.set("")
     _cross.set("")
     if active():

@@ -17,6 +17,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
+from django.contrib.auth import SESSION_KEY
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -165,7 +166,9 @@ class TenancyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        scope = scope_for_user(request.user)
+        # Without a signed-in session there is no user to load: ask the database nothing.
+        signed_in = SESSION_KEY in getattr(request, "session", {})
+        scope = scope_for_user(request.user) if signed_in else None
         if scope is not None and not scope.user.is_active:
             scope = None
         request.scope = scope
