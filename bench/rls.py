@@ -25,10 +25,9 @@ def _as_app_role() -> None:
 
     from helpdesk import rls
 
+    rls.create_role(rls.DEFAULT_APP_ROLE)
+    rls.install(app_role=rls.DEFAULT_APP_ROLE)
     with connection.cursor() as cursor:
-        if not rls.role_exists(rls.DEFAULT_APP_ROLE):
-            cursor.execute(f"CREATE ROLE {rls.DEFAULT_APP_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS")
-        rls.install(app_role=rls.DEFAULT_APP_ROLE)
         cursor.execute(f"SET ROLE {rls.DEFAULT_APP_ROLE}")
 
 

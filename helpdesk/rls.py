@@ -37,9 +37,10 @@ TENANT_SETTING = "helpdesk.tenant_id"
 CROSS_TENANT_SETTING = "helpdesk.cross_tenant"
 POLICY = "tenant_isolation"
 DEFAULT_APP_ROLE = "helpdesk_app"
+# Each setting is read once per query (a scalar subquery is an InitPlan), not once per row.
 CONDITION = (
-    f"tenant_id = NULLIF(current_setting('{TENANT_SETTING}', true), '')::bigint"
-    f" OR current_setting('{CROSS_TENANT_SETTING}', true) = 'on'"
+    f"tenant_id = (SELECT NULLIF(current_setting('{TENANT_SETTING}', true), '')::bigint)"
+    f" OR (SELECT current_setting('{CROSS_TENANT_SETTING}', true)) = 'on'"
 )
 
 # Periodic tasks that act on every tenant by design (beat's sweeps and drains, housekeeping).
@@ -145,6 +146,16 @@ def grant_statements(role: str) -> list[str]:
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}",
         f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {quoted}",
     ]
+
+
+def create_role(role: str) -> None:
+    """The application role, unless it exists (safe when two processes race to create it)."""
+    quoted = connection.ops.quote_name(role)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DO $$ BEGIN CREATE ROLE {quoted} NOLOGIN NOSUPERUSER NOBYPASSRLS;"
+            " EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        )
 
 
 def role_exists(role: str) -> bool:

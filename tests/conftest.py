@@ -22,9 +22,8 @@ def s3(tmp_path_factory):
 @pytest.fixture(scope="session")
 def app_role(django_db_setup, django_db_blocker) -> str:
     """The application role on the test cluster, with the policies and grants (as `make test` has)."""
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        if not rls.role_exists(APP_ROLE):
-            cursor.execute(f"CREATE ROLE {APP_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS")
+    with django_db_blocker.unblock():
+        rls.create_role(APP_ROLE)  # cluster-wide; parallel test workers may race here
         rls.install(app_role=APP_ROLE)
     return APP_ROLE
 

@@ -144,3 +144,15 @@ def test_a_survey_link_opens_and_records_its_answer_through_its_door(world, setu
     assert SurveyResponse.objects.count() == 0  # no tenant set here: the policy hides it
     with rls.cross_tenant("check"):
         assert SurveyResponse.objects.filter(invitation__case=case).count() == 1
+
+
+def test_rls_setup_installs_the_policies_and_grants_an_existing_role(app_role):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("rls_setup", "--app-role", app_role, stdout=out)
+    assert f"{len(tenant_owned_tables())} tables under row-level security" in out.getvalue()
+    with pytest.raises(CommandError, match="No role “nobody_here”"):
+        call_command("rls_setup", "--app-role", "nobody_here")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
 
 from helpdesk import rls
 
@@ -29,7 +28,6 @@ class Command(BaseCommand):
         if not rls.role_exists(role):
             if not options["create_role"]:
                 raise CommandError(f"No role “{role}”: create it, or pass --create-role.", returncode=2)
-            with connection.cursor() as cursor:
-                cursor.execute(f"CREATE ROLE {connection.ops.quote_name(role)} NOLOGIN NOSUPERUSER NOBYPASSRLS")
+            rls.create_role(role)
         tables = rls.install(app_role=role)
         self.stdout.write(f"{len(tables)} tables under row-level security; role {role} granted their rows.")
