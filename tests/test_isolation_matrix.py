@@ -155,8 +155,9 @@ def _body(response) -> str:
 
 
 def _blanked(text: str, identifier: str) -> str:
+    """The identifier blanked wherever it stands alone (an id of 1 leaves `initial-scale=1` be)."""
     for form in {identifier, quote(identifier, safe=""), quote(identifier)}:
-        text = text.replace(form, "{id}")
+        text = re.sub(rf"(?<![\w=-]){re.escape(form)}(?!\w)", "{id}", text)
     return text
 
 
