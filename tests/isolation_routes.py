@@ -57,6 +57,8 @@ PAGES: dict[str, Rule] = {
     "sla-compliance": Rule(MANAGING_ROLES),
     "survey": Rule(PUBLIC, TOKEN),
     "satisfaction-report": Rule(MANAGING_ROLES),
+    "dashboard": Rule(MANAGING_ROLES),
+    "dashboard-hand-over": Rule(MANAGING_ROLES, "case", "post"),
     "login": Rule(PUBLIC),
     "logout": Rule(PUBLIC, method="post"),
     "password_reset": Rule(PUBLIC),
@@ -112,4 +114,5 @@ API: dict[str, Rule] = {
     "GET /api/v1/export/events/": Rule(STAFF_ROLES),
     "GET /api/v1/surveys/responses/": Rule(MANAGING_ROLES),
     "GET /api/v1/surveys/report/": Rule(MANAGING_ROLES),
+    "GET /api/v1/reports/dashboard/": Rule(MANAGING_ROLES),
 }
