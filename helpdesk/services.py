@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -105,9 +106,47 @@ def account_set_technical_contact(*, account: Account, user: User) -> Account:
 
 
 @transaction.atomic
-def store_create(*, account: Account, name: str, url: str) -> Store:
+def store_create(*, account: Account, name: str, url: str, **monitoring: Any) -> Store:
+    """A store; `monitoring` may set health_url, check_interval_seconds and failure_threshold."""
     store = Store(tenant_id=account.tenant_id, account=account, name=name, url=url)
-    store.full_clean()
+    return _store_save(store, {**monitoring}, created=True)
+
+
+STORE_EDITABLE = ("account", "name", "url", "health_url", "check_interval_seconds", "failure_threshold")
+
+
+@transaction.atomic
+def store_update(*, store: Store, changes: dict[str, Any]) -> Store:
+    """Change a store's details or monitoring; a new health URL or interval is checked next sweep."""
+    unknown = sorted(set(changes) - set(STORE_EDITABLE))
+    if unknown:
+        raise ValidationFailed("These fields cannot be changed.", errors={name: ["Not editable."] for name in unknown})
+    if "account" in changes and changes["account"].tenant_id != store.tenant_id:
+        raise ValidationFailed("No such account.", errors={"account": ["Not found."]})
+    return _store_save(Store.objects.select_for_update().get(pk=store.pk), changes, created=False)
+
+
+def _store_save(store: Store, changes: dict[str, Any], *, created: bool) -> Store:
+    for name, value in changes.items():
+        setattr(store, name, value)
+    if "health_url" in changes or "check_interval_seconds" in changes:
+        store.next_check_at = None  # due at the next sweep
+    if changes.get("health_url"):
+        try:
+            outbound_http.check_url(store.health_url)
+        except outbound_http.RefusedURL as refusal:
+            raise ValidationFailed(refusal.message, errors={"health_url": [refusal.message]}) from None
+    if not store.health_url:
+        store.consecutive_failures, store.outage_open, store.last_status = 0, False, ""
+    try:
+        store.full_clean(validate_unique=False)
+    except DjangoValidationError as invalid:
+        raise ValidationFailed("The store was not saved.", errors=invalid.message_dict) from None
+    namesakes = Store.objects.for_tenant(store.tenant).filter(account=store.account, name=store.name)
+    if namesakes.exclude(pk=store.pk).exists():
+        raise ValidationFailed(
+            f"{store.account.name} has a store “{store.name}” already.", errors={"name": ["Already in use."]}
+        )
     store.save()
     return store
 
