@@ -108,8 +108,11 @@ def account_set_technical_contact(*, account: Account, user: User) -> Account:
 @transaction.atomic
 def store_create(*, account: Account, name: str, url: str, **monitoring: Any) -> Store:
     """A store; `monitoring` may set health_url, check_interval_seconds and failure_threshold."""
+    unknown = sorted(set(monitoring) - set(STORE_EDITABLE))
+    if unknown:
+        raise ValidationFailed("Unknown store fields.", errors={name: ["Unknown field."] for name in unknown})
     store = Store(tenant_id=account.tenant_id, account=account, name=name, url=url)
-    return _store_save(store, {**monitoring}, created=True)
+    return _store_save(store, monitoring)
 
 
 STORE_EDITABLE = ("account", "name", "url", "health_url", "check_interval_seconds", "failure_threshold")
@@ -123,10 +126,16 @@ def store_update(*, store: Store, changes: dict[str, Any]) -> Store:
         raise ValidationFailed("These fields cannot be changed.", errors={name: ["Not editable."] for name in unknown})
     if "account" in changes and changes["account"].tenant_id != store.tenant_id:
         raise ValidationFailed("No such account.", errors={"account": ["Not found."]})
-    return _store_save(Store.objects.select_for_update().get(pk=store.pk), changes, created=False)
+    locked = (
+        Store.objects.select_for_update(of=("self",))
+        .select_related("account")
+        .filter(tenant_id=store.tenant_id)
+        .get(pk=store.pk)
+    )
+    return _store_save(locked, changes)
 
 
-def _store_save(store: Store, changes: dict[str, Any], *, created: bool) -> Store:
+def _store_save(store: Store, changes: dict[str, Any]) -> Store:
     for name, value in changes.items():
         setattr(store, name, value)
     if "health_url" in changes or "check_interval_seconds" in changes:
@@ -139,10 +148,11 @@ def _store_save(store: Store, changes: dict[str, Any], *, created: bool) -> Stor
     if not store.health_url:
         store.consecutive_failures, store.outage_open, store.last_status = 0, False, ""
     try:
-        store.full_clean(validate_unique=False)
+        # The account was resolved in the tenant already; checking it again would read it unscoped.
+        store.full_clean(exclude=["tenant", "account"], validate_unique=False)
     except DjangoValidationError as invalid:
         raise ValidationFailed("The store was not saved.", errors=invalid.message_dict) from None
-    namesakes = Store.objects.for_tenant(store.tenant).filter(account=store.account, name=store.name)
+    namesakes = Store.objects.filter(tenant_id=store.tenant_id).filter(account=store.account, name=store.name)
     if namesakes.exclude(pk=store.pk).exists():
         raise ValidationFailed(
             f"{store.account.name} has a store “{store.name}” already.", errors={"name": ["Already in use."]}
