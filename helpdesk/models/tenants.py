@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -129,3 +130,7 @@ class Store(TenantOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    def recent_checks(self) -> list[dict[str, object]]:
+        """The kept check results, newest first, with their instants as datetimes (for pages)."""
+        return [{**entry, "at": datetime.fromisoformat(entry["at"])} for entry in self.check_history]

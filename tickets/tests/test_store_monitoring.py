@@ -130,3 +130,23 @@ def test_the_sweep_claims_each_due_store_once_per_interval(world, store):
     assert stores_claim_due(now=now + timedelta(seconds=59)) == []
     assert stores_claim_due(now=now + timedelta(seconds=60)) == [store.pk]
     assert unmonitored.health_url == ""
+
+
+@override_settings(STORE_CHECK_TIMEOUT_SECONDS=TIMEOUT)
+def test_the_store_page_and_the_case_show_the_check_history(client, world, store, server):
+    server.mode = "fail"
+    for _ in range(3):
+        store_check(store_id=store.pk)
+    case = _cases(world).get()
+    client.force_login(world.merchant_a1)
+    page = client.get(f"/stores/{store.pk}/").content.decode()
+    assert "3 failed checks in a row" in page
+    assert page.count("503 answered 503 Service Unavailable") == 3
+    case_page = client.get(f"/cases/{case.number}/").content.decode()
+    assert 'data-testid="store-checks"' in case_page
+    assert "3 failed checks in a row" in case_page
+    # Another account's merchant and another tenant's staff do not find the store.
+    client.force_login(world.merchant_a2)
+    assert client.get(f"/stores/{store.pk}/").status_code == 404
+    client.force_login(world.analyst_b)
+    assert client.get(f"/stores/{store.pk}/").status_code == 404
