@@ -150,3 +150,23 @@ def test_the_store_page_and_the_case_show_the_check_history(client, world, store
     assert client.get(f"/stores/{store.pk}/").status_code == 404
     client.force_login(world.analyst_b)
     assert client.get(f"/stores/{store.pk}/").status_code == 404
+
+
+def _metric(text: str, line_start: str) -> float:
+    lines = [line for line in text.splitlines() if line.startswith(line_start + " ")]
+    assert len(lines) == 1, f"{line_start} not exactly once in the metrics"
+    return float(lines[0].split()[-1])
+
+
+@override_settings(STORE_CHECK_TIMEOUT_SECONDS=TIMEOUT)
+def test_metrics_count_checks_by_result_and_stores_by_status(client, store, server, django_capture_on_commit_callbacks):
+    before = client.get("/metrics").content.decode()
+    down_before = _metric(before, 'helpdesk_store_checks_total{result="down"}')
+    server.mode = "fail"
+    with django_capture_on_commit_callbacks(execute=True):
+        store_check(store_id=store.pk)
+        store_check(store_id=store.pk)
+    after = client.get("/metrics").content.decode()
+    assert _metric(after, 'helpdesk_store_checks_total{result="down"}') == down_before + 2
+    assert _metric(after, 'helpdesk_monitored_stores{status="down"}') == 1
+    assert _metric(after, 'helpdesk_monitored_stores{status="up"}') == 0
