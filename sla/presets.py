@@ -112,7 +112,7 @@ MAGENTO_OMS = Preset(
     time_zone="America/Los_Angeles",
     case_number_prefix="OMS",
     plans=["Standard"],
-    support_phone_numbers=["1-877-282-7436", "+001 310 945-1310"],
+    support_phone_numbers=["1-877-282-7436 in the US", "+001 310 945-1310 outside the US"],
     priorities=[
         PriorityPreset(
             "System Application Outage",
