@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tickets.views import case, escalations, lists, opening, sla_targets, support_policy
+from tickets.views import account_report, case, escalations, lists, opening, sla_targets, support_policy
 
 urlpatterns = [
     path("portal/", lists.portal, name="portal"),
+    path("reports/account-sla/", account_report.account_sla, name="account-sla"),
     path("support/<slug:tenant_slug>/", support_policy.support_policy_page, name="support-policy"),
     path("queue/", lists.queue, name="queue"),
     path("escalations/", escalations.escalations, name="escalations"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from tickets.api import account_report
 from tickets.api import sla_views as sla
 from tickets.api import views as cases
 
@@ -34,6 +35,7 @@ urlpatterns = [
     path("escalations/<int:pk>/resolve/", cases.EscalationResolveView.as_view()),
     path("engineering-issues/<path:reference>/state/", cases.EngineeringIssueStateView.as_view()),
     path("alerts/", cases.AlertView.as_view()),
+    path("reports/account-sla/", account_report.AccountSlaView.as_view()),
     path("export/cases/", cases.ExportCasesView.as_view()),
     path("export/events/", cases.ExportEventsView.as_view()),
 ]
