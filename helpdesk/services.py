@@ -18,6 +18,7 @@ from helpdesk.models import (
     Account,
     ApiKey,
     IdempotencyRecord,
+    PartnerLink,
     Role,
     Store,
     Tenant,
@@ -91,6 +92,19 @@ def account_create(
     account.technical_contact = contact
     account.save(update_fields=["technical_contact"])
     return account
+
+
+@transaction.atomic
+def partner_link_accounts(*, user: User, accounts: list[Account]) -> list[PartnerLink]:
+    """Link a partner user to merchant accounts of its tenant (links it has stay as they are)."""
+    if user.role != Role.PARTNER:
+        raise ValidationFailed("Only partner users work for several accounts.", errors={"user": ["Not a partner."]})
+    if any(account.tenant_id != user.tenant_id for account in accounts):
+        raise ValidationFailed("No such account.", errors={"accounts": ["Not found."]})
+    return [
+        PartnerLink.objects.get_or_create(tenant_id=user.tenant_id, user=user, account=account)[0]
+        for account in accounts
+    ]
 
 
 @transaction.atomic

@@ -121,11 +121,23 @@ class CaseOpenForm(CaseDetailsForm):
         "get them anyway.",
     )
     attachment = AttachmentField(required=False, label="Attach a file (optional)")
-    field_order = ["subject", "priority", "category", "store"]
+    field_order = ["account", "subject", "priority", "category", "store"]
 
-    def __init__(self, *args: Any, priorities: Any, stores: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, priorities: Any, stores: Any, accounts: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, priorities=priorities, **kwargs)
         self.fields["store"].queryset = stores
+        if accounts is not None:  # a partner: the merchant account the case is for
+            self.fields["account"] = forms.ModelChoiceField(
+                queryset=accounts, label="For which merchant", empty_label="Choose the account"
+            )
+            self.order_fields(self.field_order)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        store, account = cleaned.get("store"), cleaned.get("account")
+        if store is not None and account is not None and store.account_id != account.pk:
+            self.add_error("store", "That store belongs to another account.")
+        return cleaned
 
     def clean_cc_emails(self) -> list[str]:
         return address_list(self.cleaned_data["cc_emails"])
