@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from helpdesk.admin.scoping import TenantScopedAdmin, TenantScopedInline, save_inline_rows
 from helpdesk.messaging import outbound_http
-from helpdesk.models import Account, OutboxMessage, OutboxStatus, Role, Store, Tenant, User
+from helpdesk.models import Account, OutboxMessage, OutboxStatus, PartnerLink, Role, Store, Tenant, User
 
 
 @admin.register(Tenant)
@@ -194,3 +194,25 @@ class OutboxMessageAdmin(TenantScopedAdmin):
         self.message_user(
             request, f"{count} message{'s' if count != 1 else ''} queued again; the next drain sends them."
         )
+
+
+class PartnerLinkForm(forms.ModelForm):
+    class Meta:
+        model = PartnerLink
+        fields = ["user", "account"]
+
+    def clean_user(self) -> User:
+        user = self.cleaned_data["user"]
+        if user.role != Role.PARTNER:
+            raise ValidationError("Only partner users are linked to accounts; a merchant belongs to one.")
+        return user
+
+
+@admin.register(PartnerLink)
+class PartnerLinkAdmin(TenantScopedAdmin):
+    """Which merchant accounts each partner user works for."""
+
+    form = PartnerLinkForm
+    list_display = ["user", "account"]
+    list_filter = ["account"]
+    search_fields = ["user__email", "account__name"]
