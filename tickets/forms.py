@@ -308,6 +308,9 @@ class EngineeringLinkForm(CaseActionForm):
     reference = forms.CharField(max_length=60, strip=True, label="Engineering reference", help_text="e.g. ENG-4521")
     url = forms.URLField(required=False, label="Link (optional)", assume_scheme="https")
     title = forms.CharField(max_length=200, required=False, strip=True, label="Title (optional)")
+    target_release = forms.CharField(
+        max_length=40, required=False, strip=True, label="Fix planned for release (optional)", help_text="e.g. 2.4.7"
+    )
 
 
 class EngineeringStateForm(forms.Form):
