@@ -114,3 +114,12 @@ def test_the_partner_gets_the_customers_view_of_a_case(client, world, partner, c
     assert "suspect their plug-in" not in page
     answer = _api(partner).get(f"/api/v1/cases/{linked.number}/comments/").json()
     assert "suspect their plug-in" not in str(answer)
+
+
+def test_a_partners_mail_reply_reaches_a_linked_accounts_case_only(partner, cases):
+    from tickets.services.inbound import comment_from_email
+
+    added = comment_from_email(case_id=cases["linked"].pk, sender=partner.email, text="More details by mail")
+    assert added is not None
+    assert added.author == partner
+    assert comment_from_email(case_id=cases["unlinked"].pk, sender=partner.email, text="Let me in") is None
