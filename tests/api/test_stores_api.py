@@ -75,3 +75,8 @@ def test_bad_monitoring_settings_are_refused_at_their_fields(world, api):
     )
     assert duplicate.status_code == 400
     assert duplicate.json()["errors"] == {"name": ["Already in use."]}
+
+
+def test_an_id_out_of_range_is_not_found(world, api):
+    answer = api(world.admin_a).patch("/api/v1/stores/99999999999999999999/", {"name": "x"}, format="json")
+    assert answer.status_code == 404
