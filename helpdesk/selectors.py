@@ -8,11 +8,6 @@ from helpdesk.models import Account, ApiKey, Role, Store, Tenant, User, WebhookD
 from helpdesk.tenancy import Scope, get_for_scope_or_404
 
 
-def tenant_list() -> QuerySet[Tenant]:
-    """Every support organisation by name (their public support-policy pages are listed openly)."""
-    return Tenant.objects.only("slug", "name").order_by("name")
-
-
 def account_list(*, scope: Scope) -> QuerySet[Account]:
     return Account.objects.for_scope(scope).select_related("plan", "technical_contact")
 

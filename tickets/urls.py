@@ -9,6 +9,7 @@ from tickets.views import account_report, case, escalations, lists, opening, sla
 urlpatterns = [
     path("portal/", lists.portal, name="portal"),
     path("reports/account-sla/", account_report.account_sla, name="account-sla"),
+    path("support/", support_policy.support_policy_find, name="support-policy-find"),
     path("support/<slug:tenant_slug>/", support_policy.support_policy_page, name="support-policy"),
     path("queue/", lists.queue, name="queue"),
     path("escalations/", escalations.escalations, name="escalations"),

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.forms import Form
 from django.http import HttpResponse
 
 from helpdesk.forms import EmailAuthenticationForm
-from helpdesk.selectors import tenant_list
 from helpdesk.signin_limits import PASSWORD_RESET, client_ip, wait_message
 
 
@@ -23,10 +21,6 @@ def _too_many(response: HttpResponse, seconds: int) -> HttpResponse:
 class SignInView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        # Each organisation's public support policy, readable before signing in.
-        return {**super().get_context_data(**kwargs), "support_policies": tenant_list()}
 
     def form_invalid(self, form: EmailAuthenticationForm) -> HttpResponse:
         response = super().form_invalid(form)

@@ -115,8 +115,10 @@ def test_the_portal_sign_in_page_and_acknowledgement_link_the_policy(client, wor
     from tickets.tests.factories import open_case
 
     sign_in = client.get("/login/").content.decode()
-    assert '<a href="/support/tenant-a/">Tenant A Support</a>' in sign_in
-    assert '<a href="/support/tenant-b/">Tenant B Support</a>' in sign_in
+    assert 'action="/support/"' in sign_in
+    assert "Tenant A" not in sign_in  # organisations are not listed to strangers
+    assert client.get("/support/", {"organisation": "Tenant-A "})["Location"] == "/support/tenant-a/"
+    assert client.get("/support/", {"organisation": ""}).status_code == 404
     client.force_login(world.merchant_a1)
     portal = client.get("/portal/").content.decode()
     assert 'href="/support/tenant-a/"' in portal
