@@ -12,7 +12,7 @@ from django.utils import timezone
 from demo.cases import seed_demo_cases
 from demo.history import CASES_PER_TENANT, has_history, seed_history
 from helpdesk.models import Account, Role, Store, Tenant, User
-from helpdesk.services import account_create, store_create, user_create
+from helpdesk.services import account_create, partner_link_accounts, store_create, user_create
 from sla.presets import MAGENTO_OMS, STORECONNECT, Preset
 from tickets.models import Plan
 from tickets.services import preset_apply
@@ -37,10 +37,18 @@ class DemoAccount:
 
 
 @dataclass(frozen=True)
+class DemoPartner:
+    email: str
+    name: str
+    accounts: tuple[str, ...]  # slugs
+
+
+@dataclass(frozen=True)
 class DemoTenant:
     preset: Preset
     senior_management_email: str
     accounts: tuple[DemoAccount, ...]
+    partners: tuple[DemoPartner, ...] = ()
 
 
 DEMO_TENANTS = (
@@ -60,6 +68,7 @@ DEMO_TENANTS = (
             DemoAccount("koala-kitchen", "Koala Kitchen", "Boutique", "Kim Koala", "koalakitchen.example"),
             DemoAccount("popup-pals", "Pop-Up Pals", "Pop-Up", "Pat Pal", "popuppals.example"),
         ),
+        (DemoPartner("partner@storeconnect.test", "Priya Partner", ("bondi-bakes", "koala-kitchen")),),
     ),
     DemoTenant(
         MAGENTO_OMS,
@@ -88,6 +97,7 @@ def demo_logins() -> list[tuple[str, str]]:
         slug = demo.preset.slug
         logins += [(f"{prefix}@{slug}.test", f"{role.label}, {demo.preset.name}") for prefix, role, _ in STAFF]
         logins += [(f"merchant@{a.slug}.test", f"merchant, {a.name} ({a.plan})") for a in demo.accounts]
+        logins += [(p.email, f"partner for {', '.join(p.accounts)}") for p in demo.partners]
     return logins
 
 
@@ -103,6 +113,8 @@ def seed_demo() -> None:
                 user_create(tenant=tenant, email=email, role=role, full_name=name, password=DEMO_PASSWORD)
         for spec in demo.accounts:
             _account(tenant, spec)
+        for partner in demo.partners:
+            _partner(tenant, partner)
         seed_demo_cases(tenant=tenant)
 
 
@@ -118,6 +130,16 @@ def seed_demo_history(*, now: datetime | None = None, cases: int = CASES_PER_TEN
         analysts = (staff.get(email=f"analyst@{tenant.slug}.test"), staff.get(email=f"analyst2@{tenant.slug}.test"))
         with transaction.atomic():
             seed_history(tenant=tenant, analysts=analysts, now=now, cases=cases)
+
+
+def _partner(tenant: Tenant, spec: DemoPartner) -> None:
+    user = User.objects.filter(email=spec.email).first()
+    if user is None:
+        user = user_create(
+            tenant=tenant, email=spec.email, role=Role.PARTNER, full_name=spec.name, password=DEMO_PASSWORD
+        )
+    accounts = [Account.objects.for_tenant(tenant).get(slug=slug) for slug in spec.accounts]
+    partner_link_accounts(user=user, accounts=accounts)
 
 
 def _tenant(demo: DemoTenant) -> Tenant:

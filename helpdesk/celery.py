@@ -59,6 +59,8 @@ app.conf.beat_schedule = {
     "webhook-drain": {"task": "helpdesk.webhook_drain", "schedule": EVERY_MINUTE},
     "survey-reminders": {"task": "surveys.send_reminders", "schedule": 15 * EVERY_MINUTE},
     "dashboard-rollups": {"task": "reports.rollup_recent", "schedule": 5 * EVERY_MINUTE},
+    # Stores are checked at their own interval (60 s by default); the sweep only queues due ones.
+    "store-checks": {"task": "monitoring.sweep_stores", "schedule": EVERY_MINUTE / 2},
     "idempotency-purge": {"task": "helpdesk.idempotency_purge", "schedule": 60 * EVERY_MINUTE},
 }
 

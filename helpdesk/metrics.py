@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,7 @@ class HelpdeskCollector(Collector):
             value=sweep_lag_seconds(now),
         )
         yield from _sweep_metrics()
+        yield from _store_check_metrics()
 
 
 def _sweep_metrics() -> Iterator[Metric]:
@@ -93,6 +94,44 @@ def _sweep_metrics() -> Iterator[Metric]:
             finished.add_metric([name], run["finished_at"])
     yield duration
     yield finished
+
+
+_STORE_CHECKS_KEY = "metrics:store_checks"
+
+
+def record_store_check(*, ok: bool, latency_ms: int) -> None:
+    """Count one store health check where it ran (a monitoring worker), in the cache, so that
+    whichever web process is scraped reports every worker's checks."""
+    result = "up" if ok else "down"
+    try:
+        for key, amount in ((f"{_STORE_CHECKS_KEY}:{result}", 1), (f"{_STORE_CHECKS_KEY}:ms", latency_ms)):
+            cache.add(key, 0, timeout=None)
+            cache.incr(key, amount)
+    except Exception:  # a metric must never fail the check it counts
+        log.warning("could not count a store check", exc_info=True)
+
+
+def _store_check_metrics() -> Iterator[Metric]:
+    counts = cache.get_many([f"{_STORE_CHECKS_KEY}:{name}" for name in ("up", "down", "ms")])
+    checks = CounterMetricFamily(
+        "helpdesk_store_checks", "Store health checks run, by result (up or down).", labels=["result"]
+    )
+    for result in ("up", "down"):
+        checks.add_metric([result], counts.get(f"{_STORE_CHECKS_KEY}:{result}", 0))
+    yield checks
+    yield CounterMetricFamily(
+        "helpdesk_store_check_latency_seconds",
+        "Time store health checks took in total (divide by the checks for the mean).",
+        value=counts.get(f"{_STORE_CHECKS_KEY}:ms", 0) / 1000,
+    )
+    stores = GaugeMetricFamily(
+        "helpdesk_monitored_stores", "Monitored stores by the result of their last check.", labels=["status"]
+    )
+    model = apps.get_model("helpdesk", "Store")
+    monitored = model.objects.exclude(health_url="")
+    for status, label in (("up", "up"), ("down", "down"), ("", "unchecked")):
+        stores.add_metric([label], monitored.filter(last_status=status).count())
+    yield stores
 
 
 def _registry() -> CollectorRegistry:

@@ -53,12 +53,15 @@ CROSS_TENANT_TASKS = frozenset(
         "sla.sweep_breaches",
         "sla.sweep_auto_close",
         "surveys.send_reminders",
+        "monitoring.sweep_stores",
+        "reports.rollup_recent",
     }
 )
 # Tasks about one row: the row's tenant is looked up (the one cross-tenant read) and set for the task.
 ROW_TASKS: dict[str, tuple[str, str]] = {
     "helpdesk.outbox_send": ("helpdesk.OutboxMessage", "message_id"),
     "helpdesk.webhook_deliver": ("helpdesk.WebhookDelivery", "delivery_id"),
+    "monitoring.check_store": ("helpdesk.Store", "store_id"),
 }
 
 

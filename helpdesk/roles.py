@@ -11,6 +11,7 @@ from django.db import models
 
 class Role(models.TextChoices):
     MERCHANT = "merchant", "Merchant"
+    PARTNER = "partner", "Partner"
     ANALYST = "analyst", "Support analyst"
     MANAGER = "manager", "Support manager"
     ADMIN = "admin", "Tenant admin"
@@ -22,5 +23,6 @@ STAFF_ROLES = frozenset({Role.ANALYST, Role.MANAGER, Role.ADMIN})
 MANAGING_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
 # Tenant admins: settings pages (API keys, webhooks, SLA targets) and the scoped Django admin.
 ADMIN_ROLES = frozenset({Role.ADMIN})
-# Merchant users: the portal, opening cases for their account, confirming resolutions.
-MERCHANT_ROLES = frozenset({Role.MERCHANT})
+# Customer users: merchants (one account) and partners (the accounts they are linked to): the
+# portal, opening cases for their accounts, confirming resolutions, the customer view of a case.
+MERCHANT_ROLES = frozenset({Role.MERCHANT, Role.PARTNER})

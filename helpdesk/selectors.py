@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from helpdesk.models import Account, ApiKey, Role, Store, Tenant, User, WebhookDelivery, WebhookEndpoint
-from helpdesk.tenancy import Scope
+from helpdesk.tenancy import Scope, get_for_scope_or_404
 
 
 def account_list(*, scope: Scope) -> QuerySet[Account]:
@@ -14,6 +14,11 @@ def account_list(*, scope: Scope) -> QuerySet[Account]:
 
 def store_list(*, scope: Scope) -> QuerySet[Store]:
     return Store.objects.for_scope(scope).select_related("account")
+
+
+def store_get(*, scope: Scope, store_id: int) -> Store:
+    """One store of the scope (NotFound when missing or another tenant's or account's)."""
+    return get_for_scope_or_404(Store.objects.select_related("account"), scope, pk=store_id)  # type: ignore[return-value]
 
 
 def staff_list(*, scope: Scope) -> QuerySet[User]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from helpdesk.models import (
     WEBHOOK_EVENTS,
     Account,
     ApiKey,
+    PartnerLink,
     Role,
     Store,
     Tenant,
@@ -92,6 +94,19 @@ def account_create(
 
 
 @transaction.atomic
+def partner_link_accounts(*, user: User, accounts: list[Account]) -> list[PartnerLink]:
+    """Link a partner user to merchant accounts of its tenant (links it has stay as they are)."""
+    if user.role != Role.PARTNER:
+        raise ValidationFailed("Only partner users work for several accounts.", errors={"user": ["Not a partner."]})
+    if any(account.tenant_id != user.tenant_id for account in accounts):
+        raise ValidationFailed("No such account.", errors={"accounts": ["Not found."]})
+    return [
+        PartnerLink.objects.get_or_create(tenant_id=user.tenant_id, user=user, account=account)[0]
+        for account in accounts
+    ]
+
+
+@transaction.atomic
 def account_set_technical_contact(*, account: Account, user: User) -> Account:
     if user.account_id != account.pk:
         raise ValidationFailed(
@@ -104,9 +119,57 @@ def account_set_technical_contact(*, account: Account, user: User) -> Account:
 
 
 @transaction.atomic
-def store_create(*, account: Account, name: str, url: str) -> Store:
+def store_create(*, account: Account, name: str, url: str, **monitoring: Any) -> Store:
+    """A store; `monitoring` may set health_url, check_interval_seconds and failure_threshold."""
+    unknown = sorted(set(monitoring) - set(STORE_EDITABLE))
+    if unknown:
+        raise ValidationFailed("Unknown store fields.", errors={name: ["Unknown field."] for name in unknown})
     store = Store(tenant_id=account.tenant_id, account=account, name=name, url=url)
-    store.full_clean()
+    return _store_save(store, monitoring)
+
+
+STORE_EDITABLE = ("account", "name", "url", "health_url", "check_interval_seconds", "failure_threshold")
+
+
+@transaction.atomic
+def store_update(*, store: Store, changes: dict[str, Any]) -> Store:
+    """Change a store's details or monitoring; a new health URL or interval is checked next sweep."""
+    unknown = sorted(set(changes) - set(STORE_EDITABLE))
+    if unknown:
+        raise ValidationFailed("These fields cannot be changed.", errors={name: ["Not editable."] for name in unknown})
+    if "account" in changes and changes["account"].tenant_id != store.tenant_id:
+        raise ValidationFailed("No such account.", errors={"account": ["Not found."]})
+    locked = (
+        Store.objects.select_for_update(of=("self",))
+        .select_related("account")
+        .filter(tenant_id=store.tenant_id)
+        .get(pk=store.pk)
+    )
+    return _store_save(locked, changes)
+
+
+def _store_save(store: Store, changes: dict[str, Any]) -> Store:
+    for name, value in changes.items():
+        setattr(store, name, value)
+    if "health_url" in changes or "check_interval_seconds" in changes:
+        store.next_check_at = None  # due at the next sweep
+    if changes.get("health_url"):
+        try:
+            outbound_http.check_url(store.health_url)
+        except outbound_http.RefusedURL as refusal:
+            raise ValidationFailed(refusal.message, errors={"health_url": [refusal.message]}) from None
+    if not store.health_url:
+        store.consecutive_failures, store.outage_open, store.last_status = 0, False, ""
+    try:
+        # The account was resolved in the tenant already; checking it again would read it unscoped.
+        store.full_clean(exclude=["tenant", "account"], validate_unique=False)
+    except DjangoValidationError as invalid:
+        raise ValidationFailed("The store was not saved.", errors=invalid.message_dict) from None
+    namesakes = Store.objects.filter(tenant_id=store.tenant_id).filter(account=store.account, name=store.name)
+    if namesakes.exclude(pk=store.pk).exists():
+        raise ValidationFailed(
+            f"{store.account.name} has a store “{store.name}” already.", errors={"name": ["Already in use."]}
+        )
     store.save()
     return store
 

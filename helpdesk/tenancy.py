@@ -25,6 +25,7 @@ from django.utils import timezone
 from helpdesk import rls
 from helpdesk.drafts import draft_keep
 from helpdesk.errors import NotFound, PermissionDenied
+from helpdesk.roles import Role
 
 if TYPE_CHECKING:
     from helpdesk.models import Account, Tenant, User
@@ -34,7 +35,13 @@ if TYPE_CHECKING:
 class Scope:
     tenant: Tenant
     user: User
-    account: Account | None  # set for merchants only
+    account: Account | None  # a merchant's own account (None for staff and partners)
+    # The accounts a customer user sees: a merchant's own, a partner's linked ones; None for staff.
+    accounts: frozenset[int] | None = None
+
+    def __post_init__(self) -> None:
+        if self.account is not None and self.accounts is None:
+            object.__setattr__(self, "accounts", frozenset({self.account.pk}))
 
     @property
     def role(self) -> str:
@@ -42,7 +49,8 @@ class Scope:
 
     @property
     def is_merchant(self) -> bool:
-        return self.account is not None
+        """A customer user (merchant or partner): sees only its accounts, and only what is public."""
+        return self.accounts is not None
 
     @property
     def time_zone(self) -> str:
@@ -90,11 +98,12 @@ class TenantQuerySet(models.QuerySet):
         return self.filter(tenant_id=tenant.pk)
 
     def for_scope(self, scope: Scope) -> TenantQuerySet:
-        """Tenant rows; for a merchant, only rows of their own account (where the model has one)."""
+        """Tenant rows; for a customer user, only rows of its accounts (where the model has one):
+        a merchant's own account, a partner's linked accounts."""
         queryset = self.for_tenant(scope.tenant)
         account_field = getattr(self.model, "account_scope_field", None)
-        if scope.account is not None and account_field:
-            queryset = queryset.filter(**{account_field: scope.account.pk})
+        if scope.accounts is not None and account_field:
+            queryset = queryset.filter(**{f"{account_field}__in": sorted(scope.accounts)})
         return queryset
 
 
@@ -130,7 +139,18 @@ def scope_for_user(user: Any) -> Scope | None:
         account = None
         if user.account_id is not None:
             account = account_model.objects.for_tenant(tenant).select_related("plan").get(pk=user.account_id)
-        return Scope(tenant=tenant, user=user, account=account)
+        return Scope(tenant=tenant, user=user, account=account, accounts=customer_account_ids(user))
+
+
+def customer_account_ids(user: Any) -> frozenset[int] | None:
+    """The accounts a customer user may see and act for: a merchant's own account, a partner's
+    linked accounts (read once per call); None for staff, who see the whole tenant."""
+    if user.account_id is not None:
+        return frozenset({user.account_id})
+    if user.role != Role.PARTNER:
+        return None
+    links = apps.get_model("helpdesk", "PartnerLink").objects.filter(tenant_id=user.tenant_id, user_id=user.pk)
+    return frozenset(links.values_list("account_id", flat=True))
 
 
 def get_for_scope_or_404(queryset: TenantQuerySet, scope: Scope, **lookup: Any) -> models.Model:
@@ -149,6 +169,7 @@ CROSS_TENANT_PATHS: dict[str, str] = {
     "/admin/login/": "sign-in finds the user by address, whatever their tenant",
     "/password-reset/": "a reset finds the user by address or signed id",
     "/survey/": "a signed survey link names its invitation",
+    "/support/": "the public support policy names its tenant by slug and shows only its published terms",
     "/anymail/": "the mail provider's webhooks (basic auth) name messages and cases of any tenant",
 }
 

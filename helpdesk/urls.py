@@ -9,7 +9,7 @@ from django.urls import include, path
 
 from helpdesk.forms import AdminSignInForm
 from helpdesk.views import auth as limited_auth_views
-from helpdesk.views import home, settings_pages
+from helpdesk.views import home, settings_pages, stores
 
 admin.site.site_header = "Helpdesk administration"
 admin.site.site_title = "Helpdesk admin"
@@ -20,6 +20,7 @@ urlpatterns = [
     path("settings/", home.tenant_settings, name="tenant-settings"),
     path("settings/api-keys/", settings_pages.api_keys, name="settings-api-keys"),
     path("settings/webhooks/", settings_pages.webhooks, name="settings-webhooks"),
+    path("stores/<int:store_id>/", stores.store_detail, name="store-detail"),
     path("", include("tickets.urls")),
     path("", include("sla.urls")),
     path("", include("surveys.urls")),

@@ -69,27 +69,29 @@ STORECONNECT = Preset(
     case_number_prefix="SC",
     plans=_SC_PLANS,
     priorities=[
+        # The seed's words (two typos mended: "for your or your customers", "distruptions").
         PriorityPreset(
             "Critical",
             "Store is completely unavailable or down.\n"
-            "Payment processing is failing for the majority of customers.\n"
-            "Products are listed with incorrect pricing.\n"
+            "Major failure of payment processing preventing majority of customers from purchasing.\n"
+            "Products being listed with incorrect pricing.\n"
             "Errors that could create a legal liability for you or your customers.\n"
-            "Errors that are severely disrupting your business.",
+            "Errors that are severely disrupting your business.\n"
+            "Other issues causing significant disruptions for your store.",
         ),
         PriorityPreset(
             "High",
-            "Payment gateways have errors for some customers but not all.\n"
+            "Payment gateways having errors for some customers but not all.\n"
             "Intermittent site loading issues or failures to show the site.\n"
-            "The site shows stale or incorrect data that is not critical to the business.\n"
-            "A critical issue for which there is a workaround.",
+            "Site issues showing stale or incorrect data that is not critical to the operation of the business.\n"
+            "Critical issues for which there is a work around.",
         ),
         PriorityPreset(
             "Medium",
             "Training.\nProvisioning of new stores or services.\n"
             "Guidance on complex feature implementation.\nMinor site issues that need resolving.",
         ),
-        PriorityPreset("Low", "Minor bugs, feature requests and suggestions for enhancement."),
+        PriorityPreset("Low", "Minor bugs, feature requests, and suggestions for enhancement."),
     ],
     calendars=[
         CalendarPreset(
@@ -112,34 +114,44 @@ MAGENTO_OMS = Preset(
     time_zone="America/Los_Angeles",
     case_number_prefix="OMS",
     plans=["Standard"],
-    support_phone_numbers=["1-877-282-7436", "+001 310 945-1310"],
+    support_phone_numbers=["1-877-282-7436 in the US", "+001 310 945-1310 outside the US"],
     priorities=[
+        # The seed's descriptions as written.
         PriorityPreset(
             "System Application Outage",
             "Unscheduled system application outage where customers are unable to use key systems and "
-            "applications for work functions. Resources are assigned immediately and targeted to close "
-            "within 24 hours.",
+            "applications for work functions. The effect of their workload not being completed could have a "
+            "negative impact on business. Resources will be assigned immediately and targeted to close within "
+            "24 hours.",
             must_phone=True,
             escalate_on_open=True,
         ),
         PriorityPreset(
             "P1",
-            "A crucial problem where a crucial core business function is severely impacted that will cause a "
-            "significant loss of revenue. Must also be reported by phone. Resources are assigned immediately "
-            "and targeted to close within 24 hours.",
+            "A P1 is a crucial problem where a crucial core business function is severely impacted that will "
+            "cause a significant loss of revenue in business. P1 problems must be reported on Magento's toll-free "
+            "support telephone number to expedite resolution. Magento will use continuous efforts 24x7x365, with "
+            "appropriate escalation to senior management, to provide a resolution for any P1 problem as soon as "
+            "is commercially reasonable. Resources will be assigned immediately and targeted to close within 24 "
+            "hours.",
             must_phone=True,
             escalate_on_open=True,
         ),
         PriorityPreset(
             "P2",
-            "A core business function is impacted. Assigned within 24 business hours and targeted to fix "
-            "within 48 business hours (excluding holidays and weekends).",
+            "A P2 is a problem where a core business function is impacted and needs to be assigned either during "
+            "business hours or at the beginning of the next business day. Magento will use efforts during its "
+            "normal hours of operation, 24 hours a day, (Monday – Friday) to provide a resolution for any P2 "
+            "problem as soon as is commercially reasonable. Resources will be assigned within 24 hours and "
+            "targeted to fix within 48 business hours (excluding holidays and weekends).",
         ),
         PriorityPreset(
             "P3",
-            "A medium-to-low impact problem: partial or non-critical loss of functionality, or some operations "
-            "impaired without an immediate loss of revenue. Assigned within 24 business hours, targeted to fix "
-            "within 14 days.",
+            "A P3 is a medium-to-low impact problem that involves partial and/or non-critical loss of "
+            "functionality, or that impairs some operations but is not causing an immediate loss of revenue. "
+            "Magento will use efforts during its normal hours of operation, 24 hours a day, (Monday – Friday) to "
+            "provide a resolution for any P3 problem in time for the next minor release of the Software. "
+            "Resources will be assigned within 24 hours and targeted to fix within 14 days.",
         ),
     ],
     calendars=[

@@ -21,6 +21,11 @@ class SurveyForm(forms.Form):
         choices=SCALE, coerce=int, widget=forms.RadioSelect, label="Service delivery"
     )
     process = forms.TypedChoiceField(choices=SCALE, coerce=int, widget=forms.RadioSelect, label="Our support process")
+    met_expectations = forms.ChoiceField(
+        choices=[("yes", "Yes"), ("partly", "Partly"), ("no", "No")],
+        widget=forms.RadioSelect,
+        label="Did our solution or recommendations meet your expectations?",
+    )
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=4000, label="Anything to add?"
     )

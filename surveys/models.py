@@ -45,12 +45,20 @@ class SurveyInvitation(TenantOwned):
         return f"Survey for case {self.case_id}"
 
 
+class Expectations(models.TextChoices):
+    YES = "yes", "Yes"
+    PARTLY = "partly", "Partly"
+    NO = "no", "No"
+
+
 class SurveyResponse(TenantOwned):
     invitation = models.OneToOneField(SurveyInvitation, on_delete=models.CASCADE, related_name="response")
     overall = models.PositiveSmallIntegerField(validators=SCORE)
     product_quality = models.PositiveSmallIntegerField(validators=SCORE)
     service_delivery = models.PositiveSmallIntegerField(validators=SCORE)
     process = models.PositiveSmallIntegerField(validators=SCORE)
+    # "Did we meet your expectations?" Empty on answers given before the question was asked.
+    met_expectations = models.CharField(max_length=8, choices=Expectations.choices, blank=True)
     comment = models.TextField(blank=True)
     answered_at = models.DateTimeField(default=timezone.now)
 

@@ -11,7 +11,7 @@ from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from helpdesk.models import Tenant
-from surveys.models import FollowUpState, SurveyFollowUp, SurveyInvitation, SurveyResponse
+from surveys.models import Expectations, FollowUpState, SurveyFollowUp, SurveyInvitation, SurveyResponse
 
 UNDELIVERED = ("bounced", "complained", "rejected", "failed")
 
@@ -94,6 +94,8 @@ def satisfaction_report(
     report["month"] = _rows(months, lambda row: row["month"].strftime("%B %Y"))
     invited = invitations.aggregate(sent=Count("pk"), answered=Count("response"))
     report["invited"], report["answered"] = invited["sent"], invited["answered"]
+    said = dict(responses.exclude(met_expectations="").values_list("met_expectations").annotate(n=Count("pk")))
+    report["expectations"] = {choice: said.get(choice, 0) for choice in Expectations.values}
     report["response_rate"] = round(100 * invited["answered"] / invited["sent"], 1) if invited["sent"] else None
     return report
 

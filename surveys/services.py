@@ -15,7 +15,7 @@ from helpdesk.messaging.outbox import mail_enqueue
 from helpdesk.messaging.webhooks import webhook_emit
 from helpdesk.models import User
 from helpdesk.roles import MANAGING_ROLES
-from surveys.models import FollowUpState, SurveyFollowUp, SurveyInvitation, SurveyResponse
+from surveys.models import Expectations, FollowUpState, SurveyFollowUp, SurveyInvitation, SurveyResponse
 
 SALT = "surveys.invitation"
 LOW_SCORE = 2
@@ -101,6 +101,7 @@ class Answer:
     service_delivery: int
     process: int
     comment: str = ""
+    met_expectations: str = ""  # yes, partly or no (empty: not answered)
 
 
 @transaction.atomic
@@ -122,12 +123,18 @@ def survey_answer(*, invitation: SurveyInvitation, answer: Answer, at: datetime 
     }
     if wrong:
         raise ValidationFailed("Every score is from 1 to 5.", errors=wrong)
+    if answer.met_expectations not in ("", *Expectations.values):
+        raise ValidationFailed(
+            "Say whether we met your expectations: yes, partly or no.",
+            errors={"met_expectations": ["Choose yes, partly or no."]},
+        )
     try:
         with transaction.atomic():
             response = SurveyResponse.objects.create(
                 tenant_id=invitation.tenant_id,
                 invitation=invitation,
                 comment=answer.comment.strip()[:4000],
+                met_expectations=answer.met_expectations,
                 answered_at=at,
                 **scores,
             )

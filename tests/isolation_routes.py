@@ -8,7 +8,7 @@ names no route any more. Add a row when you add a route: the roles come from `he
   password reset, the survey link, the API's schema); `SIGNED_IN` for every tenant user.
 - `target`: what the URL's argument names, so the matrix can aim it at the principal's own
   object, another account's, another tenant's and a missing one: `case` (a case number),
-  `escalation` (its id), `attachment` (its token), `reference` (an engineering issue), or
+  `escalation` (its id), `attachment` (its token), `reference` (an engineering issue), `store` (its id), or
   `TOKEN` for capability links (a survey token, a password-reset token), tried only missing.
 - `method`: how a page is requested (`post` for pages that only act); API operations carry
   their own method in the key.
@@ -58,6 +58,10 @@ PAGES: dict[str, Rule] = {
     "survey": Rule(PUBLIC, TOKEN),
     "satisfaction-report": Rule(MANAGING_ROLES),
     "dashboard": Rule(MANAGING_ROLES),
+    "account-sla": Rule(SIGNED_IN),
+    "support-policy-find": Rule(PUBLIC),
+    "support-policy": Rule(PUBLIC, fixed=(("tenant_slug", "tenant-a"),)),
+    "store-detail": Rule(SIGNED_IN, "store"),
     "dashboard-hand-over": Rule(MANAGING_ROLES, "case", "post"),
     "login": Rule(PUBLIC),
     "logout": Rule(PUBLIC, method="post"),
@@ -115,4 +119,9 @@ API: dict[str, Rule] = {
     "GET /api/v1/surveys/responses/": Rule(MANAGING_ROLES),
     "GET /api/v1/surveys/report/": Rule(MANAGING_ROLES),
     "GET /api/v1/reports/dashboard/": Rule(MANAGING_ROLES),
+    "GET /api/v1/reports/account-sla/": Rule(SIGNED_IN),
+    "GET /api/v1/stores/": Rule(ADMIN_ROLES),
+    "POST /api/v1/stores/": Rule(ADMIN_ROLES),
+    "GET /api/v1/stores/{store_id}/": Rule(ADMIN_ROLES, "store"),
+    "PATCH /api/v1/stores/{store_id}/": Rule(ADMIN_ROLES, "store"),
 }

@@ -30,7 +30,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from helpdesk import rls
-from helpdesk.services import api_key_create
+from helpdesk.services import api_key_create, store_create
 from tests.isolation_routes import API, PAGES, PREFIXES, PUBLIC, TOKEN, Rule
 from tickets.services import attachment_add, comment_add, engineering_issue_link, escalation_raise
 from tickets.tests.factories import open_case
@@ -76,7 +76,9 @@ def _build_objects(world, account, setup, key: str) -> dict[str, str]:
     staff = world.analyst_a if account.tenant_id == world.tenant_a.pk else world.analyst_b
     engineering_issue_link(case=case, actor=staff, reference=f"ENG-{key.upper()}", title=marker)
     escalation = escalation_raise(case=case, actor=account.technical_contact, reason="responsiveness", notes=marker)
+    store = store_create(account=account, name=f"Shop {marker}", url=f"https://{key}.shop.example")
     return {
+        "store": str(store.pk),
         "case": case.number,
         "escalation": str(escalation.pk),
         "attachment": attachment.token,
@@ -97,6 +99,7 @@ def estate(world, setup_a, setup_b) -> dict[str, dict[str, str]]:
         "escalation": str(int(a1["escalation"]) + 100000),
         "attachment": a1["attachment"][::-1],
         "reference": "ENG-MISSING",
+        "store": str(int(a1["store"]) + 100000),
     }
     return objects
 

@@ -171,7 +171,7 @@ def test_the_demo_worker_takes_every_queue_from_the_filesystem_broker(tmp_path):
     send = f"from helpdesk.celery import app\nfor name in {tasks!r}: app.send_task(name)"
     subprocess.run([*manage, "shell", "-v0", "-c", send], cwd=ROOT, env=env, check=True, timeout=120)
     queued = {path.name.split(".")[-2] for path in (tmp_path / "var" / "broker" / "queue").glob("*.msg")}
-    assert queued == {"sweeps", "mail", "webhooks"}
+    assert queued == {"sweeps", "mail", "webhooks", "monitoring"}
 
     log = tmp_path / "worker.log"
     command = [sys.executable, "-m", "celery", "-A", "helpdesk", "worker", "--concurrency=1", "--loglevel=INFO"]

@@ -139,11 +139,17 @@ def test_a_survey_link_opens_and_records_its_answer_through_its_door(world, setu
         token = invitation_token(case.survey_invitations.get())
     page = Client().get(f"/survey/{token}/")
     assert page.status_code == 200 and case.number in page.content.decode()
-    answer = {"overall": 5, "product_quality": 4, "service_delivery": 5, "process": 4}
-    assert Client().post(f"/survey/{token}/", answer).status_code in (200, 302)
+    answer = {"overall": 5, "product_quality": 4, "service_delivery": 5, "process": 4, "met_expectations": "yes"}
+    assert Client().post(f"/survey/{token}/", answer).status_code == 302
     assert SurveyResponse.objects.count() == 0  # no tenant set here: the policy hides it
     with rls.cross_tenant("check"):
         assert SurveyResponse.objects.filter(invitation__case=case).count() == 1
+
+
+def test_the_public_support_policy_reads_its_tenant_through_its_door(world, setup_a, as_app):
+    page = Client().get(f"/support/{world.tenant_a.slug}/")
+    assert page.status_code == 200 and world.tenant_a.name in page.content.decode()
+    assert _setting(rls.TENANT_SETTING) == "" and _setting(rls.CROSS_TENANT_SETTING) == ""
 
 
 def test_rls_setup_installs_the_policies_and_grants_an_existing_role(app_role):

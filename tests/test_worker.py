@@ -163,7 +163,14 @@ def test_survey_path_close_mail_link_answer_report(world, setup_a, start_worker,
     assert len(sent) == 1 and sent[0]["To"] == "merchant@alpha-one.test"
     link = re.search(r"http://127\.0\.0\.1:8000(/survey/\S+/)", sent[0]["TextBody"]).group(1)
     assert "How did we do?" in client.get(link).content.decode()
-    answer = {"overall": "5", "product_quality": "4", "service_delivery": "5", "process": "4", "comment": "Great"}
+    answer = {
+        "overall": "5",
+        "product_quality": "4",
+        "service_delivery": "5",
+        "process": "4",
+        "met_expectations": "yes",
+        "comment": "Great",
+    }
     assert "Thank you for your answer" in client.post(link, answer, follow=True).content.decode()
     assert "You have answered this survey" in client.post(link, {**answer, "overall": "1"}).content.decode()
     client.force_login(world.manager_a)

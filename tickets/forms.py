@@ -121,11 +121,23 @@ class CaseOpenForm(CaseDetailsForm):
         "get them anyway.",
     )
     attachment = AttachmentField(required=False, label="Attach a file (optional)")
-    field_order = ["subject", "priority", "category", "store"]
+    field_order = ["account", "subject", "priority", "category", "store"]
 
-    def __init__(self, *args: Any, priorities: Any, stores: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, priorities: Any, stores: Any, accounts: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, priorities=priorities, **kwargs)
         self.fields["store"].queryset = stores
+        if accounts is not None:  # a partner: the merchant account the case is for
+            self.fields["account"] = forms.ModelChoiceField(
+                queryset=accounts, label="For which merchant", empty_label="Choose the account"
+            )
+            self.order_fields(self.field_order)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        store, account = cleaned.get("store"), cleaned.get("account")
+        if store is not None and account is not None and store.account_id != account.pk:
+            self.add_error("store", "That store belongs to another account.")
+        return cleaned
 
     def clean_cc_emails(self) -> list[str]:
         return address_list(self.cleaned_data["cc_emails"])
@@ -301,6 +313,9 @@ class EngineeringLinkForm(CaseActionForm):
     reference = forms.CharField(max_length=60, strip=True, label="Engineering reference", help_text="e.g. ENG-4521")
     url = forms.URLField(required=False, label="Link (optional)", assume_scheme="https")
     title = forms.CharField(max_length=200, required=False, strip=True, label="Title (optional)")
+    target_release = forms.CharField(
+        max_length=40, required=False, strip=True, label="Fix planned for release (optional)", help_text="e.g. 2.4.7"
+    )
 
 
 class EngineeringStateForm(forms.Form):

@@ -340,6 +340,8 @@ class EngineeringIssue(TenantOwned):
     reference = models.CharField(max_length=60, help_text="The tracker's key, e.g. ENG-4521.")
     url = models.URLField(blank=True)
     title = models.CharField(max_length=200, blank=True)
+    # The release a fix is planned for (P3 problems are fixed "in time for the next minor release").
+    target_release = models.CharField(max_length=40, blank=True, help_text="e.g. 2.4.7")
     state = models.CharField(max_length=12, choices=EngineeringState.choices, default=EngineeringState.OPEN)
     updated_at = models.DateTimeField(default=timezone.now)
     cases = models.ManyToManyField(Case, through="CaseEngineeringLink", related_name="engineering_issues")

@@ -17,9 +17,10 @@ from django.utils.crypto import constant_time_compare
 
 from helpdesk.messaging.outbox import mail_enqueue
 from helpdesk.models import Account, Role, User
-from sla.models import SlaClock
+from sla.models import SlaClock, Unit
 from tickets import visibility
 from tickets.models import Case, CaseEvent, Comment, Escalation, EscalationLevel, EscalationReason, RaisedBy
+from tickets.public_policy import service_hours
 
 
 def reply_address(case: Case) -> str:
@@ -112,8 +113,12 @@ def _clock(event: CaseEvent) -> SlaClock:
 
 
 def on_opened(event: CaseEvent) -> None:
-    clocks = {c.metric: c for c in SlaClock.objects.for_tenant(event.case.tenant).filter(case=event.case)}
-    _case_mail(event, "case_acknowledgement", clocks=clocks)
+    clocks = {
+        c.metric: c
+        for c in SlaClock.objects.for_tenant(event.case.tenant).filter(case=event.case).select_related("calendar")
+    }
+    business = [c.calendar for c in clocks.values() if Unit.is_business(c.unit)]
+    _case_mail(event, "case_acknowledgement", clocks=clocks, service_hours=service_hours(business))
 
 
 def on_commented(event: CaseEvent) -> None:

@@ -132,7 +132,7 @@ def attachment_for_download(*, scope: Scope, token: str) -> Attachment:
     """An attachment the scope may read: of its tenant, its account for merchants, public for merchants."""
     attachments = Attachment.objects.for_tenant(scope.tenant).select_related("case")
     if scope.is_merchant:
-        attachments = attachments.filter(case__account=scope.account, is_public=True)
+        attachments = attachments.filter(case__account__in=sorted(scope.accounts or ()), is_public=True)
     attachment = attachments.filter(token=token).first()
     if attachment is None:
         raise NotFound("No such attachment.")
@@ -144,7 +144,7 @@ def escalation_list(*, scope: Scope, state: str | None = None) -> QuerySet[Escal
         "case", "case__account", "case__priority", "owner", "raised_by_user"
     )
     if scope.is_merchant:
-        escalations = escalations.filter(case__account=scope.account)
+        escalations = escalations.filter(case__account__in=sorted(scope.accounts or ()))
     escalations = visibility.escalations_for(escalations, customer=scope.is_merchant)
     return escalations.filter(state=state) if state else escalations
 

@@ -23,3 +23,21 @@ def sweep_breaches() -> int:
 @shared_task(name="sla.sweep_auto_close", acks_late=True, ignore_result=True)
 def sweep_auto_close() -> int:
     return sweeps.sweep_auto_close(now=timezone.now())
+
+
+@shared_task(name="monitoring.sweep_stores", acks_late=True, ignore_result=True)
+def sweep_stores() -> int:
+    """Queue one check per store whose check is due (each claimed once, however many sweeps run)."""
+    from helpdesk.monitoring import stores_claim_due
+
+    claimed = stores_claim_due(now=timezone.now())
+    for store_id in claimed:
+        check_store.delay(store_id)
+    return len(claimed)
+
+
+@shared_task(name="monitoring.check_store", acks_late=True, ignore_result=True)
+def check_store(store_id: int) -> str:
+    from tickets.store_monitoring import store_check
+
+    return store_check(store_id=store_id)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tickets.views import case, escalations, lists, opening, sla_targets
+from tickets.views import account_report, case, escalations, lists, opening, sla_targets, support_policy
 
 urlpatterns = [
     path("portal/", lists.portal, name="portal"),
+    path("reports/account-sla/", account_report.account_sla, name="account-sla"),
+    path("support/", support_policy.support_policy_find, name="support-policy-find"),
+    path("support/<slug:tenant_slug>/", support_policy.support_policy_page, name="support-policy"),
     path("queue/", lists.queue, name="queue"),
     path("escalations/", escalations.escalations, name="escalations"),
     path("escalations/<int:pk>/<slug:action>/", escalations.escalation_action, name="escalation-action"),

@@ -35,4 +35,4 @@ def test_fresh_sqlite_migrates_and_seeds_idempotently(tmp_path):
     with sqlite3.connect(database) as db:
         assert db.execute("select count(*) from helpdesk_tenant").fetchone()[0] == 2
         assert db.execute("select count(*) from helpdesk_account").fetchone()[0] == 6
-        assert db.execute("select count(*) from helpdesk_user").fetchone()[0] == 14
+        assert db.execute("select count(*) from helpdesk_user").fetchone()[0] == 15  # 8 staff, 6 merchants, 1 partner

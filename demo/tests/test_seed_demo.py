@@ -51,7 +51,11 @@ def test_seed_demo_creates_the_documented_tenants_accounts_and_logins(client):
             assert account.plan.name == plan
             assert account.technical_contact.email == f"merchant@{account_slug}.test"
             assert account.stores.exists()
-    assert len(demo_logins()) == 14
+    partner = User.objects.get(email="partner@storeconnect.test")
+    assert partner.role == "partner"
+    linked = partner.partner_links.values_list("account__slug", flat=True)
+    assert sorted(linked) == ["bondi-bakes", "koala-kitchen"]
+    assert len(demo_logins()) == 15
     for email, _ in demo_logins():
         assert client.login(username=email, password=DEMO_PASSWORD), email
         landing = client.get(client.get("/")["Location"])

@@ -12,7 +12,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from helpdesk.admin.scoping import TenantScopedAdmin, TenantScopedInline, save_inline_rows
-from helpdesk.models import Account, OutboxMessage, OutboxStatus, Role, Store, Tenant, User
+from helpdesk.messaging import outbound_http
+from helpdesk.models import Account, OutboxMessage, OutboxStatus, PartnerLink, Role, Store, Tenant, User
 
 
 @admin.register(Tenant)
@@ -25,8 +26,24 @@ class TenantAdmin(admin.ModelAdmin):
         return False
 
 
+class StoreForm(forms.ModelForm):
+    class Meta:
+        model = Store
+        fields = ["account", "name", "url", "health_url", "check_interval_seconds", "failure_threshold"]
+
+    def clean_health_url(self) -> str:
+        url = self.cleaned_data.get("health_url", "")
+        if url:
+            try:
+                outbound_http.check_url(url)
+            except outbound_http.RefusedURL as refusal:
+                raise ValidationError(refusal.message) from None
+        return url
+
+
 class StoreInline(TenantScopedInline):
     model = Store
+    fields = ["name", "url", "health_url"]
 
 
 class AccountForm(forms.ModelForm):
@@ -66,7 +83,9 @@ class AccountAdmin(TenantScopedAdmin):
 
 @admin.register(Store)
 class StoreAdmin(TenantScopedAdmin):
-    list_display = ["name", "account", "url"]
+    form = StoreForm
+    list_display = ["name", "account", "url", "health_url", "last_status", "consecutive_failures"]
+    readonly_fields = ["last_status", "last_checked_at", "last_latency_ms", "consecutive_failures", "outage_open"]
     list_filter = ["tenant"]
     search_fields = ["name", "url"]
 
@@ -175,3 +194,25 @@ class OutboxMessageAdmin(TenantScopedAdmin):
         self.message_user(
             request, f"{count} message{'s' if count != 1 else ''} queued again; the next drain sends them."
         )
+
+
+class PartnerLinkForm(forms.ModelForm):
+    class Meta:
+        model = PartnerLink
+        fields = ["user", "account"]
+
+    def clean_user(self) -> User:
+        user = self.cleaned_data["user"]
+        if user.role != Role.PARTNER:
+            raise ValidationError("Only partner users are linked to accounts; a merchant belongs to one.")
+        return user
+
+
+@admin.register(PartnerLink)
+class PartnerLinkAdmin(TenantScopedAdmin):
+    """Which merchant accounts each partner user works for."""
+
+    form = PartnerLinkForm
+    list_display = ["user", "account"]
+    list_filter = ["account"]
+    search_fields = ["user__email", "account__name"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from helpdesk.api import stores
 from helpdesk.api import views as platform
 
 urlpatterns = [
@@ -18,6 +19,8 @@ urlpatterns = [
         name="api-docs",
     ),
     path("accounts/", platform.AccountListView.as_view()),
+    path("stores/", stores.StoreListView.as_view()),
+    path("stores/<int:store_id>/", stores.StoreDetailView.as_view()),
     path("", include("tickets.api.urls")),
     path("", include("surveys.api.urls")),
     path("", include("reports.api.urls")),

@@ -169,12 +169,21 @@ def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float) -> A
     """POST `body` to `url` and return the answer's status, reading none of its body. Raises
     RefusedURL for a URL or address that may not be called, OSError or http.client.HTTPException
     when the request fails on the way."""
+    return _send("POST", url, body=body, headers=headers, timeout=timeout)
+
+
+def get(url: str, *, headers: dict[str, str], timeout: float) -> Answer:
+    """GET `url` (a store's health check) under the same rules as post()."""
+    return _send("GET", url, body=None, headers=headers, timeout=timeout)
+
+
+def _send(method: str, url: str, *, body: bytes | None, headers: dict[str, str], timeout: float) -> Answer:
     destination = check_url(url)
     targets = _judged_targets(destination.host, destination.port)
     connection_class = _PinnedHTTPSConnection if destination.scheme == "https" else _PinnedHTTPConnection
     connection = connection_class(destination.host, destination.port, targets=targets, timeout=timeout)
     try:
-        connection.request("POST", destination.path, body=body, headers=headers)
+        connection.request(method, destination.path, body=body, headers=headers)
         response = connection.getresponse()
         return Answer(status=response.status, location=response.getheader("Location", "") or "")
     finally:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from helpdesk.models.api_keys import ApiKey, IdempotencyRecord
 from helpdesk.models.outbox import OutboxMessage, OutboxStatus
 from helpdesk.models.tenants import Account, Store, Tenant
-from helpdesk.models.users import User, UserManager, UserQuerySet
+from helpdesk.models.users import PartnerLink, User, UserManager, UserQuerySet
 from helpdesk.models.webhooks import WEBHOOK_EVENTS, DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from helpdesk.roles import Role
 
@@ -22,6 +22,7 @@ __all__ = [
     "IdempotencyRecord",
     "OutboxMessage",
     "OutboxStatus",
+    "PartnerLink",
     "Role",
     "Store",
     "Tenant",

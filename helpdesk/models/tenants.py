@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -99,12 +100,37 @@ class Store(TenantOwned):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="stores")
     name = models.CharField(max_length=120)
     url = models.URLField()
+    # Monitoring (helpdesk.monitoring): a store with a health URL is checked every interval.
+    health_url = models.URLField(blank=True, help_text="Checked by monitoring; empty: not monitored.")
+    check_interval_seconds = models.PositiveIntegerField(
+        default=60, validators=[MinValueValidator(30), MaxValueValidator(86400)], help_text="Seconds between checks."
+    )
+    failure_threshold = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="Consecutive failed checks that open an availability case.",
+    )
+    next_check_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A check holds this lease while it runs, so no second check of the store starts meanwhile.
+    checking_until = models.DateTimeField(null=True, blank=True, editable=False)
+    last_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_status = models.CharField(max_length=8, blank=True, editable=False)  # up, down or empty
+    last_latency_ms = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
+    outage_open = models.BooleanField(default=False, editable=False)
+    # The last CHECK_HISTORY_LENGTH results, newest first: {"at", "ok", "status", "ms", "error"}.
+    check_history = models.JSONField(default=list, blank=True, editable=False)
 
     account_scope_field = "account"
 
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["account", "name"], name="store_name_unique_per_account")]
+        indexes = [models.Index(fields=["next_check_at"], name="store_check_due", condition=~Q(health_url=""))]
 
     def __str__(self) -> str:
         return self.name
+
+    def recent_checks(self) -> list[dict[str, object]]:
+        """The kept check results, newest first, with their instants as datetimes (for pages)."""
+        return [{**entry, "at": datetime.fromisoformat(entry["at"])} for entry in self.check_history]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from helpdesk.models.tenants import Account, Tenant
 from helpdesk.roles import STAFF_ROLES, Role
-from helpdesk.tenancy import TenantQuerySet
+from helpdesk.tenancy import TenantOwned, TenantQuerySet
 from helpdesk.validators import validate_time_zone
 
 
@@ -95,3 +95,20 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class PartnerLink(TenantOwned):
+    """A partner user (an agency or integrator) working for one merchant account of its tenant."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="partner_links")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="partner_links")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    account_scope_field = "account"
+
+    class Meta:
+        ordering = ["account__name"]
+        constraints = [models.UniqueConstraint(fields=["user", "account"], name="partner_link_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.account}"

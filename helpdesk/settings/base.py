@@ -331,3 +331,7 @@ MAIL_DOMAIN = env("MAIL_DOMAIN", "helpdesk.test")
 # 100.64.0.0/10, and their IPv6 forms) are refused unless allowed (development and tests deliver
 # to local receivers). See helpdesk/outbound_http.py.
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
+
+# Store health checks (helpdesk/monitoring.py): seconds to connect, and again to get the answer.
+# They obey the webhook address rules above.
+STORE_CHECK_TIMEOUT_SECONDS = float(env("STORE_CHECK_TIMEOUT_SECONDS", "5"))

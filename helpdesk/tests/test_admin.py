@@ -86,7 +86,14 @@ def test_role_and_account_mismatch_is_a_form_error_not_a_crash(admin_a_client, w
 
 def test_tenant_admin_adds_a_store_only_to_own_accounts(admin_a_client, world):
     ok = admin_a_client.post(
-        "/admin/helpdesk/store/add/", {"account": world.account_a2.pk, "name": "Second", "url": "https://two.example/"}
+        "/admin/helpdesk/store/add/",
+        {
+            "account": world.account_a2.pk,
+            "name": "Second",
+            "url": "https://two.example/",
+            "check_interval_seconds": 60,
+            "failure_threshold": 3,
+        },
     )
     assert ok.status_code == 302
     assert Store.objects.get(name="Second").tenant == world.tenant_a

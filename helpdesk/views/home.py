@@ -13,6 +13,7 @@ from helpdesk.tenancy import require_scope
 # URL names (strings), so the platform links to each app's home without importing it.
 HOME_BY_ROLE = {
     Role.MERCHANT: "portal",
+    Role.PARTNER: "portal",
     Role.ANALYST: "queue",
     Role.MANAGER: "dashboard",
     Role.ADMIN: "tenant-settings",

@@ -27,6 +27,7 @@ class SurveyResponseSerializer(serializers.Serializer):
     product_quality = serializers.IntegerField()
     service_delivery = serializers.IntegerField()
     process = serializers.IntegerField()
+    met_expectations = serializers.CharField(help_text="yes, partly, no, or empty (not asked yet)")
     comment = serializers.CharField()
     answered_at = serializers.DateTimeField()
 
@@ -80,6 +81,10 @@ class SurveyReportView(ScopedAPIView):
                     "invited": serializers.IntegerField(),
                     "answered": serializers.IntegerField(),
                     "response_rate": serializers.FloatField(allow_null=True),
+                    "expectations": inline_serializer(
+                        "ExpectationsMet",
+                        {name: serializers.IntegerField() for name in ("yes", "partly", "no")},
+                    ),
                 },
             ),
             **ERRORS,

@@ -31,7 +31,14 @@ from tickets.services import (
 from tickets.tests.factories import open_case
 
 pytestmark = pytest.mark.django_db
-ANSWER = {"overall": "4", "product_quality": "5", "service_delivery": "4", "process": "3", "comment": "Quick and kind."}
+ANSWER = {
+    "overall": "4",
+    "product_quality": "5",
+    "service_delivery": "4",
+    "process": "3",
+    "met_expectations": "partly",
+    "comment": "Quick and kind.",
+}
 
 
 def closed_case(world, setup_a, how: str = "confirm", account=None):
@@ -180,8 +187,27 @@ def test_survey_api_for_managers(world, setup_a, client):
     _, raw = api_key_create(user=world.manager_a)
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     responses = api.get("/api/v1/surveys/responses/").json()
-    assert [r["overall"] for r in responses["results"]] == [4]
-    assert api.get("/api/v1/surveys/report/").json()["response_rate"] == 100.0
+    assert [(r["overall"], r["met_expectations"]) for r in responses["results"]] == [(4, "partly")]
+    report = api.get("/api/v1/surveys/report/").json()
+    assert report["response_rate"] == 100.0
+    assert report["expectations"] == {"yes": 0, "partly": 1, "no": 0}
     _, merchant_key = api_key_create(user=world.merchant_a1)
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {merchant_key}")
     assert api.get("/api/v1/surveys/responses/").status_code == 403
+
+
+def test_the_survey_asks_whether_we_met_expectations_and_reports_it(client, world, setup_a):
+    link = link_of(SurveyInvitation.objects.get(case=closed_case(world, setup_a)))
+    form = client.get(link).content.decode()
+    assert "Did our solution or recommendations meet your expectations?" in form
+    without = {key: value for key, value in ANSWER.items() if key != "met_expectations"}
+    refused = client.post(link, without)
+    assert refused.status_code == 200
+    assert "met_expectations" in refused.context["form"].errors
+    assert not SurveyResponse.objects.exists()
+    client.post(link, {**ANSWER, "met_expectations": "no"})
+    assert SurveyResponse.objects.get().met_expectations == "no"
+    assert "Met your expectations</dt><dd>No" in client.get(link).content.decode()
+    client.force_login(world.manager_a)
+    report = client.get("/reports/satisfaction/").content.decode()
+    assert "Met their expectations: yes 0, partly 0, no 1." in report

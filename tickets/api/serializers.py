@@ -197,6 +197,9 @@ class EngineeringLinkSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=60)
     url = serializers.URLField(required=False, allow_blank=True, default="")
     title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    target_release = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=40, help_text="The release a fix is planned for"
+    )
 
 
 class EngineeringStateSerializer(serializers.Serializer):

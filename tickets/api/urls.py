@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from tickets.api import account_report
 from tickets.api.views import actions, alerts, cases, conversation, engineering, escalations, export, reference, sla
 
 urlpatterns = [
@@ -33,6 +34,7 @@ urlpatterns = [
     path("escalations/<int:pk>/resolve/", escalations.EscalationResolveView.as_view()),
     path("engineering-issues/<path:reference>/state/", engineering.EngineeringIssueStateView.as_view()),
     path("alerts/", alerts.AlertView.as_view()),
+    path("reports/account-sla/", account_report.AccountSlaView.as_view()),
     path("export/cases/", export.ExportCasesView.as_view()),
     path("export/events/", export.ExportEventsView.as_view()),
 ]

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 
 from helpdesk.errors import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
-from helpdesk.models import Role, User
-from helpdesk.roles import STAFF_ROLES
+from helpdesk.models import User
+from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
+from helpdesk.tenancy import customer_account_ids
 from helpdesk.validators import validate_email_list
 from tickets import notifications, webhook_events
 from tickets.models import Case, CaseEvent, Status
@@ -109,8 +110,11 @@ def illegal(case: Case, action: str) -> IllegalTransition:
 
 
 def check_actor(case: Case, actor: User) -> None:
-    """The actor must belong to the case's tenant (and, for merchants, its account)."""
-    if actor.tenant_id != case.tenant_id or (actor.role == Role.MERCHANT and actor.account_id != case.account_id):
+    """The actor must belong to the case's tenant (and, for merchants and partners, its account)."""
+    if actor.tenant_id != case.tenant_id:
+        raise NotFound("No such case.")
+    accounts = customer_account_ids(actor)
+    if accounts is not None and case.account_id not in accounts:
         raise NotFound("No such case.")
 
 
@@ -122,7 +126,7 @@ def require_staff(case: Case, actor: User, what: str) -> None:
 
 def require_merchant(case: Case, actor: User, what: str) -> None:
     check_actor(case, actor)
-    if actor.role != Role.MERCHANT:
+    if actor.role not in MERCHANT_ROLES:
         raise PermissionDenied(f"Only the merchant can {what}.")
 
 

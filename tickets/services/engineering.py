@@ -20,6 +20,7 @@ def engineering_issue_link(
     reference: str,
     url: str = "",
     title: str = "",
+    target_release: str = "",
     at: datetime | None = None,
     expected_version: int | None = None,
 ) -> EngineeringIssue:
@@ -30,12 +31,15 @@ def engineering_issue_link(
     reference = require_text(reference, "reference", "Give the engineering issue's reference, e.g. ENG-4521.")[:60]
     if case.status == Status.CLOSED:
         raise illegal(case, "linked to an engineering issue")
+    given = {"url": url, "title": title, "target_release": target_release.strip()[:40]}
     issue, created = EngineeringIssue.objects.for_tenant(case.tenant).get_or_create(
-        tenant_id=case.tenant_id, reference=reference, defaults={"url": url, "title": title, "updated_at": at}
+        tenant_id=case.tenant_id, reference=reference, defaults={**given, "updated_at": at}
     )
-    if not created and ((url and issue.url != url) or (title and issue.title != title)):
-        issue.url, issue.title = url or issue.url, title or issue.title
-        issue.save(update_fields=["url", "title"])
+    changed = [name for name, value in given.items() if value and getattr(issue, name) != value]
+    if not created and changed:
+        for name in changed:
+            setattr(issue, name, given[name])
+        issue.save(update_fields=changed)
     _, linked = CaseEngineeringLink.objects.get_or_create(
         tenant_id=case.tenant_id, case=case, issue=issue, defaults={"linked_at": at, "linked_by": actor}
     )
@@ -49,7 +53,7 @@ def engineering_issue_link(
         "case.engineering_linked",
         actor=actor,
         at=at,
-        new={"reference": reference, "url": issue.url, "state": issue.state},
+        new={"reference": reference, "url": issue.url, "state": issue.state, "target_release": issue.target_release},
     )
     return issue
 

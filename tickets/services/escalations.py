@@ -7,8 +7,8 @@ from datetime import datetime
 from django.db import transaction
 
 from helpdesk.errors import IllegalTransition, PermissionDenied, ValidationFailed
-from helpdesk.models import Role, User
-from helpdesk.roles import MANAGING_ROLES
+from helpdesk.models import User
+from helpdesk.roles import MANAGING_ROLES, MERCHANT_ROLES
 from tickets.models import (
     MERCHANT_ESCALATION_REASONS,
     Case,
@@ -24,7 +24,7 @@ from tickets.services._common import check_actor, lock_case, now_or, record, req
 def _raiser(actor: User | None, raised_by: str | None) -> str:
     if actor is None:
         return RaisedBy.SYSTEM
-    return RaisedBy.MERCHANT if actor.role == Role.MERCHANT else (raised_by or RaisedBy.ANALYST)
+    return RaisedBy.MERCHANT if actor.role in MERCHANT_ROLES else (raised_by or RaisedBy.ANALYST)
 
 
 @transaction.atomic

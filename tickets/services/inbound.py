@@ -8,7 +8,8 @@ from datetime import datetime
 
 from django.db import transaction
 
-from helpdesk.models import Role, User
+from helpdesk.models import User
+from helpdesk.tenancy import customer_account_ids
 from tickets.models import Case, Channel, Comment, Status
 from tickets.services.conversation import comment_add
 
@@ -69,8 +70,9 @@ def _reply_author(case: Case, sender: str) -> tuple[User | None, str]:
     users = User.objects.for_tenant(case.tenant)
     user = users.filter(email__iexact=sender).first()
     if user is not None:
-        is_merchant_here = user.is_active and user.role == Role.MERCHANT and user.account_id == case.account_id
-        return (user if is_merchant_here else None), ""
+        # The account's merchants, and partners linked to the account, speak for the case.
+        is_customer_here = user.is_active and case.account_id in (customer_account_ids(user) or ())
+        return (user if is_customer_here else None), ""
     cc = {address.lower() for address in [*case.cc_emails, *case.account.cc_addresses]}
     if sender.lower() not in cc:
         return None, ""

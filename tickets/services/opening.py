@@ -8,7 +8,9 @@ from django.db import transaction
 from django.db.models import F
 
 from helpdesk.errors import NotFound, PermissionDenied, ValidationFailed
-from helpdesk.models import Account, Role, Store, Tenant, User
+from helpdesk.models import Account, Store, Tenant, User
+from helpdesk.roles import MERCHANT_ROLES
+from helpdesk.tenancy import customer_account_ids
 from sla.selectors import policy_current
 from sla.services import clocks_plan, clocks_start, earliest_due
 from tickets.models import (
@@ -44,7 +46,7 @@ def _check_opening(case: Case, *, opened_by: User) -> None:
     tenant, account, requester, store = case.tenant, case.account, case.requester, case.store
     if account.tenant_id != tenant.pk or case.priority.tenant_id != tenant.pk:
         raise NotFound("No such account or priority.")
-    if requester.account_id != account.pk:
+    if account.pk not in (customer_account_ids(requester) or ()):
         raise ValidationFailed(
             "The requester must be a user of the case's account.", errors={"requester": ["Not a user of this account."]}
         )
@@ -54,7 +56,7 @@ def _check_opening(case: Case, *, opened_by: User) -> None:
         )
     if opened_by.tenant_id != tenant.pk:
         raise NotFound("No such account or priority.")
-    if opened_by.role == Role.MERCHANT and (
+    if opened_by.role in MERCHANT_ROLES and (
         opened_by.pk != requester.pk
         or case.channel not in (Channel.PORTAL, Channel.API, Channel.EMAIL, Channel.MONITORING)
     ):

@@ -194,3 +194,27 @@ def test_attachments_are_readable_only_through_the_authorisation_check(world, se
         with pytest.raises(NotFound, match="No such attachment"):
             attachment_for_download(scope=scope, token=token)
     assert public.file.read() == PNG
+
+
+def test_a_planned_release_shows_on_every_linked_case_until_fixed(client, world, setup_a):
+    first, second = open_case(world.account_a1, setup_a.normal), open_case(world.account_a1, setup_a.low)
+    client.force_login(world.analyst_a)
+    linked = client.post(
+        f"/cases/{first.number}/do/link-engineering/",
+        {"reference": "ENG-77", "target_release": "2.4.7", "version": first.version},
+    )
+    assert linked.status_code == 302, linked.content
+    issue = engineering_issue_link(case=second, actor=world.analyst_a, reference="ENG-77")
+    assert issue.target_release == "2.4.7"
+    client.force_login(world.merchant_a1)
+    for case in (first, second):
+        assert "fix planned for release 2.4.7" in client.get(f"/cases/{case.number}/").content.decode()
+    engineering_issue_link(
+        case=open_case(world.account_a1, setup_a.normal),
+        actor=world.analyst_a,
+        reference="ENG-77",
+        target_release="2.4.8",
+    )
+    assert "fix planned for release 2.4.8" in client.get(f"/cases/{first.number}/").content.decode()
+    engineering_issue_set_state(tenant=world.tenant_a, issue=issue, actor=world.analyst_a, state=EngineeringState.FIXED)
+    assert "fix planned for release" not in client.get(f"/cases/{first.number}/").content.decode()

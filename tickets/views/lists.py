@@ -13,6 +13,7 @@ from helpdesk.selectors import store_list
 from helpdesk.tenancy import require_scope
 from tickets.forms import CaseFilterForm
 from tickets.models import Status
+from tickets.public_policy import tenant_service_hours
 from tickets.selectors import case_list, with_sla_flags
 
 LIST_SIZE = 50
@@ -24,6 +25,7 @@ def portal(request: HttpRequest) -> HttpResponse:
         "stores": store_list(scope=request.scope),
         "cases": with_sla_flags(case_list(scope=request.scope), tenant=request.scope.tenant)[:LIST_SIZE],
         "now": timezone.now(),
+        "service_hours": tenant_service_hours(tenant=request.scope.tenant),
     }
     return render(request, "helpdesk/portal.html", context)
 

@@ -20,7 +20,7 @@ from helpdesk.forms import add_domain_error
 from helpdesk.idempotency import idempotency_claim, idempotency_complete
 from helpdesk.models import User
 from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
-from helpdesk.selectors import merchant_list, store_list
+from helpdesk.selectors import account_list, merchant_list, store_list
 from helpdesk.tenancy import require_scope
 from tickets.forms import (
     CaseDetailsForm,
@@ -49,13 +49,15 @@ def case_new(request: HttpRequest) -> HttpResponse:
         request.FILES if request.method == "POST" else None,
         priorities=priority_list(tenant=scope.tenant),
         stores=store_list(scope=scope),
+        # A partner chooses which of its accounts the case is for; a merchant's is its own.
+        accounts=account_list(scope=scope) if scope.account is None else None,
         initial=_kept_draft(request),
     )
 
     def open_with_file(data: dict[str, Any]) -> Case:
         case = case_open(
             tenant=scope.tenant,
-            account=scope.account,
+            account=scope.account or data["account"],
             requester=request.user,
             channel=Channel.PORTAL,
             cc_emails=data["cc_emails"],

@@ -10,7 +10,7 @@ from helpdesk.api.serializers import ErrorSerializer
 from helpdesk.errors import ValidationFailed
 from helpdesk.models import Account, User
 from helpdesk.roles import STAFF_ROLES
-from helpdesk.selectors import account_by_slug, account_user_by_email, staff_by_email
+from helpdesk.selectors import account_by_slug, account_list, account_user_by_email, staff_by_email
 from helpdesk.tenancy import Scope
 from tickets.api import serializers as s
 from tickets.models import Case
@@ -38,8 +38,10 @@ def respond(case: Case, scope: Scope, code: int = status.HTTP_200_OK) -> Respons
 def account_named(scope: Scope, slug: str) -> Account:
     """The scope's account with this slug (from a body or query: unknown is a 400). Another
     account's slug, or another tenant's, answers exactly like one that does not exist."""
-    if scope.is_merchant:
+    if scope.account is not None:
         account = scope.account if slug == scope.account.slug else None
+    elif scope.is_merchant:  # a partner: one of its linked accounts
+        account = account_list(scope=scope).filter(slug=slug).first()
     else:
         account = account_by_slug(tenant=scope.tenant, slug=slug)
     if account is None:
@@ -50,6 +52,10 @@ def account_named(scope: Scope, slug: str) -> Account:
 def account_and_requester(scope: Scope, slug: str | None, email: str | None) -> tuple[Account, User]:
     """The account a request is about (a merchant: its own) and the requester (default: the contact)."""
     if scope.is_merchant:
+        if not slug and scope.account is None:
+            raise ValidationFailed(
+                "Name the account the case is for (its slug).", errors={"account": ["Required for partners."]}
+            )
         return (account_named(scope, slug) if slug else scope.account), scope.user
     if not slug:
         raise ValidationFailed("Name the merchant account (its slug).", errors={"account": ["Required for staff."]})
