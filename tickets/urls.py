@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tickets.views import case, escalations, lists, opening, sla_targets
+from tickets.views import case, escalations, lists, opening, shell, sla_targets
 
 urlpatterns = [
     path("portal/", lists.portal, name="portal"),
     path("queue/", lists.queue, name="queue"),
+    path("shell/counts/", shell.shell_counts_view, name="shell-counts"),
     path("escalations/", escalations.escalations, name="escalations"),
     path("escalations/<int:pk>/<slug:action>/", escalations.escalation_action, name="escalation-action"),
     path("settings/sla/", sla_targets.sla_targets, name="sla-targets"),
