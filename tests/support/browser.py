@@ -45,5 +45,8 @@ def sign_in(page: Page, base_url: str, email: str, password: str) -> None:
 
 def sign_out(page: Page) -> None:
     """Sign out through the user menu in the top bar."""
-    page.get_by_test_id("user-menu").locator("button.dropdown-toggle").click()
-    page.get_by_test_id("user-menu").get_by_role("button", name="Sign out").click()
+    menu = page.get_by_test_id("user-menu")
+    toggle = menu.locator("button.dropdown-toggle")
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    menu.get_by_role("button", name="Sign out").click()
