@@ -25,7 +25,9 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "surveys/unavailable.html", {"message": problem.message}, status=404)
     recorded = response_for(invitation=invitation)
     if recorded is not None:
-        return render(request, "surveys/answered.html", {"invitation": invitation, "answer": recorded})
+        return render(
+            request, "surveys/answered.html", {"invitation": invitation, "answer": recorded, "brand": invitation.tenant}
+        )
     try:
         check_answerable(invitation, timezone.now())
     except SurveyLinkProblem as problem:
@@ -40,7 +42,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
             pass  # answered meanwhile (another tab): the page shows the recorded answer
         messages.success(request, "Thank you for your answer.")
         return redirect("survey", token=token)
-    return render(request, "surveys/form.html", {"invitation": invitation, "form": form})
+    return render(request, "surveys/form.html", {"invitation": invitation, "form": form, "brand": invitation.tenant})
 
 
 @require_scope(MANAGING_ROLES)
