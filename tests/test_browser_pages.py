@@ -127,3 +127,33 @@ def test_the_queue_refreshes_itself_keeping_its_filters(live_server, world, setu
         page.get_by_text("Opened meanwhile").wait_for()
         assert page.url == f"{base}/queue/?owner=unassigned"
         assert page.locator(".hd-tabs a.active").inner_text() == "Unassigned"
+
+
+def test_a_refused_dialog_reopens_with_its_errors_and_the_reply_goes_by_keyboard(live_server, world, setup_a):
+    case = open_case(world.account_a1, setup_a.normal, at=timezone.now() - timedelta(hours=1), subject="Slow pages")
+    base = live_server.url
+    with browser_page() as page:
+        sign_in(page, base, world.analyst_a.email, world.password)
+        page.goto(f"{base}/cases/{case.number}/")
+        page.get_by_test_id("actions").get_by_role("button", name="Actions").click()
+        page.get_by_role("button", name="Change the priority").click()
+        dialog = page.locator("#dialog-priority")
+        dialog.get_by_role("button", name="Change the priority").click()  # no reason given
+        page.wait_for_load_state("networkidle")
+        # The page comes back with the same dialog open, its error summary focused and linking
+        # to the field.
+        summary = dialog.get_by_test_id("error-summary")
+        summary.wait_for(state="visible")
+        assert "Why does the priority change?" in summary.inner_text()
+        page.wait_for_function("document.activeElement && document.activeElement.dataset.testid === 'error-summary'")
+        dialog.get_by_role("button", name="Close").click()
+        dialog.wait_for(state="hidden")
+        # "r" jumps to the composer; Ctrl+Enter sends it as an internal note from its tab.
+        page.keyboard.press("r")
+        assert page.evaluate("document.activeElement.closest('[data-testid=composer]') !== null")
+        page.get_by_role("tab", name="Internal note").click()
+        page.get_by_test_id("composer").locator("textarea").fill("Checked the CDN logs.")
+        page.get_by_test_id("composer").locator("textarea").press("Control+Enter")
+        page.wait_for_selector("text=Your message is on the case.")
+        note = page.locator(".hd-msg.is-note", has_text="Checked the CDN logs.")
+        assert note.is_visible() and "Internal note" in note.inner_text()
