@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +14,7 @@ from helpdesk.errors import DomainError, NotFound
 from helpdesk.roles import MANAGING_ROLES
 from helpdesk.tenancy import require_scope
 from surveys.forms import FollowUpNoteForm, SurveyForm
+from surveys.models import SurveyInvitation
 from surveys.selectors import follow_up_list, response_for, satisfaction_report, undelivered_invitations
 from surveys.services import Answer, SurveyLinkProblem, check_answerable, invitation_from_token, survey_answer
 from surveys.services import follow_up_close as close_follow_up
@@ -25,9 +28,8 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "surveys/unavailable.html", {"message": problem.message}, status=404)
     recorded = response_for(invitation=invitation)
     if recorded is not None:
-        return render(
-            request, "surveys/answered.html", {"invitation": invitation, "answer": recorded, "brand": invitation.tenant}
-        )
+        context = {"invitation": invitation, "answer": recorded, **_branding(invitation)}
+        return render(request, "surveys/answered.html", context)
     try:
         check_answerable(invitation, timezone.now())
     except SurveyLinkProblem as problem:
@@ -42,7 +44,12 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
             pass  # answered meanwhile (another tab): the page shows the recorded answer
         messages.success(request, "Thank you for your answer.")
         return redirect("survey", token=token)
-    return render(request, "surveys/form.html", {"invitation": invitation, "form": form, "brand": invitation.tenant})
+    return render(request, "surveys/form.html", {"invitation": invitation, "form": form, **_branding(invitation)})
+
+
+def _branding(invitation: SurveyInvitation) -> dict[str, Any]:
+    """The survey page carries the tenant's name and shows times in the merchant's zone."""
+    return {"brand": invitation.tenant, "zone": invitation.recipient.time_zone or invitation.tenant.time_zone}
 
 
 @require_scope(MANAGING_ROLES)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import signing
@@ -185,3 +186,15 @@ def test_survey_api_for_managers(world, setup_a, client):
     _, merchant_key = api_key_create(user=world.merchant_a1)
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {merchant_key}")
     assert api.get("/api/v1/surveys/responses/").status_code == 403
+
+
+def test_the_survey_page_carries_the_tenants_name_and_the_merchants_zone(client, world, setup_a):
+    invitation = SurveyInvitation.objects.get(case=closed_case(world, setup_a))
+    invitation.recipient.time_zone = "Pacific/Auckland"
+    invitation.recipient.save()
+    link = link_of(invitation)
+    assert world.tenant_a.name in client.get(link).content.decode()
+    client.post(link, ANSWER)
+    body = client.get(link).content.decode()
+    answered = SurveyResponse.objects.get().answered_at.astimezone(ZoneInfo("Pacific/Auckland"))
+    assert f"recorded {answered:%-d %b %Y, %H:%M} NZ" in body
