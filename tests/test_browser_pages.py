@@ -51,7 +51,17 @@ def _seed(world, setup_a) -> dict[str, list[tuple[str, str, list[str]]]]:
             ("all-cases", "/cases/", ["cases", "filters"]),
             ("log-call", "/cases/log-call/", ["nav"]),
         ],
-        world.manager_a.email: [("escalations", "/escalations/", ["escalations", "nav"])],
+        world.manager_a.email: [
+            ("escalations", "/escalations/", ["escalations", "nav"]),
+            ("sla-report", "/reports/sla/", ["nav"]),
+            ("satisfaction-report", "/reports/satisfaction/", ["nav"]),
+        ],
+        world.admin_a.email: [
+            ("settings", "/settings/", ["nav"]),
+            ("sla-targets", "/settings/sla/", ["nav"]),
+            ("api-keys", "/settings/api-keys/", ["nav"]),
+            ("webhooks", "/settings/webhooks/", ["nav"]),
+        ],
     }
 
 

@@ -79,7 +79,15 @@
     });
   }
 
+  // A table wider than its card scrolls inside it; the keyboard must be able to scroll it too.
+  function focusableScrollers() {
+    document.querySelectorAll("section.card table:not(.cases), .hd-table-wrap").forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth) el.tabIndex = 0;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    focusableScrollers();
     tick();
     setInterval(tick, 30000);
     focusErrors();
