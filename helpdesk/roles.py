@@ -26,3 +26,5 @@ ADMIN_ROLES = frozenset({Role.ADMIN})
 # Customer users: merchants (one account) and partners (the accounts they are linked to): the
 # portal, opening cases for their accounts, confirming resolutions, the customer view of a case.
 MERCHANT_ROLES = frozenset({Role.MERCHANT, Role.PARTNER})
+# Users who belong to one account (its page of plan, contacts and stores): merchants.
+ACCOUNT_HOLDER_ROLES = frozenset({Role.MERCHANT})

@@ -63,3 +63,8 @@ def webhook_endpoint_list(*, tenant: Tenant) -> QuerySet[WebhookEndpoint]:
 def webhook_delivery_list(*, tenant: Tenant) -> QuerySet[WebhookDelivery]:
     """The tenant's deliveries, newest first (the model's order), with their endpoints."""
     return WebhookDelivery.objects.for_tenant(tenant).select_related("endpoint")
+
+
+def account_profile(*, scope: Scope) -> Account:
+    """The merchant's own account with its plan and technical contact, for the account page."""
+    return account_list(scope=scope).select_related("plan", "technical_contact").get(pk=scope.account.pk)

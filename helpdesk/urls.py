@@ -17,6 +17,8 @@ admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("brand.css", home.brand_css, name="brand-css"),
+    path("account/", home.account, name="account"),
     path("settings/", home.tenant_settings, name="tenant-settings"),
     path("settings/api-keys/", settings_pages.api_keys, name="settings-api-keys"),
     path("settings/webhooks/", settings_pages.webhooks, name="settings-webhooks"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from helpdesk.report_tables import Cell, Table, cell, csv_response
 from helpdesk.roles import MANAGING_ROLES
 from helpdesk.tenancy import require_scope
 from surveys.forms import FollowUpNoteForm, SurveyForm
+from surveys.models import SurveyInvitation
 from surveys.selectors import Row, follow_up_list, response_for, satisfaction_report, undelivered_invitations
 from surveys.services import Answer, SurveyLinkProblem, check_answerable, invitation_from_token, survey_answer
 from surveys.services import follow_up_close as close_follow_up
@@ -30,7 +32,8 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "surveys/unavailable.html", {"message": problem.message}, status=404)
     recorded = response_for(invitation=invitation)
     if recorded is not None:
-        return render(request, "surveys/answered.html", {"invitation": invitation, "answer": recorded})
+        context = {"invitation": invitation, "answer": recorded, **_branding(invitation)}
+        return render(request, "surveys/answered.html", context)
     try:
         check_answerable(invitation, timezone.now())
     except SurveyLinkProblem as problem:
@@ -45,7 +48,12 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
             pass  # answered meanwhile (another tab): the page shows the recorded answer
         messages.success(request, "Thank you for your answer.")
         return redirect("survey", token=token)
-    return render(request, "surveys/form.html", {"invitation": invitation, "form": form})
+    return render(request, "surveys/form.html", {"invitation": invitation, "form": form, **_branding(invitation)})
+
+
+def _branding(invitation: SurveyInvitation) -> dict[str, Any]:
+    """The survey page carries the tenant's name and shows times in the merchant's zone."""
+    return {"brand": invitation.tenant, "zone": invitation.recipient.time_zone or invitation.tenant.time_zone}
 
 
 REPORT_DAYS = 365

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from helpdesk.roles import ADMIN_ROLES, MANAGING_ROLES, MERCHANT_ROLES, STAFF_ROLES, Role
+from helpdesk.roles import ACCOUNT_HOLDER_ROLES, ADMIN_ROLES, MANAGING_ROLES, MERCHANT_ROLES, STAFF_ROLES, Role
 
 PUBLIC = "public"
 SIGNED_IN = frozenset(Role)
@@ -59,6 +59,9 @@ PAGES: dict[str, Rule] = {
     "satisfaction-report": Rule(MANAGING_ROLES),
     "dashboard": Rule(MANAGING_ROLES),
     "account-sla": Rule(SIGNED_IN),
+    "account": Rule(ACCOUNT_HOLDER_ROLES),
+    "brand-css": Rule(PUBLIC),
+    "shell-counts": Rule(SIGNED_IN),
     "support-policy-find": Rule(PUBLIC),
     "support-policy": Rule(PUBLIC, fixed=(("tenant_slug", "tenant-a"),)),
     "store-detail": Rule(SIGNED_IN, "store"),

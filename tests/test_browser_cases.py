@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import browser_page, sign_in
+from tests.support.browser import browser_page, sign_in, sign_out
 from tickets.models import Case, Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,18 +37,19 @@ def test_a_case_from_the_portal_form_to_closed(live_server, world, setup_a):
         case = Case.objects.get()
         assert page.url == f"{base}/cases/{case.number}/"
         assert "Due" in page.get_by_test_id("sla").inner_text()
-        page.click("text=Sign out")
+        sign_out(page)
 
         sign_in(page, base, world.analyst_a.email, world.password)
         page.wait_for_url(f"{base}/queue/")
         page.click(f"text={case.number}")
         page.click("button:has-text('Take this case')")
         page.wait_for_selector("text=You own this case now.")
-        page.click("summary:has-text('Propose the resolution')")
+        page.get_by_test_id("actions").get_by_role("button", name="Actions").click()
+        page.get_by_role("button", name="Propose the resolution").click()
         page.fill("[data-testid=action-resolve] textarea[name=message]", "Updated the plug-in's API key.")
         page.click("[data-testid=action-resolve] button[type=submit]")
         page.wait_for_selector("text=Resolution proposed")
-        page.click("text=Sign out")
+        sign_out(page)
 
         sign_in(page, base, world.merchant_a1.email, world.password)
         page.goto(f"{base}/cases/{case.number}/")

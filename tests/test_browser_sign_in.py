@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import browser_page, sign_in
+from tests.support.browser import browser_page, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,9 +17,11 @@ def test_merchant_and_analyst_sign_in_and_out(live_server, world, setup_a, setup
     with browser_page() as page:
         sign_in(page, live_server.url, world.merchant_a1.email, world.password)
         page.wait_for_url(f"{live_server.url}/portal/")
-        whoami = page.get_by_test_id("whoami").inner_text()
-        assert "Alpha One" in whoami and "Merchant" in whoami and "Tenant A Support" in whoami
-        page.click("text=Sign out")
+        assert world.tenant_a.name in page.get_by_test_id("topbar").inner_text()
+        page.get_by_test_id("user-menu").locator("button.dropdown-toggle").click()
+        who = page.get_by_test_id("who").inner_text()
+        assert "Alpha One" in who and "Merchant" in who and world.merchant_a1.email in who
+        sign_out(page)
         page.wait_for_url(f"{live_server.url}/login/")
 
         sign_in(page, live_server.url, world.analyst_a.email, world.password)

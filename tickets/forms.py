@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 
-from helpdesk.selectors import staff_list
+from helpdesk.selectors import account_list, staff_list
 from helpdesk.tenancy import Scope
 from tickets.models import (
     MERCHANT_ESCALATION_REASONS,
@@ -21,7 +22,7 @@ from tickets.models import (
     Priority,
     Status,
 )
-from tickets.selectors import priority_list
+from tickets.selectors import plan_list, priority_list
 from tickets.services import ReassignReason
 
 
@@ -157,10 +158,12 @@ class PhoneCaseForm(CaseDetailsForm):
 
 
 class CaseFilterForm(forms.Form):
-    """The filters above a case list (GET). Every choice comes from the user's own tenant."""
+    """The filters above a case list (GET). Every choice comes from the user's own tenant; the
+    status choices are only those the list can hold (`statuses`)."""
 
     OWNER_CHOICES = [("", "Anyone"), ("me", "Mine"), ("unassigned", "Unassigned")]
     SLA_CHOICES = [("", "Any"), ("at_risk", "At risk"), ("breached", "Breached")]
+    ESCALATED_CHOICES = [("", "Either"), ("yes", "Escalated"), ("no", "Not escalated")]
 
     q = forms.CharField(required=False, max_length=200, strip=True, label="Number or subject")
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices], label="Status")
@@ -169,16 +172,30 @@ class CaseFilterForm(forms.Form):
     # One analyst's cases: the managers' dashboard links each analyst's load here.
     assignee = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any analyst", label="Analyst")
     sla = forms.ChoiceField(required=False, choices=SLA_CHOICES, label="Service level")
+    account = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="Any account", label="Account", to_field_name="slug"
+    )
+    plan = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any plan", label="Plan")
+    escalated = forms.ChoiceField(required=False, choices=ESCALATED_CHOICES, label="Escalation")
 
-    def __init__(self, data: Any = None, *, scope: Scope) -> None:
+    def __init__(self, data: Any = None, *, scope: Scope, statuses: Iterable[str] | None = None) -> None:
         super().__init__(data)
         self.scope = scope
         self.fields["priority"].queryset = priority_list(tenant=scope.tenant)
+        if statuses is not None:
+            allowed = set(statuses)
+            self.fields["status"].choices = [("", "Any status"), *((v, n) for v, n in Status.choices if v in allowed)]
         if scope.is_merchant:
-            del self.fields["owner"]
-            del self.fields["assignee"]
+            for name in ("owner", "assignee", "plan", "escalated"):
+                del self.fields[name]
+            if scope.account is not None:  # a merchant has one account; a partner chooses among theirs
+                del self.fields["account"]
+            else:
+                self.fields["account"].queryset = account_list(scope=scope)
         else:
             self.fields["assignee"].queryset = staff_list(scope=scope)
+            self.fields["account"].queryset = account_list(scope=scope)
+            self.fields["plan"].queryset = plan_list(tenant=scope.tenant)
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for `tickets.selectors.case_list` (none when the form is invalid)."""
@@ -186,6 +203,8 @@ class CaseFilterForm(forms.Form):
             return {}
         data = self.cleaned_data
         owner = data.get("owner")
+        escalated = data.get("escalated")
+        account = data.get("account")
         return {
             "search": data["q"] or None,
             "status": data["status"] or None,
@@ -194,6 +213,9 @@ class CaseFilterForm(forms.Form):
             "unassigned": owner == "unassigned",
             "at_risk": True if data["sla"] == "at_risk" else None,
             "breached": True if data["sla"] == "breached" else None,
+            "account_slug": account.slug if account else None,
+            "plan": data.get("plan"),
+            "escalated": {"yes": True, "no": False}.get(escalated or ""),
         }
 
 

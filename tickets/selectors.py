@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.models import Tenant, User
 from helpdesk.tenancy import Scope, get_for_scope_or_404
 from sla.models import SlaClock
 from tickets import visibility
-from tickets.models import Attachment, Case, CaseEvent, Comment, EngineeringIssue, Escalation, Plan, Priority
+from tickets.models import (
+    ACTIVE_STATUSES,
+    Attachment,
+    Case,
+    CaseEvent,
+    Comment,
+    EngineeringIssue,
+    Escalation,
+    EscalationState,
+    Plan,
+    Priority,
+)
 
 
 def plan_list(*, tenant: Tenant) -> QuerySet[Plan]:
@@ -63,6 +74,7 @@ def case_list(
     plan: Plan | None = None,
     updated_since: datetime | None = None,
     search: str | None = None,
+    escalated: bool | None = None,
 ) -> QuerySet[Case]:
     """Cases of the scope (a merchant's own account only), most urgent first: the earliest
     running deadline, then the oldest; cases with no running clock after those with one."""
@@ -84,7 +96,17 @@ def case_list(
     if search:
         # Both halves are indexed: the number by (tenant, number), the subject by its trigram index.
         term = search.strip()
-        cases = cases.filter(Q(number__in={term, term.upper()}) | Q(subject__icontains=term))
+        numbers = {term, term.upper()}
+        if term.isdigit():  # bare digits name a case number without its prefix
+            numbers.add(f"{scope.tenant.case_number_prefix}-{term}")
+        cases = cases.filter(Q(number__in=numbers) | Q(subject__icontains=term))
+    if escalated is not None:
+        open_escalations = Escalation.objects.for_tenant(scope.tenant).exclude(state=EscalationState.RESOLVED)
+        cases = (
+            cases.filter(pk__in=open_escalations.values("case"))
+            if escalated
+            else cases.exclude(pk__in=open_escalations.values("case"))
+        )
     if breached is not None:
         breached_clocks = SlaClock.objects.for_tenant(scope.tenant).filter(breached_at__isnull=False)
         cases = (
@@ -110,10 +132,34 @@ def with_sla_flags(cases: QuerySet[Case], *, tenant: Tenant) -> QuerySet[Case]:
     )
 
 
+def shell_counts(*, scope: Scope) -> dict[str, int]:
+    """The live counts of the app shell and the queue's tiles, over the scope's open cases: two
+    queries (cases with their SLA flags; open escalations), whatever the number of cases."""
+    clocks = SlaClock.objects.for_tenant(scope.tenant)
+    breached = clocks.filter(breached_at__isnull=False).values("case")
+    risky = clocks.filter(warned_at__isnull=False, met_at__isnull=True, breached_at__isnull=True).values("case")
+    counts = (
+        case_list(scope=scope)
+        .filter(status__in=ACTIVE_STATUSES)
+        .order_by()
+        .aggregate(
+            open=Count("pk"),
+            unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+            mine=Count("pk", filter=Q(assignee=scope.user)),
+            breached=Count("pk", filter=Q(pk__in=breached)),
+            at_risk=Count("pk", filter=Q(pk__in=risky)),
+        )
+    )
+    counts["escalated"] = escalation_list(scope=scope).exclude(state=EscalationState.RESOLVED).count()
+    return counts
+
+
 def case_get(*, scope: Scope, number: str) -> Case:
     """One case by its number; another tenant's or account's case answers like a missing one."""
     return get_for_scope_or_404(
-        Case.objects.select_related(*CASE_LIST_RELATED, "store", "sla_policy"), scope, number=number
+        Case.objects.select_related(*CASE_LIST_RELATED, "store", "sla_policy", "account__technical_contact"),
+        scope,
+        number=number,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tickets.views import account_report, case, escalations, lists, opening, sla_targets, support_policy
+from tickets.views import account_report, case, escalations, lists, opening, shell, sla_targets, support_policy
 
 urlpatterns = [
     path("portal/", lists.portal, name="portal"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("support/", support_policy.support_policy_find, name="support-policy-find"),
     path("support/<slug:tenant_slug>/", support_policy.support_policy_page, name="support-policy"),
     path("queue/", lists.queue, name="queue"),
+    path("shell/counts/", shell.shell_counts_view, name="shell-counts"),
     path("escalations/", escalations.escalations, name="escalations"),
     path("escalations/<int:pk>/<slug:action>/", escalations.escalation_action, name="escalation-action"),
     path("settings/sla/", sla_targets.sla_targets, name="sla-targets"),

@@ -54,6 +54,12 @@ class Tenant(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text="Days after which one reminder goes to an unanswered survey; empty: no reminder.",
     )
+    brand_colour = models.CharField(
+        max_length=7,
+        default="#1f6feb",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour such as #1f6feb.")],
+        help_text="The accent colour of every page (top bar, buttons, links).",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

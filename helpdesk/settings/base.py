@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "anymail",
     "csp",
+    "django_htmx",
     "django_prometheus",
     "pgtrigger",  # PostgreSQL triggers that keep case history (tickets.models)
     "helpdesk",
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "helpdesk.tenancy.TenancyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "helpdesk.http.DomainErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

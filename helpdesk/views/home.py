@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from helpdesk.models import Role
-from helpdesk.roles import ADMIN_ROLES
-from helpdesk.selectors import account_list
+from helpdesk.roles import ACCOUNT_HOLDER_ROLES, ADMIN_ROLES
+from helpdesk.selectors import account_list, account_profile, store_list
 from helpdesk.tenancy import require_scope
+
+DEFAULT_BRAND = "#1f6feb"
+BRAND_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 # URL names (strings), so the platform links to each app's home without importing it.
 HOME_BY_ROLE = {
@@ -32,3 +37,32 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_scope(ADMIN_ROLES)
 def tenant_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "helpdesk/tenant_settings.html", {"accounts": account_list(scope=request.scope)})
+
+
+@require_scope(ACCOUNT_HOLDER_ROLES)
+def account(request: HttpRequest) -> HttpResponse:
+    """The merchant's account: plan, technical contact, CC addresses and stores."""
+    scope = request.scope
+    context = {"account": account_profile(scope=scope), "stores": store_list(scope=scope)}
+    return render(request, "helpdesk/account.html", context)
+
+
+# The tenant's accent colour, as a stylesheet of the product's own origin: the
+# Content-Security-Policy allows no inline style, and a colour is all that differs per tenant.
+BRAND_CSS = """:root {{ --hd-brand: {colour}; }}
+.btn-primary {{ --bs-btn-bg: {colour}; --bs-btn-border-color: {colour}; --bs-btn-hover-bg: {colour};
+  --bs-btn-hover-border-color: {colour}; --bs-btn-active-bg: {colour}; --bs-btn-active-border-color: {colour};
+  --bs-btn-disabled-bg: {colour}; --bs-btn-disabled-border-color: {colour}; }}
+.btn-outline-primary {{ --bs-btn-color: {colour}; --bs-btn-border-color: {colour}; --bs-btn-hover-bg: {colour};
+  --bs-btn-hover-border-color: {colour}; --bs-btn-active-bg: {colour}; }}
+"""
+
+
+def brand_css(request: HttpRequest) -> HttpResponse:
+    colour = request.scope.tenant.brand_colour if request.scope else DEFAULT_BRAND
+    if not BRAND_COLOUR.fullmatch(colour):
+        colour = DEFAULT_BRAND
+    response = HttpResponse(BRAND_CSS.format(colour=colour), content_type="text/css; charset=utf-8")
+    # The page links it with the colour in its query, so a changed colour is a new URL.
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

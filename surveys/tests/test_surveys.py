@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import signing
@@ -92,7 +93,7 @@ def test_expired_links_explain_themselves_and_offer_nothing(client, world, setup
     SurveyInvitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     response = client.get(link_of(invitation))
     assert response.status_code == 410 and "expired" in response.content.decode()
-    assert "<form" not in response.content.decode().split("<main>")[1]
+    assert "<form" not in response.content.decode().split("<main ")[1]
     assert client.post(link_of(invitation), ANSWER).status_code == 410 and not SurveyResponse.objects.exists()
 
 
@@ -211,3 +212,15 @@ def test_the_survey_asks_whether_we_met_expectations_and_reports_it(client, worl
     client.force_login(world.manager_a)
     report = client.get("/reports/satisfaction/").content.decode()
     assert "Met their expectations: yes 0, partly 0, no 1." in report
+
+
+def test_the_survey_page_carries_the_tenants_name_and_the_merchants_zone(client, world, setup_a):
+    invitation = SurveyInvitation.objects.get(case=closed_case(world, setup_a))
+    invitation.recipient.time_zone = "Pacific/Auckland"
+    invitation.recipient.save()
+    link = link_of(invitation)
+    assert world.tenant_a.name in client.get(link).content.decode()
+    client.post(link, ANSWER)
+    body = client.get(link).content.decode()
+    answered = SurveyResponse.objects.get().answered_at.astimezone(ZoneInfo("Pacific/Auckland"))
+    assert f"recorded {answered:%-d %b %Y, %H:%M} NZ" in body

@@ -41,3 +41,12 @@ def sign_in(page: Page, base_url: str, email: str, password: str) -> None:
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+def sign_out(page: Page) -> None:
+    """Sign out through the user menu in the top bar."""
+    menu = page.get_by_test_id("user-menu")
+    toggle = menu.locator("button.dropdown-toggle")
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    menu.get_by_role("button", name="Sign out").click()

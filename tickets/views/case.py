@@ -4,12 +4,15 @@ one service writes."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from helpdesk.drafts import draft_take
 from helpdesk.errors import DomainError
@@ -25,7 +28,7 @@ from tickets.forms import (
     EngineeringStateForm,
     ReopenForm,
 )
-from tickets.models import Case, EngineeringState
+from tickets.models import Attachment, Case, CaseEvent, Comment, EngineeringState
 from tickets.selectors import (
     attachment_for_download,
     case_comments,
@@ -41,6 +44,12 @@ from tickets.services import (
 )
 
 
+class Entry(NamedTuple):
+    kind: str  # "message", "file" or "event"
+    at: datetime
+    item: Any
+
+
 def _case_page(
     request: HttpRequest, case: Case, *, bound: tuple[str, CaseActionForm] | None = None, status: int = 200
 ) -> HttpResponse:
@@ -49,19 +58,27 @@ def _case_page(
         (clock, clock_explain(tenant=scope.tenant, clock=clock))
         for clock in case_clocks(tenant=scope.tenant, case=case)
     ]
-    attachments = case.attachments.for_tenant(scope.tenant)
+    attachments = case.attachments.for_tenant(scope.tenant).select_related("uploaded_by")
     offered = offered_actions(case, scope.role)
     actions = _action_forms(request, case, offered, bound)
     # A refused action that this page does not offer (any more) explains itself at the top.
     refusal = (
         [str(e) for errors in bound[1].errors.values() for e in errors] if bound and bound[0] not in offered else []
     )
+    comments = case_comments(scope=scope, case=case)
+    events = case_events(scope=scope, case=case)
+    shown_files = attachments.filter(is_public=True) if scope.is_merchant else attachments
     context = {
         "case": case,
         "clocks": clocks,
-        "comments": case_comments(scope=scope, case=case),
-        "events": case_events(scope=scope, case=case),
-        "attachments": attachments.filter(is_public=True) if scope.is_merchant else attachments,
+        "now": timezone.now(),
+        "comments": comments,
+        "events": events,
+        "timeline": _timeline(comments, events, shown_files),
+        "attachments": shown_files,
+        "composer": next((a for a in actions if a["name"] == "comment"), None),
+        "quick_actions": [a for a in actions if not a["form"].fields],
+        "menu_actions": [a for a in actions if a["form"].fields and a["name"] != "comment"],
         "engineering": case.engineering_issues.for_tenant(scope.tenant),
         "escalations": escalation_list(scope=scope).filter(case=case).order_by("created_at"),
         "handles_escalations": scope.role in MANAGING_ROLES,
@@ -70,6 +87,15 @@ def _case_page(
         "refusal": refusal,
     }
     return render(request, "tickets/case_detail.html", context, status=status)
+
+
+def _timeline(comments: Iterable[Comment], events: Iterable[CaseEvent], files: Iterable[Attachment]) -> list[Entry]:
+    """The conversation as one list in time order: messages and notes, files, and the history's
+    events folded in between them (as small lines: the history stays complete)."""
+    entries = [Entry("message", c.created_at, c) for c in comments]
+    entries += [Entry("file", f.created_at, f) for f in files]
+    entries += [Entry("event", e.created_at, e) for e in events]
+    return sorted(entries, key=lambda entry: entry.at)
 
 
 def _action_forms(
