@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import holidays as holidays_package
 
 from sla.business_time import BusinessCalendar, InvalidCalendar
-from sla.clock_maths import Measure, instant_after, target_length
+from sla.business_time.clock_maths import Measure, instant_after, target_length
 from sla.models import Calendar, SlaClock, SlaTarget, Unit
 
 # Public holidays are materialised for these years; spans outside them see no public holidays.

@@ -13,8 +13,8 @@ from django import forms
 from django.utils.dateparse import parse_datetime
 
 from helpdesk.models import Tenant
+from sla.business_time.deadlines import read_in_zone
 from sla.models import Calendar, MetBy, Metric, SlaPolicy, SlaTarget, Unit
-from sla.policy import read_in_zone
 from sla.services import TargetInput
 
 if TYPE_CHECKING:

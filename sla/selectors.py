@@ -13,9 +13,9 @@ from django.db.models.functions import TruncMonth
 
 from helpdesk.errors import ValidationFailed
 from helpdesk.models import Tenant
+from sla.business_time.deadlines import read_in_zone
 from sla.calendar_cache import clock_measure, load_calendar, target_commitment
 from sla.models import Calendar, CasePause, Metric, SlaClock, SlaPolicy, SlaTarget
-from sla.policy import read_in_zone
 
 if TYPE_CHECKING:
     from tickets.models import Plan, Priority

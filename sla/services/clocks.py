@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from sla.business_time.clock_maths import Pause, instant_after, share_of
 from sla.calendar_cache import clock_measure, target_commitment
-from sla.clock_maths import Pause, instant_after, share_of
 from sla.models import CasePause, Metric, SlaClock, SlaTarget
 
 if TYPE_CHECKING:
