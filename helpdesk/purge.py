@@ -69,14 +69,13 @@ def _dependents_outside(owned: list[type[models.Model]]) -> list[tuple[type[mode
     """Tables without a tenant column that reference tenant rows: sign-in history (admin log),
     user groups and permissions. Their rows go with the tenant rows they point at."""
     owned_set = set(owned) | {_tenant_model()}
-    found = []
-    for model in apps.get_models(include_auto_created=True):
-        if model in owned_set:
-            continue
-        for fk in model._meta.concrete_fields:
-            if fk.is_relation and getattr(fk, "related_model", None) in owned_set:
-                found.append((model, fk))
-    return found
+    return [
+        (model, fk)
+        for model in apps.get_models(include_auto_created=True)
+        if model not in owned_set
+        for fk in model._meta.concrete_fields
+        if fk.is_relation and getattr(fk, "related_model", None) in owned_set
+    ]
 
 
 def _stored_files(owned: list[type[models.Model]], tenant_id: int) -> list[tuple[Storage, str]]:
