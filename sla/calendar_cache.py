@@ -1,4 +1,6 @@
-"""Turn a stored calendar into a `BusinessCalendar` once, and reuse it until the calendar changes."""
+"""The cache of business calendars: turn a stored calendar into a `BusinessCalendar` once, and reuse
+it until the calendar changes; and give a stored target or clock the measure its deadline is
+reckoned in. The arithmetic itself is pure and lives in `sla.business_time`."""
 
 from __future__ import annotations
 

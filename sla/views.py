@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from helpdesk.roles import MANAGING_ROLES
-from helpdesk.tenancy import require_scope
+from helpdesk.tenancy import ScopedRequest, require_scope
 from sla.selectors import (
     COMPLIANCE_CACHE_SECONDS,
     COMPLIANCE_MONTHS,
@@ -20,7 +20,7 @@ from sla.selectors import (
 
 
 @require_scope(MANAGING_ROLES)
-def compliance_report(request: HttpRequest) -> HttpResponse:
+def compliance_report(request: ScopedRequest) -> HttpResponse:
     """SLA compliance of the last twelve months by month, priority and plan. Counting a year of
     clocks takes most of a second at a million cases, so the figures are kept for a few minutes
     per tenant (the page says as of when); `?refresh=1` counts again."""

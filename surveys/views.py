@@ -10,7 +10,7 @@ from django.utils import timezone
 from helpdesk.api.params import id_param
 from helpdesk.errors import DomainError, NotFound
 from helpdesk.roles import MANAGING_ROLES
-from helpdesk.tenancy import require_scope
+from helpdesk.tenancy import ScopedRequest, require_scope
 from surveys.forms import FollowUpNoteForm, SurveyForm
 from surveys.selectors import follow_up_list, response_for, satisfaction_report, undelivered_invitations
 from surveys.services import Answer, SurveyLinkProblem, check_answerable, invitation_from_token, survey_answer
@@ -44,7 +44,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_scope(MANAGING_ROLES)
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: ScopedRequest) -> HttpResponse:
     tenant = request.scope.tenant
     if request.method == "POST":
         return _follow_up_action(request)
@@ -57,7 +57,7 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/report.html", context)
 
 
-def _follow_up_action(request: HttpRequest) -> HttpResponse:
+def _follow_up_action(request: ScopedRequest) -> HttpResponse:
     follow_up = (
         follow_up_list(tenant=request.scope.tenant)
         .filter(pk=id_param(request.POST.get("follow_up"), field="follow_up"))

@@ -22,13 +22,13 @@ def _claimable(now: datetime) -> Q:
 
 def due_ids(model: type[models.Model], *, now: datetime, limit: int = 500) -> list[int]:
     """Rows to send now: pending and due, or abandoned mid-send."""
-    rows = model.objects.filter(_claimable(now)).order_by("next_attempt_at")
+    rows = model._default_manager.filter(_claimable(now)).order_by("next_attempt_at")
     return list(rows.values_list("pk", flat=True)[:limit])
 
 
 def claim(model: type[models.Model], pk: int, *, now: datetime) -> bool:
     """Take one row for sending; True only for the one caller whose UPDATE changed it."""
-    updated = model.objects.filter(_claimable(now), pk=pk).update(
+    updated = model._default_manager.filter(_claimable(now), pk=pk).update(
         status=SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
     return updated == 1

@@ -15,6 +15,7 @@ import http.client
 import json
 import logging
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -44,7 +45,7 @@ def webhook_emit(*, tenant: Tenant, event: str, payload: dict) -> list[WebhookDe
         if event in endpoint.events
     ]
     for delivery in deliveries:
-        transaction.on_commit(lambda pk=delivery.pk: _hand_to_worker(pk), robust=True)
+        transaction.on_commit(partial(_hand_to_worker, delivery.pk), robust=True)
     return deliveries
 
 

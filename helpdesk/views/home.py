@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from helpdesk.models import Role
 from helpdesk.roles import ADMIN_ROLES
 from helpdesk.selectors import account_list
-from helpdesk.tenancy import require_scope
+from helpdesk.tenancy import ScopedRequest, require_scope
 
 # URL names (strings), so the platform links to each app's home without importing it.
 HOME_BY_ROLE = {
@@ -22,12 +22,13 @@ HOME_BY_ROLE = {
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("login")
-    if request.scope is None:
+    scope = getattr(request, "scope", None)  # set by TenancyMiddleware; None without a tenant
+    if scope is None:
         # Platform superusers have no tenant: their home is the Django admin.
         return redirect("admin:index" if request.user.is_superuser else "login")
-    return redirect(HOME_BY_ROLE[request.scope.role])
+    return redirect(HOME_BY_ROLE[scope.role])
 
 
 @require_scope(ADMIN_ROLES)
-def tenant_settings(request: HttpRequest) -> HttpResponse:
+def tenant_settings(request: ScopedRequest) -> HttpResponse:
     return render(request, "helpdesk/tenant_settings.html", {"accounts": account_list(scope=request.scope)})

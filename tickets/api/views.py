@@ -10,10 +10,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 
-from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.base import ApiRequest, ScopedAPIView
 from helpdesk.api.pagination import time_page, urgency_page
 from helpdesk.api.params import limit_from, parse_bool, parse_time
 from helpdesk.api.serializers import ErrorSerializer
@@ -66,7 +65,7 @@ def account_named(scope: Scope, slug: str) -> Account:
     """The scope's account with this slug (from a body or query: unknown is a 400). Another
     account's slug, or another tenant's, answers exactly like one that does not exist."""
     if scope.is_merchant:
-        account = scope.account if slug == scope.account.slug else None
+        account = scope.own_account if slug == scope.own_account.slug else None
     else:
         account = account_by_slug(tenant=scope.tenant, slug=slug)
     if account is None:
@@ -77,7 +76,7 @@ def account_named(scope: Scope, slug: str) -> Account:
 def account_and_requester(scope: Scope, slug: str | None, email: str | None) -> tuple[Account, User]:
     """The account a request is about (a merchant: its own) and the requester (default: the contact)."""
     if scope.is_merchant:
-        return (account_named(scope, slug) if slug else scope.account), scope.user
+        return (account_named(scope, slug) if slug else scope.own_account), scope.user
     if not slug:
         raise ValidationFailed("Name the merchant account (its slug).", errors={"account": ["Required for staff."]})
     account = account_named(scope, slug)
@@ -123,7 +122,7 @@ class CaseListView(ScopedAPIView):
         },
         description="Cases of the key's scope (a merchant key: its account), most urgent first.",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: ApiRequest) -> Response:
         scope, q = request.scope, request.query_params
         status_filter = q.get("status") or None
         if status_filter and status_filter not in dict(s.Status.choices):
@@ -151,7 +150,7 @@ class CaseListView(ScopedAPIView):
         responses={201: s.CaseSerializer, **ERRORS},
         description="A merchant key opens a case for its own account; a staff key names the account.",
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: ApiRequest) -> Response:
         scope = request.scope
         data = s.CaseCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -181,13 +180,13 @@ class CaseListView(ScopedAPIView):
 
 class CaseDetailView(ScopedAPIView):
     @extend_schema(operation_id="cases_retrieve", responses={200: s.CaseSerializer, **ERRORS})
-    def get(self, request: Request, number: str) -> Response:
+    def get(self, request: ApiRequest, number: str) -> Response:
         return Response(s.CaseSerializer(fetch_case(request.scope, number)).data)
 
     @extend_schema(
         operation_id="cases_partial_update", request=s.CaseUpdateSerializer, responses={200: s.CaseSerializer, **ERRORS}
     )
-    def patch(self, request: Request, number: str) -> Response:
+    def patch(self, request: ApiRequest, number: str) -> Response:
         scope = request.scope
         case = case_get(scope=scope, number=number)
         data = s.CaseUpdateSerializer(data=request.data)
@@ -238,7 +237,7 @@ def action(
             responses={200: s.CaseSerializer, **ERRORS},
             description=doc,
         )
-        def post(self, request: Request, number: str) -> Response:
+        def post(self, request: ApiRequest, number: str) -> Response:
             case = case_get(scope=request.scope, number=number)
             body: dict[str, Any] = {}
             if request_serializer is not None:
@@ -280,7 +279,7 @@ CaseLinkEngineeringView = action(
 
 class CaseCommentsView(ScopedAPIView):
     @extend_schema(operation_id="cases_comments_list", responses={200: s.CommentSerializer(many=True), **ERRORS})
-    def get(self, request: Request, number: str) -> Response:
+    def get(self, request: ApiRequest, number: str) -> Response:
         case = case_get(scope=request.scope, number=number)
         return Response(s.CommentSerializer(case_comments(scope=request.scope, case=case), many=True).data)
 
@@ -289,7 +288,7 @@ class CaseCommentsView(ScopedAPIView):
         request=s.CommentSerializer,
         responses={201: s.CommentSerializer, **ERRORS},
     )
-    def post(self, request: Request, number: str) -> Response:
+    def post(self, request: ApiRequest, number: str) -> Response:
         case = case_get(scope=request.scope, number=number)
         body = s.CommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -307,7 +306,7 @@ class CaseAttachmentsView(ScopedAPIView):
     parser_classes = [MultiPartParser]  # the one body that carries a file
 
     @extend_schema(operation_id="cases_attachments_list", responses={200: s.AttachmentSerializer(many=True), **ERRORS})
-    def get(self, request: Request, number: str) -> Response:
+    def get(self, request: ApiRequest, number: str) -> Response:
         case = case_get(scope=request.scope, number=number)
         files = case.attachments.for_tenant(request.scope.tenant)
         if request.scope.is_merchant:
@@ -323,7 +322,7 @@ class CaseAttachmentsView(ScopedAPIView):
             "A body over the limit is refused with 413 before it is read."
         ),
     )
-    def post(self, request: Request, number: str) -> Response:
+    def post(self, request: ApiRequest, number: str) -> Response:
         case = case_get(scope=request.scope, number=number)
         body = s.AttachmentUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -341,7 +340,7 @@ class AttachmentDownloadView(ScopedAPIView):
         operation_id="attachments_download",
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS},
     )
-    def get(self, request: Request, token: str) -> FileResponse:
+    def get(self, request: ApiRequest, token: str) -> FileResponse:
         attachment = attachment_for_download(scope=request.scope, token=token)
         return FileResponse(
             attachment.file.open("rb"),
@@ -353,7 +352,7 @@ class AttachmentDownloadView(ScopedAPIView):
 
 class CaseEventsView(ScopedAPIView):
     @extend_schema(operation_id="cases_events_list", responses={200: s.EventSerializer(many=True), **ERRORS})
-    def get(self, request: Request, number: str) -> Response:
+    def get(self, request: ApiRequest, number: str) -> Response:
         case = case_get(scope=request.scope, number=number)
         return Response(
             s.EventSerializer(case_events(scope=request.scope, case=case).select_related("case"), many=True).data
@@ -366,7 +365,7 @@ class EscalationListView(ScopedAPIView):
         parameters=[OpenApiParameter("state", str, description="open, acknowledged or resolved")],
         responses={200: s.EscalationSerializer(many=True), **ERRORS},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: ApiRequest) -> Response:
         state = request.query_params.get("state") or None
         if state and state not in EscalationState.values:
             known = ", ".join(EscalationState.values)
@@ -391,7 +390,7 @@ class EscalationAcknowledgeView(ScopedAPIView):
     @extend_schema(
         operation_id="escalations_acknowledge", request=None, responses={200: s.EscalationSerializer, **ERRORS}
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: ApiRequest, pk: int) -> Response:
         escalation = services.escalation_acknowledge(escalation=_escalation(request.scope, pk), actor=request.user)
         return Response(s.EscalationSerializer(_escalation(request.scope, escalation.pk)).data)
 
@@ -402,7 +401,7 @@ class EscalationResolveView(ScopedAPIView):
     @extend_schema(
         operation_id="escalations_resolve", request=s.NoteSerializer, responses={200: s.EscalationSerializer, **ERRORS}
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: ApiRequest, pk: int) -> Response:
         body = s.NoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         escalation = services.escalation_resolve(
@@ -425,7 +424,7 @@ class EngineeringIssueStateView(ScopedAPIView):
         },
         description="Every linked case that is not closed gets an event, and its merchant a mail.",
     )
-    def post(self, request: Request, reference: str) -> Response:
+    def post(self, request: ApiRequest, reference: str) -> Response:
         body = s.EngineeringStateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         issue = engineering_issue_get(tenant=request.scope.tenant, reference=reference)
@@ -439,13 +438,13 @@ class PlanListView(ScopedAPIView):
     allowed_roles = STAFF
 
     @extend_schema(operation_id="plans_list", responses={200: s.NamedSerializer(many=True), **ERRORS})
-    def get(self, request: Request) -> Response:
+    def get(self, request: ApiRequest) -> Response:
         return Response(s.NamedSerializer(plan_list(tenant=request.scope.tenant), many=True).data)
 
 
 class PriorityListView(ScopedAPIView):
     @extend_schema(operation_id="priorities_list", responses={200: s.PrioritySerializer(many=True), **ERRORS})
-    def get(self, request: Request) -> Response:
+    def get(self, request: ApiRequest) -> Response:
         return Response(s.PrioritySerializer(priority_list(tenant=request.scope.tenant), many=True).data)
 
 
@@ -471,7 +470,7 @@ class ExportCasesView(ScopedAPIView):
     allowed_roles = STAFF
 
     @export_schema("export_cases", s.CaseSerializer, "Cases changed since a time, oldest change first.")
-    def get(self, request: Request) -> Response:
+    def get(self, request: ApiRequest) -> Response:
         q, scope = request.query_params, request.scope
         cases = case_list(scope=scope, updated_since=parse_time(q.get("updated_since"), "updated_since"))
         rows, following = time_page(
@@ -484,7 +483,7 @@ class ExportEventsView(ScopedAPIView):
     allowed_roles = STAFF
 
     @export_schema("export_events", s.EventSerializer, "Case events since a time, oldest first.")
-    def get(self, request: Request) -> Response:
+    def get(self, request: ApiRequest) -> Response:
         q, scope = request.query_params, request.scope
         events = event_export_list(scope=scope)
         since = parse_time(q.get("updated_since"), "updated_since")
@@ -514,7 +513,7 @@ class AlertView(ScopedAPIView):
             "Keys are per account: two accounts using one key each have their own case."
         ),
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: ApiRequest) -> Response:
         scope = request.scope
         body = s.AlertSerializer(data=request.data)
         body.is_valid(raise_exception=True)

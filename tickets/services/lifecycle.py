@@ -47,7 +47,7 @@ class ReassignReason:
 
 
 def _first_response_met_by(case: Case) -> str:
-    return case.sla_policy.first_response_met_by if case.sla_policy_id else MetBy.REPLY
+    return case.sla_policy.first_response_met_by if case.sla_policy is not None else MetBy.REPLY
 
 
 def _record_met(case: Case, change: ClockChange, at: datetime) -> None:
@@ -84,7 +84,7 @@ def case_assign(
     check_staff_user(case, assignee)
     if case.status not in ACTIVE_STATUSES:
         raise illegal(case, "assigned")
-    if case.assignee_id is not None:
+    if case.assignee is not None:
         raise ValidationFailed(
             f"Case {case.number} is assigned to {case.assignee.get_full_name()} already: reassign it with a reason.",
             errors={"assignee": ["Already assigned; use reassign."]},
@@ -127,13 +127,13 @@ def case_reassign(
     if reason not in ReassignReason.LABELS:
         choices = ", ".join(label.lower() for label in ReassignReason.LABELS.values())
         raise ValidationFailed(f"Say why the case changes hands: {choices}.", errors={"reason": ["Required."]})
-    if case.assignee_id is None:
+    old = case.assignee
+    if old is None:
         raise ValidationFailed(
             f"Case {case.number} is unassigned: assign it instead.", errors={"assignee": ["Unassigned."]}
         )
     if case.assignee_id == assignee.pk:
         raise ValidationFailed("The case is assigned to that analyst already.", errors={"assignee": ["Same analyst."]})
-    old = case.assignee
     case.assignee = assignee
     save_case(case, ["assignee"], at=at)
     record(
@@ -412,7 +412,11 @@ def case_close_if_unanswered(*, case: Case, at: datetime | None = None) -> Case 
     Returns None when the case no longer qualifies (answered, reopened, or closed meanwhile)."""
     at = now_or(at)
     case = lock_case(case)
-    if case.status != Status.RESOLVED or case.resolved_at > at - timedelta(days=case.tenant.auto_close_days):
+    if (
+        case.status != Status.RESOLVED
+        or case.resolved_at is None
+        or case.resolved_at > at - timedelta(days=case.tenant.auto_close_days)
+    ):
         return None
     return _close(case, actor=None, at=at, how="closed_after_no_reply")
 

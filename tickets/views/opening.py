@@ -21,7 +21,7 @@ from helpdesk.models import User
 from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
 from helpdesk.selectors import merchant_list, store_list
 from helpdesk.services import submission_claim
-from helpdesk.tenancy import require_scope
+from helpdesk.tenancy import ScopedRequest, require_scope
 from tickets.forms import (
     CaseDetailsForm,
     CaseOpenForm,
@@ -41,7 +41,7 @@ SUBMISSION_REPEAT_WINDOW = timedelta(minutes=30)
 
 
 @require_scope(MERCHANT_ROLES)
-def case_new(request: HttpRequest) -> HttpResponse:
+def case_new(request: ScopedRequest) -> HttpResponse:
     """The portal form: priority with each level's criteria, recent changes, impact, steps."""
     scope = request.scope
     form = CaseOpenForm(
@@ -55,7 +55,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     def open_with_file(data: dict[str, Any]) -> Case:
         case = case_open(
             tenant=scope.tenant,
-            account=scope.account,
+            account=scope.own_account,
             requester=request.user,
             channel=Channel.PORTAL,
             cc_emails=data["cc_emails"],
@@ -73,7 +73,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_scope(STAFF_ROLES)
-def case_log_call(request: HttpRequest) -> HttpResponse:
+def case_log_call(request: ScopedRequest) -> HttpResponse:
     """An analyst logs a phone call as a case on the caller's behalf (channel: phone)."""
     scope = request.scope
     form = PhoneCaseForm(
@@ -121,7 +121,7 @@ def _submission_key(kind: str, data: dict[str, Any]) -> str:
 
 
 def _open_once(
-    request: HttpRequest, form: CaseDetailsForm, kind: str, open_case: Callable[[dict[str, Any]], Case]
+    request: ScopedRequest, form: CaseDetailsForm, kind: str, open_case: Callable[[dict[str, Any]], Case]
 ) -> HttpResponse | None:
     """Open the case of a valid form once however often the same form is sent, in one transaction
     with all it saves; the redirect to the case, or None with the refusal shown on the form."""
@@ -134,7 +134,7 @@ def _open_once(
             )
             if not first:
                 messages.info(request, "That form was sent twice; the case was opened once.")
-                return redirect("case-detail", number=submission.response["number"])
+                return redirect("case-detail", number=(submission.response or {})["number"])
             case = open_case(data)
             submission.status_code, submission.response = 302, {"number": case.number}
             submission.save(update_fields=["status_code", "response"])
