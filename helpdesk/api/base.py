@@ -11,9 +11,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 from rest_framework import exceptions, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
@@ -25,8 +24,8 @@ from rest_framework.views import APIView, exception_handler
 from helpdesk import tenancy
 from helpdesk.api.authentication import ApiKeyAuthentication
 from helpdesk.errors import DomainError
+from helpdesk.idempotency import KEY_LENGTH, idempotency_claim, idempotency_complete
 from helpdesk.models import IdempotencyRecord
-from helpdesk.services import IDEMPOTENCY_WINDOW
 
 if TYPE_CHECKING:
     from helpdesk.models import User
@@ -181,8 +180,7 @@ class ScopedAPIView(APIView):
             response = super().dispatch(request, *args, **kwargs)
             record = self._idempotency_record
             if record is not None and 200 <= response.status_code < 300:
-                record.status_code, record.response = response.status_code, response.data
-                record.save(update_fields=["status_code", "response"])
+                idempotency_complete(record=record, status_code=response.status_code, response=response.data)
             elif record is not None:
                 transaction.set_rollback(True)  # a refused request leaves nothing; a retry runs afresh
         return response
@@ -212,18 +210,13 @@ class ScopedAPIView(APIView):
 
     def _reserve_idempotency_key(self, scope: tenancy.Scope, key: str, body_hash: str) -> None:
         """Replay the first answer for this key and body, refuse a different body, or reserve it."""
-        if len(key) > 200:
-            raise exceptions.ValidationError({"Idempotency-Key": ["Use at most 200 characters."]})
-        records = IdempotencyRecord.objects.for_tenant(scope.tenant).filter(user=scope.user, key=key)
-        records.filter(created_at__lt=timezone.now() - IDEMPOTENCY_WINDOW).delete()
-        try:
-            with transaction.atomic():
-                self._idempotency_record = IdempotencyRecord.objects.create(
-                    tenant=scope.tenant, user=scope.user, key=key, request_hash=body_hash
-                )
+        if KEY_LENGTH is not None and len(key) > KEY_LENGTH:
+            raise exceptions.ValidationError({"Idempotency-Key": [f"Use at most {KEY_LENGTH} characters."]})
+        claim = idempotency_claim(tenant=scope.tenant, user=scope.user, key=key, request_hash=body_hash)
+        if claim.first:
+            self._idempotency_record = claim.record
             return
-        except IntegrityError:
-            existing = records.get()
+        existing = claim.record
         if existing.request_hash != body_hash:
             raise IdempotentReplay(
                 Response(

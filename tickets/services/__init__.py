@@ -5,30 +5,24 @@ from __future__ import annotations
 
 from tickets.services._common import record as case_event_record
 from tickets.services.alerts import AlertOutcome, alert_receive
+from tickets.services.assignment import ReassignReason, case_assign, case_reassign
 from tickets.services.attachments import attachment_add, sniff_content_type
+from tickets.services.conversation import case_request_information, comment_add
 from tickets.services.engineering import engineering_issue_link, engineering_issue_set_state
 from tickets.services.escalations import escalation_acknowledge, escalation_raise, escalation_resolve
 from tickets.services.inbound import comment_from_email
-from tickets.services.lifecycle import (
-    ReassignReason,
-    case_assign,
-    case_change_priority,
+from tickets.services.opening import case_open, next_case_number
+from tickets.services.presets import preset_apply
+from tickets.services.resolution import (
     case_close,
     case_close_if_unanswered,
     case_confirm_closure,
     case_confirm_resolution,
     case_propose_resolution,
-    case_reassign,
-    case_record_workaround,
     case_reopen,
     case_request_closure,
-    case_request_information,
-    case_update,
-    case_update_details,
-    comment_add,
 )
-from tickets.services.opening import case_open, next_case_number
-from tickets.services.presets import preset_apply
+from tickets.services.updates import case_change_priority, case_record_workaround, case_update, case_update_details
 
 __all__ = [
     "AlertOutcome",
