@@ -175,6 +175,10 @@ class CaseFilterForm(forms.Form):
         queryset=Priority.objects.none(), required=False, empty_label="Any priority", label="Priority"
     )
     owner = forms.ChoiceField(required=False, choices=OWNER_CHOICES, label="Owner")
+    # One analyst's cases: the managers' dashboard links each analyst's load here.
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Any analyst", label="Analyst"
+    )
     sla = forms.ChoiceField(required=False, choices=SLA_CHOICES, label="Service level")
 
     def __init__(self, data: Any = None, *, scope: Scope) -> None:
@@ -183,6 +187,9 @@ class CaseFilterForm(forms.Form):
         form_field(self, "priority", forms.ModelChoiceField).queryset = priority_list(tenant=scope.tenant)
         if scope.is_merchant:
             del self.fields["owner"]
+            del self.fields["assignee"]
+        else:
+            form_field(self, "assignee", forms.ModelChoiceField).queryset = staff_list(scope=scope)
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for `tickets.selectors.case_list` (none when the form is invalid)."""
@@ -194,7 +201,7 @@ class CaseFilterForm(forms.Form):
             "search": data["q"] or None,
             "status": data["status"] or None,
             "priority": data["priority"],
-            "assignee": self.scope.user if owner == "me" else None,
+            "assignee": self.scope.user if owner == "me" else data.get("assignee"),
             "unassigned": owner == "unassigned",
             "at_risk": True if data["sla"] == "at_risk" else None,
             "breached": True if data["sla"] == "breached" else None,
