@@ -43,6 +43,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/bandit -q -c pyproject.toml -r .
+	DJANGO_SETTINGS_MODULE=helpdesk.settings.test $(VENV)/bin/mypy
 
 # Not part of `make test`: it needs the advisory service at pypi.org, which CI and laptops reach.
 audit: $(VENV)/.dev

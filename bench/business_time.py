@@ -74,9 +74,16 @@ def measure() -> list[dict[str, Any]]:
     rows = []
     for hours in ADD_HOURS:
         delta = timedelta(hours=hours)
-        ours_s, ours_out = timed(lambda d=delta: [calendar.add_business_time(s, d) for s in starts], 7)
         bdelta = businesstimedelta.BusinessTimeDelta(rules, hours=hours)
-        theirs_s, theirs_out = timed(lambda b=bdelta: [s + b for s in starts], 1)
+
+        def add_ours(d: timedelta = delta) -> list[Any]:
+            return [calendar.add_business_time(s, d) for s in starts]
+
+        def add_theirs(b: Any = bdelta) -> list[Any]:
+            return [s + b for s in starts]
+
+        ours_s, ours_out = timed(add_ours, 7)
+        theirs_s, theirs_out = timed(add_theirs, 1)
         disagree = sum(1 for a, b in zip(ours_out, theirs_out, strict=True) if a != b)
         rows.append(_row(f"add {hours} h", ours_s, theirs_s, disagree))
     ours_s, ours_out = timed(lambda: [calendar.business_time_between(a, b) for a, b in spans], 7)

@@ -73,6 +73,8 @@ def _seed() -> None:
         return
     print(f"  seeding {CASES - have:,} cases (once; they stay in the {DATABASE} database)…", flush=True)
     template = Case.objects.for_tenant(tenant).filter(account__slug="harbour-homewares").order_by("pk").first()
+    if template is None:
+        raise RuntimeError("the demo data has no harbour-homewares case to copy")
     with connection.cursor() as cursor:
         cursor.execute(_COPY_CASES, {"template": template.pk, "start": have, "end": CASES, "tenant": tenant.pk})
         cursor.execute(_COPY_CLOCKS, {"tenant": tenant.pk, "start": have})

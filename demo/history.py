@@ -88,6 +88,8 @@ def _play(actors: Actors, rng: random.Random, index: int) -> Case:
     """One past case: opened, taken, answered, perhaps one more twist, resolved and mostly confirmed."""
     account = actors.accounts[index % len(actors.accounts)]
     contact = account.technical_contact
+    if contact is None:
+        raise ValueError(f"demo account {account.slug} has no technical contact")
     weights = PRIORITY_WEIGHTS[-len(actors.priorities) :]
     priority = rng.choices(actors.priorities, weights=weights)[0]
     subject, description = SUBJECTS[index % len(SUBJECTS)]

@@ -92,7 +92,12 @@ class Cast:
         return Account.objects.for_tenant(self.tenant).select_related("technical_contact").get(slug=slug)
 
     def person(self, who: str, account: Account) -> User:
-        return account.technical_contact if who == "contact" else getattr(self, who)
+        return self.contact(account) if who == "contact" else getattr(self, who)
+
+    def contact(self, account: Account) -> User:
+        if account.technical_contact is None:
+            raise ValueError(f"demo account {account.slug} has no technical contact")
+        return account.technical_contact
 
     def instant(self, when: When, opened_at: datetime | None = None) -> datetime:
         if when.since == "opened":
@@ -114,7 +119,7 @@ def play(cast: Cast, scenario: Scenario) -> Case:
     case = case_open(
         tenant=cast.tenant,
         account=account,
-        requester=account.technical_contact,
+        requester=cast.contact(account),
         subject=scenario.subject,
         description=scenario.description,
         priority=Priority.objects.for_tenant(cast.tenant).get(name=scenario.priority),

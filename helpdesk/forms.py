@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import QuerySet
 
 from helpdesk.errors import DomainError
-from helpdesk.models import WEBHOOK_EVENTS
+from helpdesk.models import WEBHOOK_EVENTS, User
 from helpdesk.signin_limits import SIGN_IN, client_ip, wait_message
+
+FieldT = TypeVar("FieldT", bound=forms.Field)
+
+
+def form_field(form: forms.BaseForm, name: str, kind: type[FieldT]) -> FieldT:
+    """`form.fields[name]` as the field class it is (`Form.fields` holds plain `Field`s)."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
 
 
 class SignInLimitMixin(AuthenticationForm):
@@ -57,22 +68,24 @@ class AdminSignInForm(SignInLimitMixin, AdminAuthenticationForm):
 
 
 class ApiKeyForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=None, label="Acts as", help_text="A merchant key sees that account only.")
+    user = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Acts as", help_text="A merchant key sees that account only."
+    )
     name = forms.CharField(max_length=80, required=False, label="Used by")
     expires_at = forms.DateTimeField(required=False, label="Expires (optional)")
 
-    def __init__(self, *args: object, users: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, users: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = users
+        form_field(self, "user", forms.ModelChoiceField).queryset = users
 
 
 class WebhookEndpointForm(forms.Form):
     url = forms.URLField(max_length=500, label="URL", assume_scheme="https")
     events = forms.MultipleChoiceField(choices=[], widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["events"].choices = [(e, e) for e in WEBHOOK_EVENTS]
+        form_field(self, "events", forms.MultipleChoiceField).choices = [(e, e) for e in WEBHOOK_EVENTS]
 
 
 def add_domain_error(form: forms.Form, error: DomainError, *, renamed: dict[str, str] | None = None) -> None:

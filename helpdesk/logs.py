@@ -31,10 +31,6 @@ _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 log = logging.getLogger(__name__)
 
 
-def current_request_id() -> str | None:
-    return _request_id.get()
-
-
 def request_id_from(value: str | None) -> str:
     """The id to use for a request that sent `value` in its X-Request-ID header."""
     if value and _SANE_ID.match(value):
@@ -48,7 +44,6 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_from(request.headers.get(HEADER))
-        request.request_id = request_id
         token = _request_id.set(request_id)
         try:
             response = self.get_response(request)

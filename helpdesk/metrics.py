@@ -166,7 +166,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
     if allowed is None:
         return JsonResponse({"message": "Not found.", "errors": {}}, status=404)
     if not allowed:
-        response = JsonResponse(
+        response: HttpResponse = JsonResponse(
             {"message": "Send Authorization: Bearer <METRICS_TOKEN> to read the metrics.", "errors": {}}, status=401
         )
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'

@@ -65,18 +65,24 @@ def _deletion_order(owned: list[type[models.Model]]) -> list[type[models.Model]]
     return list(sorter.static_order())
 
 
-def _dependents_outside(owned: list[type[models.Model]]) -> list[tuple[type[models.Model], models.Field]]:
+@dataclass(frozen=True)
+class _Reference:
+    table: str
+    column: str
+    target: type[models.Model]
+
+
+def _dependents_outside(owned: list[type[models.Model]]) -> list[_Reference]:
     """Tables without a tenant column that reference tenant rows: sign-in history (admin log),
     user groups and permissions. Their rows go with the tenant rows they point at."""
     owned_set = set(owned) | {_tenant_model()}
-    found = []
-    for model in apps.get_models(include_auto_created=True):
-        if model in owned_set:
-            continue
-        for fk in model._meta.concrete_fields:
-            if fk.is_relation and getattr(fk, "related_model", None) in owned_set:
-                found.append((model, fk))
-    return found
+    return [
+        _Reference(model._meta.db_table, fk.column, fk.related_model)
+        for model in apps.get_models(include_auto_created=True)
+        if model not in owned_set
+        for fk in model._meta.concrete_fields
+        if fk.is_relation and fk.column and isinstance(fk.related_model, type) and fk.related_model in owned_set
+    ]
 
 
 def _stored_files(owned: list[type[models.Model]], tenant_id: int) -> list[tuple[Storage, str]]:
@@ -89,7 +95,7 @@ def _stored_files(owned: list[type[models.Model]], tenant_id: int) -> list[tuple
     return files
 
 
-def _delete(table: str, where: str, params: list[object]) -> int:
+def _delete(table: str, where: str, params: list[int]) -> int:
     # Identifiers come from the models' metadata and are quoted; the only value is a parameter.
     sql = "DELETE FROM %s WHERE %s" % (connection.ops.quote_name(table), where)  # noqa: S608, UP031  # nosec B608
     with connection.cursor() as cursor:
@@ -100,7 +106,10 @@ def _delete(table: str, where: str, params: list[object]) -> int:
 def _ids_of_tenant(model: type[models.Model]) -> str:
     qn = connection.ops.quote_name
     # Identifiers from the models' metadata, quoted; the tenant id is left as a parameter.
-    columns = (qn(model._meta.pk.column), qn(model._meta.db_table))
+    pk = model._meta.pk
+    if pk is None or not pk.column:
+        raise ValueError(f"{model.__name__} has no primary key column")
+    columns = (qn(pk.column), qn(model._meta.db_table))
     return "SELECT %s FROM %s WHERE tenant_id = %%s" % columns  # noqa: S608, UP031  # nosec B608
 
 
@@ -116,13 +125,12 @@ def tenant_purge(*, tenant_id: int) -> PurgeResult:
     result = PurgeResult()
     files = _stored_files(owned, tenant_id)
     with transaction.atomic(), history_protection_lifted():
-        for model, fk in _dependents_outside(owned):
-            table, target = model._meta.db_table, fk.related_model
-            if target is tenant_model:
-                count = _delete(table, f"{qn(fk.column)} = %s", [tenant_id])
+        for ref in _dependents_outside(owned):
+            if ref.target is tenant_model:
+                count = _delete(ref.table, f"{qn(ref.column)} = %s", [tenant_id])
             else:
-                count = _delete(table, f"{qn(fk.column)} IN ({_ids_of_tenant(target)})", [tenant_id])
-            result.rows[table] = result.rows.get(table, 0) + count
+                count = _delete(ref.table, f"{qn(ref.column)} IN ({_ids_of_tenant(ref.target)})", [tenant_id])
+            result.rows[ref.table] = result.rows.get(ref.table, 0) + count
         for model in _deletion_order(owned):
             result.rows[model._meta.db_table] = _delete(model._meta.db_table, "tenant_id = %s", [tenant_id])
         tenant_table = tenant_model._meta.db_table

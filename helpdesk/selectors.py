@@ -18,7 +18,7 @@ def store_list(*, scope: Scope) -> QuerySet[Store]:
 
 def store_get(*, scope: Scope, store_id: int) -> Store:
     """One store of the scope (NotFound when missing or another tenant's or account's)."""
-    return get_for_scope_or_404(Store.objects.select_related("account"), scope, pk=store_id)  # type: ignore[return-value]
+    return get_for_scope_or_404(Store.objects.select_related("account"), scope, pk=store_id)
 
 
 def staff_list(*, scope: Scope) -> QuerySet[User]:
@@ -67,4 +67,4 @@ def webhook_delivery_list(*, tenant: Tenant) -> QuerySet[WebhookDelivery]:
 
 def account_profile(*, scope: Scope) -> Account:
     """The merchant's own account with its plan and technical contact, for the account page."""
-    return account_list(scope=scope).select_related("plan", "technical_contact").get(pk=scope.account.pk)
+    return account_list(scope=scope).select_related("plan", "technical_contact").get(pk=scope.own_account.pk)

@@ -98,7 +98,7 @@ def partner_link_accounts(*, user: User, accounts: list[Account]) -> list[Partne
     """Link a partner user to merchant accounts of its tenant (links it has stay as they are)."""
     if user.role != Role.PARTNER:
         raise ValidationFailed("Only partner users work for several accounts.", errors={"user": ["Not a partner."]})
-    if any(account.tenant_id != user.tenant_id for account in accounts):
+    if user.tenant_id is None or any(account.tenant_id != user.tenant_id for account in accounts):
         raise ValidationFailed("No such account.", errors={"accounts": ["Not found."]})
     return [
         PartnerLink.objects.get_or_create(tenant_id=user.tenant_id, user=user, account=account)[0]

@@ -14,12 +14,13 @@ from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.apps import apps
 from django.contrib.auth import SESSION_KEY
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.utils import timezone
 
 from helpdesk import rls
@@ -53,8 +54,26 @@ class Scope:
         return self.accounts is not None
 
     @property
+    def own_account(self) -> Account:
+        """The merchant's own account; a staff scope has none and is refused."""
+        if self.account is None:
+            raise PermissionDenied("Only a merchant user acts for an account.")
+        return self.account
+
+    @property
     def time_zone(self) -> str:
         return self.user.time_zone or (self.account.time_zone if self.account else "") or self.tenant.time_zone
+
+
+class ScopedRequest(HttpRequest):
+    """The request a view behind `require_scope` receives: a signed-in tenant user and their scope.
+
+    For annotations only: `TenancyMiddleware` sets `scope` on Django's own request object.
+    """
+
+    user: User
+    scope: Scope
+    htmx: Any  # django_htmx.middleware.HtmxDetails, set by HtmxMiddleware
 
 
 _current_scope: contextvars.ContextVar[Scope | None] = contextvars.ContextVar("current_scope", default=None)
@@ -91,13 +110,16 @@ def bind(scope: Scope | None) -> Iterator[None]:
         unbind_scope(token)
 
 
-class TenantQuerySet(models.QuerySet):
-    def for_tenant(self, tenant: Tenant) -> TenantQuerySet:
+_M = TypeVar("_M", bound=models.Model)
+
+
+class TenantQuerySet(models.QuerySet[_M, _M]):
+    def for_tenant(self, tenant: Tenant) -> Self:
         if tenant is None or tenant.pk is None:
             raise ValueError("for_tenant() needs a saved tenant; refusing to build an unscoped query.")
         return self.filter(tenant_id=tenant.pk)
 
-    def for_scope(self, scope: Scope) -> TenantQuerySet:
+    def for_scope(self, scope: Scope) -> Self:
         """Tenant rows; for a customer user, only rows of its accounts (where the model has one):
         a merchant's own account, a partner's linked accounts."""
         queryset = self.for_tenant(scope.tenant)
@@ -153,11 +175,11 @@ def customer_account_ids(user: Any) -> frozenset[int] | None:
     return frozenset(links.values_list("account_id", flat=True))
 
 
-def get_for_scope_or_404(queryset: TenantQuerySet, scope: Scope, **lookup: Any) -> models.Model:
+def get_for_scope_or_404(queryset: TenantQuerySet[_M], scope: Scope, **lookup: Any) -> _M:
     """One object of the scope, or NotFound whether it is missing or someone else's."""
     try:
         return queryset.for_scope(scope).get(**lookup)
-    except queryset.model.DoesNotExist:
+    except ObjectDoesNotExist:
         raise NotFound(f"No such {queryset.model._meta.verbose_name}.") from None
 
 
@@ -175,7 +197,11 @@ CROSS_TENANT_PATHS: dict[str, str] = {
 
 
 def _cross_tenant_reason(request: HttpRequest, scope: Scope | None) -> str | None:
-    if scope is None and getattr(request.user, "is_superuser", False) and request.user.tenant_id is None:
+    if (
+        scope is None
+        and getattr(request.user, "is_superuser", False)
+        and getattr(request.user, "tenant_id", None) is None
+    ):
         return "a platform superuser"
     return next((why for path, why in CROSS_TENANT_PATHS.items() if request.path_info.startswith(path)), None)
 
@@ -192,7 +218,7 @@ class TenancyMiddleware:
         scope = scope_for_user(request.user) if signed_in else None
         if scope is not None and not scope.user.is_active:
             scope = None
-        request.scope = scope
+        request.scope = scope  # type: ignore[attr-defined]  # Django's request takes any attribute; ScopedRequest declares it
         if scope is not None:
             # Pages show and read times in the user's zone (theirs, else their account's or tenant's).
             timezone.activate(zoneinfo.ZoneInfo(scope.time_zone))
@@ -209,9 +235,12 @@ def scope_context(request: HttpRequest) -> dict[str, Scope | None]:
     return {"scope": getattr(request, "scope", None)}
 
 
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+
+
 def require_scope(
     roles: Collection[str] = frozenset(),
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[..., _Response]], Callable[..., _Response | HttpResponseRedirect]]:
     """View decorator: a signed-in tenant user, in one of `roles` (a set from helpdesk.roles) when given.
 
     Anonymous users go to the sign-in page (what they posted is kept as a draft for the form to
@@ -221,9 +250,9 @@ def require_scope(
     # Imported here: auth's views load the user model, and the models import this module.
     from django.contrib.auth.views import redirect_to_login
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., _Response]) -> Callable[..., _Response | HttpResponseRedirect]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> _Response | HttpResponseRedirect:
             if not request.user.is_authenticated:
                 if request.method == "POST":
                     draft_keep(request)  # shown again in its form after signing in

@@ -91,7 +91,7 @@ def forecast_table(scope: Scope, period: Period, cases: list[Case] | None = None
             Cell(case.priority.name),
             Cell(case.assignee.get_full_name() if case.assignee else "Unassigned"),
             Cell(f"{timezone.localtime(case.sla_due_at):%a %d %b %H:%M %Z}"),
-            Cell(time_left_label(case.sla_due_at, period.now)),
+            Cell(time_left_label(case.sla_due_at, period.now) if case.sla_due_at else ""),
         ]
         for case in cases
     ]
@@ -117,7 +117,9 @@ def backlog_table(scope: Scope, period: Period) -> Table:
         ]
         for row in rows
     ]
-    by_age = [(label, float(sum(row.counts[i] for row in rows))) for i, (_, label, *_) in enumerate(AGE_BUCKETS)]
+    by_age: list[tuple[str, float | None]] = [
+        (label, float(sum(row.counts[i] for row in rows))) for i, (_, label, *_) in enumerate(AGE_BUCKETS)
+    ]
     return Table(
         "backlog",
         "Backlog by age and priority",

@@ -16,8 +16,8 @@ from django.db import transaction
 from helpdesk.models import Tenant
 from reports.models import DailySatisfaction, DailySlaTally
 from reports.selectors import decided_clocks, pauses_of, satisfaction_counts
+from sla.business_time.clock_maths import Measure
 from sla.calendar_cache import clock_measure
-from sla.clock_maths import Measure
 from sla.models import Metric, SlaClock
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,7 +16,7 @@ from helpdesk.errors import DomainError, NotFound
 from helpdesk.models import Role
 from helpdesk.report_tables import csv_response
 from helpdesk.roles import MANAGING_ROLES
-from helpdesk.tenancy import Scope, require_scope
+from helpdesk.tenancy import Scope, ScopedRequest, require_scope
 from reports.dashboard import BUILDERS, Period, forecast_cases, forecast_table, load_table, tiles_table
 from reports.forms import HandOverForm
 from reports.selectors import AgentLoad, agent_load, dashboard_tiles
@@ -26,7 +26,7 @@ from tickets.services import ReassignReason
 
 
 @require_scope(MANAGING_ROLES)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: ScopedRequest) -> HttpResponse:
     scope = request.scope
     now = timezone.now()
     form = RangeForm(request.GET or None, today=now.astimezone(ZoneInfo(scope.tenant.time_zone)).date())
@@ -57,9 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "forecast_rows": [
             (case, row, case.assignee_id or least) for case, row in zip(cases, forecast.rows, strict=True)
         ],
-        "staff_choices": [
-            (user.pk, user.get_full_name()) for user in HandOverForm(scope=scope).fields["assignee"].queryset
-        ],
+        "staff_choices": [(user.pk, user.get_full_name()) for user in HandOverForm(scope=scope).staff],
         "live_tables": [tables["backlog"], tables["agent-load"]],
         "trend_tables": [tables["attainment"], tables["medians"], tables["satisfaction"]],
         "range_query": request.GET.urlencode() if form.is_bound and form.is_valid() else "",
@@ -69,7 +67,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _staff_choices(scope: Scope) -> list[tuple[int, str]]:
     """The hand-over's choices, read once for every row of the forecast."""
-    return [(user.pk, user.get_full_name()) for user in HandOverForm(scope=scope).fields["assignee"].queryset]
+    return [(user.pk, user.get_full_name()) for user in HandOverForm(scope=scope).staff]
 
 
 def _least_loaded(load: list[AgentLoad]) -> int | None:
@@ -80,13 +78,15 @@ def _least_loaded(load: list[AgentLoad]) -> int | None:
 
 @require_POST
 @require_scope(MANAGING_ROLES)
-def hand_over(request: HttpRequest, number: str) -> HttpResponse:
+def hand_over(request: ScopedRequest, number: str) -> HttpResponse:
     """Give a forecast case to someone from the dashboard: one assign or reassign service call."""
     scope = request.scope
     case = case_get(scope=scope, number=number)
     form = HandOverForm(request.POST, scope=scope)
     if not form.is_valid():
-        problems = "; ".join(f"{form.fields[name].label}: {' '.join(errs)}" for name, errs in form.errors.items())
+        problems = "; ".join(
+            f"{form.fields[name].label}: {' '.join(str(e) for e in errs)}" for name, errs in form.errors.items()
+        )
         messages.error(request, f"{case.number} was not handed over. {problems}")
         return redirect("dashboard")
     assignee, version = form.cleaned_data["assignee"], form.cleaned_data["version"]

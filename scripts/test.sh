@@ -13,6 +13,7 @@ unset EMAIL_BACKEND  # the suite chooses its own mail backends
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/bandit -q -c pyproject.toml -r .  # security lint; accepted findings carry `# nosec BXXX  # reason`
+.venv/bin/mypy  # types of the production code ([tool.mypy] in pyproject.toml)
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null \
   || { echo "models changed without a migration: run manage.py makemigrations" >&2; exit 1; }
 # A fresh test database every run in CI; locally --reuse-db keeps runs quick.

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from helpdesk.admin.scoping import TenantScopedAdmin, TenantScopedInline, save_inline_rows
+from helpdesk.admin.scoping import TenantScopedAdmin, TenantScopedInline, admin_user, save_inline_rows
 from sla.business_time import InvalidCalendar
 from sla.calendar_cache import build_calendar
 from sla.models import Calendar, CalendarHoliday, CalendarOverride, SlaPolicy, SlaTarget
@@ -26,7 +26,8 @@ class CalendarForm(forms.ModelForm):
         widgets = {"hours": forms.Textarea(attrs={"rows": 4, "cols": 80})}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         try:
@@ -93,13 +94,13 @@ class CalendarAdmin(TenantScopedAdmin):
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         weekdays = {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
-        return {"hours": json.dumps(weekdays), "time_zone": getattr(request.user.tenant, "time_zone", "UTC")}
+        return {"hours": json.dumps(weekdays), "time_zone": getattr(admin_user(request).tenant, "time_zone", "UTC")}
 
 
 class TargetInline(admin.TabularInline):
     model = SlaTarget
-    fields = ["metric", "priority", "plan", "amount", "unit", "calendar"]
-    readonly_fields = fields
+    readonly_fields = ("metric", "priority", "plan", "amount", "unit", "calendar")
+    fields = readonly_fields
     extra = 0
     can_delete = False
 
@@ -116,7 +117,7 @@ class SlaPolicyAdmin(TenantScopedAdmin):
 
     list_display = ["__str__", "created_at", "created_by", "first_response_met_by", "at_risk_share", "note"]
     list_filter = ["tenant"]
-    readonly_fields = ["version", "first_response_met_by", "at_risk_share", "note", "created_at", "created_by", "edit"]
+    readonly_fields = ("version", "first_response_met_by", "at_risk_share", "note", "created_at", "created_by", "edit")
     fields = readonly_fields
     inlines = [TargetInline]
 

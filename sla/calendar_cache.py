@@ -1,4 +1,6 @@
-"""Turn a stored calendar into a `BusinessCalendar` once, and reuse it until the calendar changes."""
+"""The cache of business calendars: turn a stored calendar into a `BusinessCalendar` once, and reuse
+it until the calendar changes; and give a stored target or clock the measure its deadline is
+reckoned in. The arithmetic itself is pure and lives in `sla.business_time`."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from zoneinfo import ZoneInfo
 import holidays as holidays_package
 
 from sla.business_time import BusinessCalendar, InvalidCalendar
-from sla.clock_maths import Measure, instant_after, target_length
+from sla.business_time.clock_maths import Measure, instant_after, target_length
 from sla.models import Calendar, SlaClock, SlaTarget, Unit
 
 # Public holidays are materialised for these years; spans outside them see no public holidays.

@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.forms.fields import BaseTemporalField
 from django.utils.dateparse import parse_datetime
 
+from helpdesk.forms import form_field
 from helpdesk.models import Tenant
+from sla.business_time.deadlines import read_in_zone
 from sla.models import Calendar, MetBy, Metric, SlaPolicy, SlaTarget, Unit
-from sla.policy import read_in_zone
 from sla.services import TargetInput
 
 if TYPE_CHECKING:
@@ -46,8 +48,8 @@ class ZonedDateTimeField(forms.DateTimeField):
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         if moment is None:
-            moment = forms.BaseTemporalField.to_python(self, value)  # the other input formats
-        return read_in_zone(moment, self.zone)
+            moment = BaseTemporalField.to_python(self, value)  # the other input formats
+        return read_in_zone(moment, self.zone) if moment is not None else None
 
 
 class TargetsForm(forms.Form):
@@ -63,7 +65,7 @@ class TargetsForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.tenant = tenant
-        self.fields["preview_at"].zone = ZoneInfo(tenant.time_zone)
+        form_field(self, "preview_at", ZonedDateTimeField).zone = ZoneInfo(tenant.time_zone)
         self.fields["preview_at"].help_text = f"Without an offset: {tenant.time_zone} time."
         self.cells = [Cell(m, pr, pl) for m in Metric.values for pr in priorities for pl in plans]
         calendars = Calendar.objects.for_tenant(tenant)
@@ -90,7 +92,8 @@ class TargetsForm(forms.Form):
         return initial
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for cell in self.cells:
             amount = cleaned.get(f"{cell.prefix}-amount")
             unit = cleaned.get(f"{cell.prefix}-unit")

@@ -13,12 +13,12 @@ from django.db.models.functions import TruncMonth
 
 from helpdesk.errors import ValidationFailed
 from helpdesk.models import Tenant
+from sla.business_time.deadlines import read_in_zone
 from sla.calendar_cache import clock_measure, load_calendar, target_commitment
 from sla.models import Calendar, CasePause, Metric, SlaClock, SlaPolicy, SlaTarget
-from sla.policy import read_in_zone
 
 if TYPE_CHECKING:
-    from tickets.models import Plan, Priority
+    from tickets.models import Case, Plan, Priority
 
 TWENTY_FOUR_SEVEN = "24x7"
 
@@ -39,12 +39,18 @@ def policy_targets(*, tenant: Tenant, policy: SlaPolicy) -> QuerySet[SlaTarget]:
 class TargetCell(Protocol):
     """A cell of the targets grid: a target for one metric, priority and plan."""
 
-    metric: str
-    priority: Priority
-    plan: Plan
-    amount: int
-    unit: str
-    calendar: Calendar | None
+    @property
+    def metric(self) -> str: ...
+    @property
+    def priority(self) -> Priority: ...
+    @property
+    def plan(self) -> Plan: ...
+    @property
+    def amount(self) -> int: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def calendar(self) -> Calendar | None: ...
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,7 @@ class Quote:
 def target_due(*, tenant: Tenant, target: SlaTarget, opened_at: datetime) -> Quote:
     """The due instant of one target for a case opened at `opened_at`: what its clock would store."""
     due = target_commitment(target=target, started_at=opened_at, zone_name=tenant.time_zone).due_at
-    name = target.calendar.name if target.calendar_id else TWENTY_FOUR_SEVEN
+    name = target.calendar.name if target.calendar is not None else TWENTY_FOUR_SEVEN
     return Quote(metric=target.metric, amount=target.amount, unit=target.unit, calendar=name, due=due)
 
 
@@ -118,7 +124,7 @@ def quote_as_json(quotes: dict[str, Quote | None]) -> dict[str, dict | None]:
 # -- case clocks and their explanation ---------------------------------------------------------
 
 
-def case_clocks(*, tenant: Tenant, case) -> list[SlaClock]:
+def case_clocks(*, tenant: Tenant, case: Case) -> list[SlaClock]:
     return list(SlaClock.objects.for_tenant(tenant).filter(case=case).select_related("calendar").order_by("metric"))
 
 
@@ -156,7 +162,7 @@ def clock_explain(*, tenant: Tenant, clock: SlaClock) -> Explanation:
     end = clock.due_at or clock.met_at or (pauses[-1][0] if pauses else clock.started_at)
     holidays: list[tuple[date, str]] = []
     closed: list[tuple[datetime, datetime]] = []
-    if measure.calendar is not None:
+    if measure.calendar is not None and clock.calendar is not None:
         loaded = load_calendar(clock.calendar)
         first, last = clock.started_at.astimezone(zone).date(), end.astimezone(zone).date()
         holidays = sorted(
@@ -170,7 +176,7 @@ def clock_explain(*, tenant: Tenant, clock: SlaClock) -> Explanation:
             cursor = stop
     return Explanation(
         metric=clock.metric,
-        calendar=clock.calendar.name if clock.calendar_id else TWENTY_FOUR_SEVEN,
+        calendar=clock.calendar.name if clock.calendar is not None else TWENTY_FOUR_SEVEN,
         time_zone=str(zone),
         amount=clock.amount,
         unit=clock.unit,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from helpdesk.date_range import RangeForm, instants
 from helpdesk.errors import NotFound
 from helpdesk.report_tables import Cell, Table, cell, csv_response
 from helpdesk.roles import MANAGING_ROLES
-from helpdesk.tenancy import require_scope
+from helpdesk.tenancy import ScopedRequest, require_scope
 from sla.selectors import COMPLIANCE_CACHE_SECONDS, ComplianceRow, sla_compliance
 
 REPORT_DAYS = 365
@@ -45,7 +45,7 @@ def _table(title: str, rows: list[ComplianceRow]) -> Table:
 
 
 @require_scope(MANAGING_ROLES)
-def compliance_report(request: HttpRequest) -> HttpResponse:
+def compliance_report(request: ScopedRequest) -> HttpResponse:
     """SLA compliance of the clocks started in a date range (the last year unless chosen) by month,
     priority and plan, each table also as CSV (`?export=<month|priority|plan>`). Counting a year
     of clocks takes most of a second at a million cases, so the figures are kept for a few

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
@@ -16,6 +17,9 @@ from helpdesk.messaging.webhooks import webhook_emit
 from helpdesk.models import User
 from helpdesk.roles import MANAGING_ROLES
 from surveys.models import Expectations, FollowUpState, SurveyFollowUp, SurveyInvitation, SurveyResponse
+
+if TYPE_CHECKING:
+    from tickets.models import Case
 
 SALT = "surveys.invitation"
 LOW_SCORE = 2
@@ -67,7 +71,7 @@ def check_answerable(invitation: SurveyInvitation, now: datetime) -> None:
         raise SurveyLinkProblem("expired", "This survey link has expired. Thank you all the same.")
 
 
-def survey_invite(*, case, at: datetime | None = None) -> SurveyInvitation:
+def survey_invite(*, case: Case, at: datetime | None = None) -> SurveyInvitation:
     """Invite the requester of a case that just closed (call inside the closing's transaction).
     An older invitation of the same case that nobody answered stops working."""
     at = at or timezone.now()
@@ -166,7 +170,8 @@ def reminders_due(*, now: datetime) -> list[int]:
     return [
         i.pk
         for i in rows.order_by("created_at")[:500]
-        if i.created_at <= now - timedelta(days=i.tenant.survey_reminder_days)
+        if i.tenant.survey_reminder_days is not None
+        and i.created_at <= now - timedelta(days=i.tenant.survey_reminder_days)
     ]
 
 
@@ -198,7 +203,7 @@ def _require_manager(follow_up: SurveyFollowUp, actor: User) -> None:
 @transaction.atomic
 def follow_up_take(*, follow_up: SurveyFollowUp, actor: User, at: datetime | None = None) -> SurveyFollowUp:
     _require_manager(follow_up, actor)
-    follow_up = SurveyFollowUp.objects.for_tenant(actor.tenant).select_for_update().get(pk=follow_up.pk)
+    follow_up = SurveyFollowUp.objects.for_tenant(follow_up.tenant).select_for_update().get(pk=follow_up.pk)
     if follow_up.state != FollowUpState.OPEN:
         raise IllegalTransition("This follow-up is taken already.")
     follow_up.state, follow_up.owner, follow_up.taken_at = FollowUpState.TAKEN, actor, at or timezone.now()
@@ -209,7 +214,7 @@ def follow_up_take(*, follow_up: SurveyFollowUp, actor: User, at: datetime | Non
 @transaction.atomic
 def follow_up_close(*, follow_up: SurveyFollowUp, actor: User, note: str, at: datetime | None = None) -> SurveyFollowUp:
     _require_manager(follow_up, actor)
-    follow_up = SurveyFollowUp.objects.for_tenant(actor.tenant).select_for_update().get(pk=follow_up.pk)
+    follow_up = SurveyFollowUp.objects.for_tenant(follow_up.tenant).select_for_update().get(pk=follow_up.pk)
     if not note.strip():
         raise ValidationFailed("Say what was done about it.", errors={"note": ["Required."]})
     if follow_up.state == FollowUpState.CLOSED:

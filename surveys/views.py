@@ -16,7 +16,7 @@ from helpdesk.date_range import RangeForm, instants
 from helpdesk.errors import DomainError, NotFound
 from helpdesk.report_tables import Cell, Table, cell, csv_response
 from helpdesk.roles import MANAGING_ROLES
-from helpdesk.tenancy import require_scope
+from helpdesk.tenancy import ScopedRequest, require_scope
 from surveys.forms import FollowUpNoteForm, SurveyForm
 from surveys.models import SurveyInvitation
 from surveys.selectors import Row, follow_up_list, response_for, satisfaction_report, undelivered_invitations
@@ -72,7 +72,7 @@ def _table(key: str, rows: list[Row]) -> Table:
 
 
 @require_scope(MANAGING_ROLES)
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: ScopedRequest) -> HttpResponse:
     """Satisfaction over a date range (the last year unless chosen): CSAT (the share of answers of
     4–5) and average scores per analyst, plan, priority and month, each table also as CSV
     (`?export=<analyst|plan|priority|month>`); low scores to follow up; undelivered invitations."""
@@ -102,7 +102,7 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/report.html", context)
 
 
-def _follow_up_action(request: HttpRequest) -> HttpResponse:
+def _follow_up_action(request: ScopedRequest) -> HttpResponse:
     follow_up = (
         follow_up_list(tenant=request.scope.tenant)
         .filter(pk=id_param(request.POST.get("follow_up"), field="follow_up"))

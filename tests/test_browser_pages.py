@@ -75,9 +75,11 @@ def _check(page: Page, name: str, width: int, testids: list[str]) -> list[str]:
     if width < 992 and "nav" in testids:  # the navigation folds behind the menu button
         page.locator(".navbar-toggler").click()
         page.get_by_test_id("nav").wait_for(state="visible")
-    for testid in testids:
-        if not page.get_by_test_id(testid).first.is_visible():
-            problems.append(f"{name}@{width}: {testid} not visible")
+    problems.extend(
+        f"{name}@{width}: {testid} not visible"
+        for testid in testids
+        if not page.get_by_test_id(testid).first.is_visible()
+    )
     results = AXE.run(page)
     for violation in results.response["violations"]:
         if violation["impact"] in ("serious", "critical"):

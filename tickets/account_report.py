@@ -27,7 +27,7 @@ class MetricFigures:
 
     @property
     def median(self) -> timedelta | None:
-        return median(self.times) if self.times else None
+        return timedelta(seconds=median(t.total_seconds() for t in self.times)) if self.times else None
 
     @property
     def median_words(self) -> str:

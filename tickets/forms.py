@@ -11,6 +11,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 
+from helpdesk.forms import form_field
+from helpdesk.models import Account, Store, User
 from helpdesk.selectors import account_list, staff_list
 from helpdesk.tenancy import Scope
 from tickets.models import (
@@ -19,6 +21,7 @@ from tickets.models import (
     Category,
     EngineeringState,
     EscalationReason,
+    Plan,
     Priority,
     Status,
 )
@@ -86,6 +89,20 @@ class PriorityChoiceField(forms.ModelChoiceField):
         return f"{label}{self.phone_note}" if obj.must_phone else label
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    """Staff users by their full name."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name()
+
+
+class CallerChoiceField(forms.ModelChoiceField):
+    """Merchant users by their full name and account."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name()} ({obj.account.name if obj.account else '-'})"
+
+
 class CaseDetailsForm(forms.Form):
     """What the portal form and the phone log both ask, as PRODUCT.md's "Collecting information"
     lists: priority with each level's criteria, recent changes, impact, steps to reproduce. The
@@ -107,13 +124,15 @@ class CaseDetailsForm(forms.Form):
 
     def __init__(self, *args: Any, priorities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["priority"].queryset = priorities
+        form_field(self, "priority", forms.ModelChoiceField).queryset = priorities
 
 
 class CaseOpenForm(CaseDetailsForm):
     """The merchant's portal form."""
 
-    store = forms.ModelChoiceField(queryset=None, required=False, label="Store", empty_label="Not about one store")
+    store = forms.ModelChoiceField(
+        queryset=Store.objects.none(), required=False, label="Store", empty_label="Not about one store"
+    )
     cc_emails = forms.CharField(
         required=False,
         max_length=2000,
@@ -126,7 +145,7 @@ class CaseOpenForm(CaseDetailsForm):
 
     def __init__(self, *args: Any, priorities: Any, stores: Any, accounts: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, priorities=priorities, **kwargs)
-        self.fields["store"].queryset = stores
+        form_field(self, "store", forms.ModelChoiceField).queryset = stores
         if accounts is not None:  # a partner: the merchant account the case is for
             self.fields["account"] = forms.ModelChoiceField(
                 queryset=accounts, label="For which merchant", empty_label="Choose the account"
@@ -134,7 +153,7 @@ class CaseOpenForm(CaseDetailsForm):
             self.order_fields(self.field_order)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         store, account = cleaned.get("store"), cleaned.get("account")
         if store is not None and account is not None and store.account_id != account.pk:
             self.add_error("store", "That store belongs to another account.")
@@ -147,14 +166,15 @@ class CaseOpenForm(CaseDetailsForm):
 class PhoneCaseForm(CaseDetailsForm):
     """An analyst logs a phone call as a case on a merchant user's behalf."""
 
-    requester = forms.ModelChoiceField(queryset=None, label="Caller", help_text="The merchant user on the phone.")
+    requester = CallerChoiceField(
+        queryset=User.objects.none(), label="Caller", help_text="The merchant user on the phone."
+    )
     field_order = ["requester"]
 
     def __init__(self, *args: Any, priorities: Any, merchants: Any, **kwargs: Any) -> None:
         super().__init__(*args, priorities=priorities, **kwargs)
-        self.fields["requester"].queryset = merchants
-        self.fields["priority"].phone_note = " (must be phoned in)"
-        self.fields["requester"].label_from_instance = lambda user: f"{user.get_full_name()} ({user.account.name})"
+        form_field(self, "requester", forms.ModelChoiceField).queryset = merchants
+        form_field(self, "priority", PriorityChoiceField).phone_note = " (must be phoned in)"
 
 
 class CaseFilterForm(forms.Form):
@@ -167,35 +187,46 @@ class CaseFilterForm(forms.Form):
 
     q = forms.CharField(required=False, max_length=200, strip=True, label="Number or subject")
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices], label="Status")
-    priority = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any priority", label="Priority")
+    priority = forms.ModelChoiceField(
+        queryset=Priority.objects.none(), required=False, empty_label="Any priority", label="Priority"
+    )
     owner = forms.ChoiceField(required=False, choices=OWNER_CHOICES, label="Owner")
     # One analyst's cases: the managers' dashboard links each analyst's load here.
-    assignee = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any analyst", label="Analyst")
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Any analyst", label="Analyst"
+    )
     sla = forms.ChoiceField(required=False, choices=SLA_CHOICES, label="Service level")
     account = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label="Any account", label="Account", to_field_name="slug"
+        queryset=Account.objects.none(),
+        required=False,
+        empty_label="Any account",
+        label="Account",
+        to_field_name="slug",
     )
-    plan = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any plan", label="Plan")
+    plan = forms.ModelChoiceField(queryset=Plan.objects.none(), required=False, empty_label="Any plan", label="Plan")
     escalated = forms.ChoiceField(required=False, choices=ESCALATED_CHOICES, label="Escalation")
 
     def __init__(self, data: Any = None, *, scope: Scope, statuses: Iterable[str] | None = None) -> None:
         super().__init__(data)
         self.scope = scope
-        self.fields["priority"].queryset = priority_list(tenant=scope.tenant)
+        form_field(self, "priority", forms.ModelChoiceField).queryset = priority_list(tenant=scope.tenant)
         if statuses is not None:
             allowed = set(statuses)
-            self.fields["status"].choices = [("", "Any status"), *((v, n) for v, n in Status.choices if v in allowed)]
+            form_field(self, "status", forms.ChoiceField).choices = [
+                ("", "Any status"),
+                *((v, n) for v, n in Status.choices if v in allowed),
+            ]
         if scope.is_merchant:
             for name in ("owner", "assignee", "plan", "escalated"):
                 del self.fields[name]
             if scope.account is not None:  # a merchant has one account; a partner chooses among theirs
                 del self.fields["account"]
             else:
-                self.fields["account"].queryset = account_list(scope=scope)
+                form_field(self, "account", forms.ModelChoiceField).queryset = account_list(scope=scope)
         else:
-            self.fields["assignee"].queryset = staff_list(scope=scope)
-            self.fields["account"].queryset = account_list(scope=scope)
-            self.fields["plan"].queryset = plan_list(tenant=scope.tenant)
+            form_field(self, "assignee", forms.ModelChoiceField).queryset = staff_list(scope=scope)
+            form_field(self, "account", forms.ModelChoiceField).queryset = account_list(scope=scope)
+            form_field(self, "plan", forms.ModelChoiceField).queryset = plan_list(tenant=scope.tenant)
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for `tickets.selectors.case_list` (none when the form is invalid)."""
@@ -308,23 +339,22 @@ class EscalateForm(CaseActionForm):
 
 
 class ReassignForm(CaseActionForm):
-    assignee = forms.ModelChoiceField(queryset=None, label="Hand over to")
+    assignee = StaffChoiceField(queryset=User.objects.none(), label="Hand over to")
     reason = forms.ChoiceField(choices=list(ReassignReason.LABELS.items()), label="Why")
     note = _text("Note for the history (optional)", required=False, rows=2)
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, scope=scope, **kwargs)
-        self.fields["assignee"].queryset = staff_list(scope=scope)
-        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()
+        form_field(self, "assignee", forms.ModelChoiceField).queryset = staff_list(scope=scope)
 
 
 class PriorityForm(CaseActionForm):
-    priority = forms.ModelChoiceField(queryset=None, label="New priority", empty_label=None)
+    priority = forms.ModelChoiceField(queryset=Priority.objects.none(), label="New priority", empty_label=None)
     reason = _text("Why does the priority change?", rows=2)
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, scope=scope, **kwargs)
-        self.fields["priority"].queryset = priority_list(tenant=scope.tenant)
+        form_field(self, "priority", forms.ModelChoiceField).queryset = priority_list(tenant=scope.tenant)
 
 
 class WorkaroundForm(CaseActionForm):

@@ -105,7 +105,7 @@ def _build(
         fail("priority", f"no priority “{row['priority']}”")
     if status not in Status.values:
         fail("status", f"use one of {', '.join(Status.values)}")
-    times = {}
+    times: dict[str, datetime | None] = {}
     for name in ("opened_at", "resolved_at", "closed_at"):
         try:
             times[name] = _time(row[name]) if (row.get(name) or "").strip() else None
@@ -119,7 +119,8 @@ def _build(
     category = (row.get("category") or Category.OTHER).strip()
     if category not in Category.values:
         fail("category", f"use one of {', '.join(Category.values)}")
-    if problems:
+    opened_at = times.get("opened_at")
+    if problems or account is None or opened_at is None:  # a missing account or time is a problem already
         return Case()  # never saved: the row is reported instead
     return Case(
         tenant=tenant,
@@ -133,10 +134,10 @@ def _build(
         category=category,
         channel=Channel.EMAIL,
         status=status,
-        opened_at=times["opened_at"],
+        opened_at=opened_at,
         resolved_at=times["resolved_at"] or (times["closed_at"] if status == Status.CLOSED else None),
         closed_at=times["closed_at"],
-        updated_at=times["closed_at"] or times["resolved_at"] or times["opened_at"],
+        updated_at=times["closed_at"] or times["resolved_at"] or opened_at,
         imported_from=row.get("source", "").strip()[:60] or "import",
     )
 

@@ -16,7 +16,7 @@ def case_reply_receive(message: Any) -> bool:
     """Turn the reply into a comment if it names exactly one case; True once the mail is handled
     (a comment, or a refusal logged by the service)."""
     recipients = [address.addr_spec for address in (message.to or []) + (message.cc or [])]
-    case_ids = {case_from_reply_address(address) for address in recipients} - {None}
+    case_ids = {case_id for address in recipients if (case_id := case_from_reply_address(address)) is not None}
     sender_address = message.from_email.addr_spec if message.from_email else ""
     if len(case_ids) != 1:
         log.warning("inbound mail from %s refused: no valid case reply address among %s", sender_address, recipients)

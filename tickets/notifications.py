@@ -69,7 +69,7 @@ def _contact_email(case: Case) -> str:
     # lock_case loads the contact with the case; read it again (through the tenant) only otherwise.
     if Account.technical_contact.is_cached(account):
         contact = account.technical_contact
-        return contact.email if contact.tenant_id == case.tenant_id else ""
+        return contact.email if contact is not None and contact.tenant_id == case.tenant_id else ""
     emails = (
         User.objects.for_tenant(case.tenant).filter(pk=account.technical_contact_id).values_list("email", flat=True)
     )
@@ -178,7 +178,7 @@ def on_escalation_resolved(event: CaseEvent) -> None:
 
 def on_at_risk(event: CaseEvent) -> None:
     case = event.case
-    to = [case.assignee.email] if case.assignee_id else _emails(case, Role.ANALYST)
+    to = [case.assignee.email] if case.assignee is not None else _emails(case, Role.ANALYST)
     _staff_mail(event, "sla_at_risk", to, clock=_clock(event))
 
 

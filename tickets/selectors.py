@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
@@ -57,6 +58,8 @@ def priority_by_name(*, tenant: Tenant, name: str) -> Priority:
 
 
 # -- cases -------------------------------------------------------------------------------------
+
+CasesT = TypeVar("CasesT", bound=QuerySet[Case])
 
 CASE_LIST_RELATED = ("account", "priority", "plan", "assignee", "requester")
 
@@ -186,7 +189,7 @@ def attachment_for_download(*, scope: Scope, token: str) -> Attachment:
 
 
 def escalation_list(*, scope: Scope, state: str | None = None) -> QuerySet[Escalation]:
-    escalations = Escalation.objects.for_tenant(scope.tenant).select_related(
+    escalations: QuerySet[Escalation] = Escalation.objects.for_tenant(scope.tenant).select_related(
         "case", "case__account", "case__priority", "owner", "raised_by_user"
     )
     if scope.is_merchant:
@@ -202,7 +205,7 @@ def engineering_issue_get(*, tenant: Tenant, reference: str) -> EngineeringIssue
     return issue
 
 
-def with_clocks(cases: QuerySet[Case], *, tenant: Tenant) -> QuerySet[Case]:
+def with_clocks(cases: CasesT, *, tenant: Tenant) -> CasesT:
     """The cases with their clocks (and the clocks' calendars) fetched in one more query."""
     clocks = SlaClock.objects.for_tenant(tenant).select_related("calendar")
     return cases.prefetch_related(Prefetch("clocks", queryset=clocks))

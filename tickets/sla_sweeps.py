@@ -68,14 +68,16 @@ def clock_breach(*, clock_id: int, now: datetime) -> bool:
     if claimed != 1:
         return False
     clock = SlaClock.objects.select_related("case__tenant").get(pk=clock_id)
-    case = clock.case
-    due_local = clock.due_at.astimezone(ZoneInfo(case.tenant.time_zone))
+    case, due_at = clock.case, clock.breached_at  # the claim above set it to the deadline
+    if due_at is None:
+        raise RuntimeError(f"clock {clock_id} was claimed without its deadline")
+    due_local = due_at.astimezone(ZoneInfo(case.tenant.time_zone))
     case_event_record(
         case,
         "sla.breached",
         actor=None,
         at=now,
-        new={"metric": clock.metric, "due_at": clock.due_at.isoformat(), "clock": clock.pk},
+        new={"metric": clock.metric, "due_at": due_at.isoformat(), "clock": clock.pk},
     )
     escalation_raise(
         case=case,

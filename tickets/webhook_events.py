@@ -39,7 +39,7 @@ def emit(event: CaseEvent) -> None:
             "status": case.status,
             "priority": case.priority.name,
             "account": case.account.slug,
-            "assignee": case.assignee.email if case.assignee_id else None,
+            "assignee": case.assignee.email if case.assignee is not None else None,
         },
         "change": {"code": event.code, "old": event.old, "new": event.new},
     }

@@ -52,7 +52,8 @@ class AccountForm(forms.ModelForm):
         fields = ["slug", "name", "plan", "time_zone", "technical_contact", "cc_addresses", "tenant"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         contact = cleaned.get("technical_contact")
         if self.instance.pk and contact is None:
             self.add_error("technical_contact", "Every account needs one primary technical contact.")
@@ -74,7 +75,9 @@ class AccountAdmin(TenantScopedAdmin):
         if "technical_contact" in form.base_fields:
             # The contact is one of the account's own merchant users, never staff or another account's.
             contacts = User.objects.filter(role=Role.MERCHANT, account=obj) if obj else User.objects.none()
-            form.base_fields["technical_contact"].queryset = contacts
+            field = form.base_fields["technical_contact"]
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = contacts
         return form
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
@@ -100,7 +103,8 @@ class TenantUserForm(forms.ModelForm):
         fields = ["email", "full_name", "tenant", "role", "account", "time_zone", "is_active"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         role, account = cleaned.get("role"), cleaned.get("account")
         if not role and not self.instance.is_superuser:
             self.add_error("role", "Choose the user's role.")
@@ -124,7 +128,7 @@ class UserCreationAdminForm(TenantUserForm):
         fields = ["email", "full_name", "tenant", "role", "account"]
 
     def clean_password2(self) -> str:
-        first, second = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        first, second = self.cleaned_data.get("password1"), self.cleaned_data["password2"]
         if first and second and first != second:
             raise ValidationError("The two passwords differ.")
         return second
@@ -158,7 +162,7 @@ class UserAdmin(TenantScopedAdmin, DjangoUserAdmin):
             },
         ),
     ]
-    filter_horizontal: list[str] = []
+    filter_horizontal = ()
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("account")

@@ -5,11 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import HttpRequest
 
-from helpdesk.models import Role
+from helpdesk.models import Role, User
+
+
+def admin_user(request: HttpRequest) -> User:
+    """The admin site's user: Django's admin lets only signed-in staff past its login."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
 
 
 def is_tenant_admin(request: HttpRequest) -> bool:
@@ -31,7 +38,7 @@ def tenant_rows(request: HttpRequest, rows: models.QuerySet) -> models.QuerySet:
     tenant's for a tenant admin, none for anyone else."""
     if request.user.is_superuser:
         return rows
-    return rows.filter(tenant_id=request.user.tenant_id) if is_tenant_admin(request) else rows.none()
+    return rows.filter(tenant_id=admin_user(request).tenant_id) if is_tenant_admin(request) else rows.none()
 
 
 def _is_relation(model: type[models.Model], name: str) -> bool:
@@ -45,7 +52,9 @@ def _is_relation(model: type[models.Model], name: str) -> bool:
 class TenantRelatedFieldListFilter(admin.RelatedFieldListFilter):
     """The admin's filter by a related row, offering only rows the user may choose."""
 
-    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
+    def field_choices(  # type: ignore[override]  # Django returns primary keys here, not the str its stubs say
+        self, field: Any, request: HttpRequest, model_admin: Any
+    ) -> list[tuple[Any, str]]:
         ordering = self.field_admin_ordering(field, request, model_admin)
         allowed = tenant_choices(request, field.related_model)
         return [(row.pk, str(row)) for row in allowed.order_by(*ordering)]
@@ -84,7 +93,7 @@ class TenantScopedAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if is_tenant_admin(request):
-            obj.tenant_id = request.user.tenant_id
+            obj.tenant_id = admin_user(request).tenant_id
         super().save_model(request, obj, form, change)
 
     def _allowed(self, request: HttpRequest) -> bool:

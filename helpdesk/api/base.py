@@ -3,11 +3,12 @@ rate limits per key, and Idempotency-Key replay on POST."""
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.conf import settings
 from django.db import transaction
@@ -26,7 +27,18 @@ from helpdesk.errors import DomainError
 from helpdesk.idempotency import KEY_LENGTH, idempotency_claim, idempotency_complete
 from helpdesk.models import IdempotencyRecord
 
+if TYPE_CHECKING:
+    from helpdesk.models import User
+
 log = logging.getLogger(__name__)
+
+
+class ApiRequest(Request):
+    """The request an API view's handlers receive: a user signed in by key or session, and their
+    scope (`ScopePermission` refuses a request without one). For annotations only."""
+
+    user: User
+    scope: tenancy.Scope
 
 
 def error_body(message: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
@@ -64,7 +76,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, exceptions.ValidationError):
         response.data = error_body("The request is not valid; see errors.", _flatten(exc.detail))
     elif isinstance(exc, exceptions.Throttled):
-        wait = int(exc.wait or 1)
+        wait = int(getattr(exc, "wait", None) or 1)  # set by Throttled.__init__, absent from its stubs
         response.data = error_body(f"Too many requests: try again in {wait} second{'s' if wait != 1 else ''}.")
     elif isinstance(exc, exceptions.NotAcceptable):
         response.data = error_body("This API answers in JSON only: send Accept: application/json, or no Accept.")
@@ -101,8 +113,9 @@ class KeyRateThrottle(SimpleRateThrottle):
         return settings.API_RATE_LIMIT
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
-        if getattr(request.auth, "prefix", None):
-            return f"throttle:key:{request.auth.prefix}"
+        prefix = getattr(request.auth, "prefix", None)  # an API key's; a session has no auth object
+        if prefix:
+            return f"throttle:key:{prefix}"
         if request.user and request.user.is_authenticated:
             return f"throttle:user:{request.user.pk}"
         return f"throttle:ip:{self.get_ident(request)}"
@@ -150,10 +163,11 @@ class ScopedAPIView(APIView):
     permission_classes = [HasScope]
     throttle_classes = [KeyRateThrottle]
     allowed_roles: Iterable[str] | None = None
+    _scope_token: contextvars.Token[tenancy.Scope | None] | None = None
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         key = request.headers.get("Idempotency-Key", "").strip()
-        self._idempotency = None
+        self._idempotency: tuple[str, str | None] | None = None
         self._idempotency_record: IdempotencyRecord | None = None
         if request.method != "POST" or not key:
             return super().dispatch(request, *args, **kwargs)
@@ -174,12 +188,13 @@ class ScopedAPIView(APIView):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         _refuse_nul_characters(request, kwargs)
         self.perform_authentication(request)
-        request.scope = tenancy.scope_for_user(request.user)
-        self._scope_token = tenancy.bind_scope(request.scope)
-        super().initial(request, *args, **kwargs)
-        if self._idempotency is not None:
+        scope = tenancy.scope_for_user(request.user)
+        request.scope = scope  # type: ignore[attr-defined]  # DRF's request takes any attribute; ApiRequest declares it
+        self._scope_token = tenancy.bind_scope(scope)
+        super().initial(request, *args, **kwargs)  # refuses a request without a scope
+        if self._idempotency is not None and scope is not None:
             key, body_hash = self._idempotency
-            self._reserve_idempotency_key(request, key, body_hash or _multipart_hash(request))
+            self._reserve_idempotency_key(scope, key, body_hash or _multipart_hash(request))
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         token = getattr(self, "_scope_token", None)
@@ -188,16 +203,16 @@ class ScopedAPIView(APIView):
             self._scope_token = None
         return super().finalize_response(request, response, *args, **kwargs)
 
-    def permission_denied(self, request: Request, message: str | None = None, code: str | None = None) -> None:
+    def permission_denied(self, request: Request, message: str | None = None, code: str | None = None) -> NoReturn:
         if request.authenticators and not request.successful_authenticator:
             raise exceptions.NotAuthenticated("Sign in, or send an API key: Authorization: Bearer hk_…")
         raise exceptions.PermissionDenied(message or "Your role may not do this.")
 
-    def _reserve_idempotency_key(self, request: Request, key: str, body_hash: str) -> None:
+    def _reserve_idempotency_key(self, scope: tenancy.Scope, key: str, body_hash: str) -> None:
         """Replay the first answer for this key and body, refuse a different body, or reserve it."""
-        if len(key) > KEY_LENGTH:
+        if KEY_LENGTH is not None and len(key) > KEY_LENGTH:
             raise exceptions.ValidationError({"Idempotency-Key": [f"Use at most {KEY_LENGTH} characters."]})
-        claim = idempotency_claim(tenant=request.scope.tenant, user=request.user, key=key, request_hash=body_hash)
+        claim = idempotency_claim(tenant=scope.tenant, user=scope.user, key=key, request_hash=body_hash)
         if claim.first:
             self._idempotency_record = claim.record
             return

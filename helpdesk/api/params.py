@@ -35,8 +35,9 @@ def parse_bool(raw: str | None, name: str) -> bool | None:
 
 def parse_time(raw: str | None, name: str) -> datetime | None:
     """An ISO 8601 time with an offset, in UTC; years 1900–9998 (what the database can compare)."""
-    if raw in (None, ""):
+    if not raw:
         return None
+    moment: datetime | None
     try:
         moment = datetime.fromisoformat(raw.replace(" ", "+"))
         moment = moment.astimezone(UTC) if moment.tzinfo else None

@@ -9,4 +9,5 @@ class ErrorSerializer(serializers.Serializer):
     """Every error answer."""
 
     message = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # Documents the error body (drf-spectacular) and is never validated, so the name may shadow Serializer.errors.
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]

@@ -7,10 +7,9 @@ from urllib.parse import urlsplit
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
-from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.base import ApiRequest, ScopedAPIView
 from helpdesk.api.serializers import ErrorSerializer
 from helpdesk.errors import ValidationFailed
 from helpdesk.roles import ADMIN_ROLES
@@ -61,11 +60,11 @@ class StoreListView(ScopedAPIView):
     allowed_roles = ADMIN_ROLES
 
     @extend_schema(operation_id="stores_list", responses={200: StoreSerializer(many=True), **ERRORS})
-    def get(self, request: Request) -> Response:
+    def get(self, request: ApiRequest) -> Response:
         return Response(StoreSerializer(store_list(scope=request.scope), many=True).data)
 
     @extend_schema(operation_id="stores_create", request=StoreSerializer, responses={201: StoreSerializer, **ERRORS})
-    def post(self, request: Request) -> Response:
+    def post(self, request: ApiRequest) -> Response:
         body = StoreSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         changes = _changes(request.scope, body.validated_data)
@@ -82,13 +81,13 @@ class StoreDetailView(ScopedAPIView):
     allowed_roles = ADMIN_ROLES
 
     @extend_schema(operation_id="stores_retrieve", responses={200: StoreSerializer, **ERRORS})
-    def get(self, request: Request, store_id: int) -> Response:
+    def get(self, request: ApiRequest, store_id: int) -> Response:
         return Response(StoreSerializer(store_get(scope=request.scope, store_id=store_id)).data)
 
     @extend_schema(
         operation_id="stores_partial_update", request=StoreSerializer, responses={200: StoreSerializer, **ERRORS}
     )
-    def patch(self, request: Request, store_id: int) -> Response:
+    def patch(self, request: ApiRequest, store_id: int) -> Response:
         store = store_get(scope=request.scope, store_id=store_id)
         body = StoreSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 
-from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.base import ApiRequest, ScopedAPIView
 from helpdesk.api.serializers import ErrorSerializer
 from helpdesk.roles import STAFF_ROLES
 from helpdesk.selectors import account_list
@@ -29,5 +28,5 @@ class AccountListView(ScopedAPIView):
         operation_id="accounts_list",
         responses={200: AccountSerializer(many=True), **{c: ErrorSerializer for c in (401, 403, 429)}},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: ApiRequest) -> Response:
         return Response(AccountSerializer(account_list(scope=request.scope), many=True).data)

@@ -126,7 +126,7 @@ def _judged_targets(host: str, port: int) -> list[_Target]:
     return targets
 
 
-def _connect(targets: list[_Target], timeout: float) -> socket.socket:
+def _connect(targets: list[_Target], timeout: float | None) -> socket.socket:
     """A TCP connection to the first judged address that answers."""
     error: OSError = OSError("no address to connect to")
     for target in targets:
@@ -157,12 +157,13 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """As above, over TLS: the certificate is verified for the URL's host name, not the address."""
 
     def __init__(self, host: str, port: int | None, *, targets: list[_Target], timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self.tls = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self.tls)
         self.targets = targets
 
     def connect(self) -> None:
         sock = _connect(self.targets, self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self.tls.wrap_socket(sock, server_hostname=self.host)
 
 
 def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float) -> Answer:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import smtplib
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from anymail.exceptions import AnymailAPIError, AnymailInvalidAddress, AnymailRecipientsRefused
 from django.conf import settings
@@ -25,6 +26,9 @@ from django.utils import timezone
 
 from helpdesk.messaging import delivery
 from helpdesk.models import OutboxMessage, OutboxStatus, Tenant
+
+if TYPE_CHECKING:
+    from tickets.models import Case
 
 QUEUE = delivery.Queue(
     model=OutboxMessage, task="helpdesk.tasks.outbox_send", label="outbox: message", done=OutboxStatus.SENT
@@ -50,7 +54,7 @@ def mail_enqueue(
     to: Iterable[str],
     context: dict,
     cc: Iterable[str] = (),
-    case=None,
+    case: Case | None = None,
     reply_to: str = "",
     dedupe_key: str | None = None,
 ) -> OutboxMessage | None:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from helpdesk.models import Role
 from helpdesk.roles import ACCOUNT_HOLDER_ROLES, ADMIN_ROLES
 from helpdesk.selectors import account_list, account_profile, store_list
-from helpdesk.tenancy import require_scope
+from helpdesk.tenancy import ScopedRequest, require_scope
 
 DEFAULT_BRAND = "#1f6feb"
 BRAND_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -28,19 +28,20 @@ HOME_BY_ROLE = {
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("login")
-    if request.scope is None:
+    scope = getattr(request, "scope", None)  # set by TenancyMiddleware; None without a tenant
+    if scope is None:
         # Platform superusers have no tenant: their home is the Django admin.
         return redirect("admin:index" if request.user.is_superuser else "login")
-    return redirect(HOME_BY_ROLE[request.scope.role])
+    return redirect(HOME_BY_ROLE[scope.role])
 
 
 @require_scope(ADMIN_ROLES)
-def tenant_settings(request: HttpRequest) -> HttpResponse:
+def tenant_settings(request: ScopedRequest) -> HttpResponse:
     return render(request, "helpdesk/tenant_settings.html", {"accounts": account_list(scope=request.scope)})
 
 
 @require_scope(ACCOUNT_HOLDER_ROLES)
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: ScopedRequest) -> HttpResponse:
     """The merchant's account: plan, technical contact, CC addresses and stores."""
     scope = request.scope
     context = {"account": account_profile(scope=scope), "stores": store_list(scope=scope)}
@@ -59,7 +60,8 @@ BRAND_CSS = """:root {{ --hd-brand: {colour}; }}
 
 
 def brand_css(request: HttpRequest) -> HttpResponse:
-    colour = request.scope.tenant.brand_colour if request.scope else DEFAULT_BRAND
+    scope = getattr(request, "scope", None)  # signed out: the default colour
+    colour = scope.tenant.brand_colour if scope else DEFAULT_BRAND
     if not BRAND_COLOUR.fullmatch(colour):
         colour = DEFAULT_BRAND
     response = HttpResponse(BRAND_CSS.format(colour=colour), content_type="text/css; charset=utf-8")

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from helpdesk.api.params import id_param
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.forms import ApiKeyForm, WebhookEndpointForm, add_domain_error
 from helpdesk.messaging.webhooks import webhook_replay
+from helpdesk.models import WebhookEndpoint
 from helpdesk.roles import ADMIN_ROLES
 from helpdesk.selectors import active_user_list, api_key_list, webhook_delivery_list, webhook_endpoint_list
 from helpdesk.services import api_key_create, api_key_revoke, webhook_endpoint_create, webhook_endpoint_set_active
-from helpdesk.tenancy import require_scope
+from helpdesk.tenancy import ScopedRequest, require_scope
 
 NEW_KEY_SESSION_KEY = "new_api_key"
 
 
 @require_scope(ADMIN_ROLES)
-def api_keys(request: HttpRequest) -> HttpResponse:
+def api_keys(request: ScopedRequest) -> HttpResponse:
     tenant = request.scope.tenant
     users = active_user_list(tenant=tenant)
     form = ApiKeyForm(request.POST if request.method == "POST" and "create" in request.POST else None, users=users)
@@ -50,7 +52,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 
 
 @require_scope(ADMIN_ROLES)
-def webhooks(request: HttpRequest) -> HttpResponse:
+def webhooks(request: ScopedRequest) -> HttpResponse:
     tenant = request.scope.tenant
     endpoints = webhook_endpoint_list(tenant=tenant)
     form = WebhookEndpointForm(request.POST if request.method == "POST" and "create" in request.POST else None)
@@ -70,7 +72,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
     return render(request, "helpdesk/webhooks.html", {"form": form, "endpoints": endpoints, "deliveries": deliveries})
 
 
-def _webhook_action(request: HttpRequest, endpoints: object) -> HttpResponse:
+def _webhook_action(request: ScopedRequest, endpoints: QuerySet[WebhookEndpoint]) -> HttpResponse:
     tenant = request.scope.tenant
     if "toggle" in request.POST:
         endpoint = endpoints.filter(pk=id_param(request.POST["toggle"], field="toggle")).first()

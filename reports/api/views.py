@@ -6,10 +6,9 @@ from __future__ import annotations
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 
-from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.base import ApiRequest, ScopedAPIView
 from helpdesk.api.serializers import ErrorSerializer
 from helpdesk.roles import MANAGING_ROLES
 from reports.selectors import agent_load, dashboard_tiles
@@ -43,7 +42,7 @@ class DashboardView(ScopedAPIView):
     allowed_roles = MANAGING_ROLES
 
     @extend_schema(operation_id="reports_dashboard", responses={200: DashboardSerializer, **ERRORS})
-    def get(self, request: Request) -> Response:
+    def get(self, request: ApiRequest) -> Response:
         now = timezone.now()
         tiles = dashboard_tiles(scope=request.scope, now=now)
         return Response(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -104,7 +105,8 @@ def backlog(*, scope: Scope, now: datetime) -> list[BacklogRow]:
             window &= Q(opened_at__gt=now - high)
         buckets[key] = Count("pk", filter=window)
     # Grouped by the bare id, so the count reads the case_open_figures index alone (no join).
-    rows = {row["priority_id"]: row for row in open_cases(scope=scope).values("priority_id").annotate(**buckets)}
+    counted = open_cases(scope=scope).values("priority_id").annotate(**buckets)
+    rows: dict[int, Any] = {row["priority_id"]: row for row in counted}
     return [
         BacklogRow(priority.pk, priority.name, tuple(rows[priority.pk][key] for key, *_ in AGE_BUCKETS))
         for priority in priority_list(tenant=scope.tenant)

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from sla.business_time.clock_maths import Pause, instant_after, share_of
 from sla.calendar_cache import clock_measure, target_commitment
-from sla.clock_maths import Pause, instant_after, share_of
-from sla.models import CasePause, Metric, SlaClock, SlaTarget
+from sla.models import CasePause, Metric, SlaClock, SlaPolicy, SlaTarget
 
 if TYPE_CHECKING:
     from tickets.models import Case
@@ -62,7 +63,14 @@ def earliest_due(clocks: Iterable[SlaClock]) -> datetime | None:
     return min((c.due_at for c in clocks if c.met_at is None and c.due_at is not None), default=None)
 
 
-def _new_clock(case: Case, target: SlaTarget, at_risk_share) -> SlaClock:
+def _policy_of(case: Case) -> SlaPolicy:
+    """The policy version a case's clocks follow (every case gets one when it opens)."""
+    if case.sla_policy is None:
+        raise ValueError(f"case {case.pk} has no SLA policy version")
+    return case.sla_policy
+
+
+def _new_clock(case: Case, target: SlaTarget, at_risk_share: Decimal) -> SlaClock:
     clock = SlaClock(
         tenant_id=case.tenant_id,
         case=case,
@@ -97,7 +105,7 @@ def clocks_plan(*, case: Case) -> list[SlaClock]:
     first, then the clocks with `clocks_start`."""
     clocks = []
     for target in _targets(case).values():
-        clock = _new_clock(case, target, case.sla_policy.at_risk_share)
+        clock = _new_clock(case, target, _policy_of(case).at_risk_share)
         _schedule(clock, zone_name=case.tenant.time_zone, pauses=[])
         clocks.append(clock)
     return clocks
@@ -175,7 +183,7 @@ def clocks_retarget(*, case: Case, at: datetime) -> tuple[dict[str, tuple[str | 
                 changes[metric] = (old_due, None)
             continue
         if clock is None:
-            clock = _new_clock(case, target, case.sla_policy.at_risk_share)
+            clock = _new_clock(case, target, _policy_of(case).at_risk_share)
         else:
             _apply_target(clock, target, zone_name)
         _schedule(clock, zone_name=zone_name, pauses=pauses)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -132,7 +132,7 @@ def preset_targets_apply(
     calendars = {}
     for spec in preset.calendars:
         existing = Calendar.objects.for_tenant(tenant).filter(name=spec.name).first()
-        wanted = {
+        wanted: dict[str, Any] = {
             "time_zone": spec.time_zone,
             "hours": {day: [list(pair) for pair in pairs] for day, pairs in spec.hours.items()},
             "holiday_country": spec.holiday_country,

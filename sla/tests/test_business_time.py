@@ -58,7 +58,7 @@ def test_invalid_calendars_are_refused_with_a_clear_message(kwargs, message):
 
 def test_naive_datetimes_are_refused(office):
     with pytest.raises(ValueError, match="naive"):
-        office.add_business_time(datetime(2026, 11, 23, 10), H)
+        office.add_business_time(datetime(2026, 11, 23, 10), H)  # noqa: DTZ001 - naive on purpose
 
 
 def test_touching_intervals_are_one(office):

@@ -57,8 +57,10 @@ def specs(draw) -> oracle.Spec:
     )
 
 
-moments = st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 6, 30)).map(
-    lambda naive: naive.replace(tzinfo=UTC)
+moments = st.datetimes(
+    min_value=datetime(2026, 1, 1),  # noqa: DTZ001 - Hypothesis wants naive bounds
+    max_value=datetime(2027, 6, 30),  # noqa: DTZ001 - Hypothesis wants naive bounds
+    timezones=st.just(UTC),
 )
 deltas = st.timedeltas(min_value=timedelta(microseconds=1), max_value=timedelta(days=8))
 

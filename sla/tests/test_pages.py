@@ -32,9 +32,7 @@ def admin_client(client, tenant_a_with_preset):
 def grid_post(client, **changes):
     """The targets page's form as it is shown, with some fields changed, posted back."""
     page = client.get("/settings/sla/").content.decode()
-    data = {}
-    for name, value in re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', page):
-        data[name] = value
+    data = dict(re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', page))
     for select in re.finditer(r'<select name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
         chosen = re.search(r'<option value="([^"]*)"[^>]*selected', select.group(2))
         data[select.group(1)] = chosen.group(1) if chosen else ""

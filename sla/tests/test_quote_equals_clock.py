@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from helpdesk.models import Account, Tenant
 from helpdesk.tests.factories import make_account
+from sla.business_time.deadlines import read_in_zone
 from sla.models import Metric, SlaClock, Unit
-from sla.policy import read_in_zone
 from sla.presets import MAGENTO_OMS, STORECONNECT
 from tickets.models import Priority
 from tickets.services import case_open, preset_apply

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 
-from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.base import ApiRequest, ScopedAPIView
 from helpdesk.api.serializers import ErrorSerializer
 from tickets.account_report import account_sla_report, report_account, report_as_json, report_months, report_since
 
@@ -53,7 +52,7 @@ class AccountSlaView(ScopedAPIView):
         description="Cases opened in the last months (12 unless asked) by month and priority: targets met, missed, "
         "still running, and the median time to meet them.",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: ApiRequest) -> Response:
         scope = request.scope
         account = report_account(scope, request.query_params.get("account"))
         months = report_months(request.query_params.get("months"))

@@ -23,7 +23,7 @@ class ClockSerializer(serializers.Serializer):
     calendar = serializers.SerializerMethodField()
 
     def get_calendar(self, clock: SlaClock) -> str:
-        return clock.calendar.name if clock.calendar_id else "24x7"
+        return clock.calendar.name if clock.calendar is not None else "24x7"
 
 
 class CaseSlaSerializer(serializers.Serializer):

@@ -13,7 +13,7 @@ from tickets.services._common import record
 
 
 def first_response_met_by(case: Case) -> str:
-    return case.sla_policy.first_response_met_by if case.sla_policy_id else MetBy.REPLY
+    return case.sla_policy.first_response_met_by if case.sla_policy is not None else MetBy.REPLY
 
 
 def record_met(case: Case, change: ClockChange, at: datetime) -> None:

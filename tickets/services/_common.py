@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
@@ -105,7 +105,7 @@ def record(
 def illegal(case: Case, action: str) -> IllegalTransition:
     return IllegalTransition(
         f"Case {case.number} is {case.get_status_display().lower()}: it cannot be {action}. "
-        f"From here you can {ALLOWED_ACTIONS[case.status]}."
+        f"From here you can {ALLOWED_ACTIONS[Status(case.status)]}."
     )
 
 
@@ -148,4 +148,4 @@ def check_cc_emails(emails: object) -> list[str]:
         validate_email_list(emails)
     except DjangoValidationError as error:
         raise ValidationFailed(str(error.messages[0]), errors={"cc_emails": list(error.messages)}) from None
-    return list(emails)
+    return list(cast("list[str]", emails))  # validated above: a list of addresses

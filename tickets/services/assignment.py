@@ -38,7 +38,7 @@ def case_assign(
     check_staff_user(case, assignee)
     if case.status not in ACTIVE_STATUSES:
         raise illegal(case, "assigned")
-    if case.assignee_id is not None:
+    if case.assignee is not None:
         raise ValidationFailed(
             f"Case {case.number} is assigned to {case.assignee.get_full_name()} already: reassign it with a reason.",
             errors={"assignee": ["Already assigned; use reassign."]},
@@ -81,13 +81,13 @@ def case_reassign(
     if reason not in ReassignReason.LABELS:
         choices = ", ".join(label.lower() for label in ReassignReason.LABELS.values())
         raise ValidationFailed(f"Say why the case changes hands: {choices}.", errors={"reason": ["Required."]})
-    if case.assignee_id is None:
+    old = case.assignee
+    if old is None:
         raise ValidationFailed(
             f"Case {case.number} is unassigned: assign it instead.", errors={"assignee": ["Unassigned."]}
         )
     if case.assignee_id == assignee.pk:
         raise ValidationFailed("The case is assigned to that analyst already.", errors={"assignee": ["Same analyst."]})
-    old = case.assignee
     case.assignee = assignee
     save_case(case, ["assignee"], at=at)
     record(

@@ -154,6 +154,11 @@ def case_close_if_unanswered(*, case: Case, at: datetime | None = None) -> Case 
     Returns None when the case no longer qualifies (answered, reopened, or closed meanwhile)."""
     at = now_or(at)
     case = lock_case(case)
-    if case.status != Status.RESOLVED or case.resolved_at > at - timedelta(days=case.tenant.auto_close_days):
+    resolved_at = case.resolved_at
+    if (
+        case.status != Status.RESOLVED
+        or resolved_at is None
+        or resolved_at > at - timedelta(days=case.tenant.auto_close_days)
+    ):
         return None
     return _close(case, actor=None, at=at, how="closed_after_no_reply")

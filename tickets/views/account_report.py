@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.selectors import account_list
-from helpdesk.tenancy import require_scope
+from helpdesk.tenancy import ScopedRequest, require_scope
 from tickets.account_report import account_sla_report, report_account, report_months, report_since
 
 
 @require_scope()
-def account_sla(request: HttpRequest) -> HttpResponse:
+def account_sla(request: ScopedRequest) -> HttpResponse:
     scope = request.scope
     accounts = list(account_list(scope=scope))
     slug = request.GET.get("account") or (None if scope.account else (accounts[0].slug if accounts else None))

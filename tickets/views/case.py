@@ -19,7 +19,7 @@ from helpdesk.errors import DomainError
 from helpdesk.forms import add_domain_error
 from helpdesk.http import post_or_back
 from helpdesk.roles import MANAGING_ROLES, MERCHANT_ROLES, STAFF_ROLES
-from helpdesk.tenancy import require_scope
+from helpdesk.tenancy import ScopedRequest, require_scope
 from sla.selectors import case_clocks, clock_explain
 from tickets.actions import CASE_ACTIONS, offered_actions
 from tickets.forms import (
@@ -51,7 +51,7 @@ class Entry(NamedTuple):
 
 
 def _case_page(
-    request: HttpRequest, case: Case, *, bound: tuple[str, CaseActionForm] | None = None, status: int = 200
+    request: ScopedRequest, case: Case, *, bound: tuple[str, CaseActionForm] | None = None, status: int = 200
 ) -> HttpResponse:
     scope = request.scope
     clocks = [
@@ -99,7 +99,7 @@ def _timeline(comments: Iterable[Comment], events: Iterable[CaseEvent], files: I
 
 
 def _action_forms(
-    request: HttpRequest, case: Case, offered: list[str], bound: tuple[str, CaseActionForm] | None
+    request: ScopedRequest, case: Case, offered: list[str], bound: tuple[str, CaseActionForm] | None
 ) -> list[dict[str, Any]]:
     """The forms of the actions offered: the one just refused as it was sent, one whose sending
     found the session expired filled in with what was typed, the others empty."""
@@ -119,13 +119,13 @@ def _action_forms(
 
 
 @require_scope()
-def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+def case_detail(request: ScopedRequest, number: str) -> HttpResponse:
     return _case_page(request, case_get(scope=request.scope, number=number))
 
 
 @post_or_back("case-detail", keep=("number",))
 @require_scope()
-def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+def case_action(request: ScopedRequest, number: str, action: str) -> HttpResponse:
     """One action from the case page. The form carries the case version it was shown with, so a
     double submission or a change by someone else in between is refused, never applied twice."""
     scope = request.scope
@@ -159,7 +159,7 @@ def _posted_version(request: HttpRequest) -> int | None:
 
 @post_or_back("queue")
 @require_scope(STAFF_ROLES)
-def engineering_issue_state(request: HttpRequest, reference: str) -> HttpResponse:
+def engineering_issue_state(request: ScopedRequest, reference: str) -> HttpResponse:
     """Staff move an engineering issue to a new state from the page of a case linked to it;
     every linked case gets an event and its merchants are told."""
     scope = request.scope
@@ -177,7 +177,7 @@ def engineering_issue_state(request: HttpRequest, reference: str) -> HttpRespons
 
 
 @require_scope(MERCHANT_ROLES)
-def case_confirm(request: HttpRequest, number: str) -> HttpResponse:
+def case_confirm(request: ScopedRequest, number: str) -> HttpResponse:
     case = case_get(scope=request.scope, number=number)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -192,7 +192,7 @@ def case_confirm(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_scope(MERCHANT_ROLES)
-def case_reopen_view(request: HttpRequest, number: str) -> HttpResponse:
+def case_reopen_view(request: ScopedRequest, number: str) -> HttpResponse:
     case = case_get(scope=request.scope, number=number)
     form = ReopenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -207,7 +207,7 @@ def case_reopen_view(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_scope()
-def attachment_download(request: HttpRequest, token: str) -> FileResponse:
+def attachment_download(request: ScopedRequest, token: str) -> FileResponse:
     attachment = attachment_for_download(scope=request.scope, token=token)
     response = FileResponse(
         attachment.file.open("rb"),

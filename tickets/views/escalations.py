@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from helpdesk.errors import DomainError
 from helpdesk.forms import add_domain_error
 from helpdesk.http import post_or_back
 from helpdesk.roles import MANAGING_ROLES
-from helpdesk.tenancy import require_scope
+from helpdesk.tenancy import ScopedRequest, require_scope
 from tickets.forms import EscalationResolveForm
 from tickets.models import EscalationState
 from tickets.selectors import escalation_list
@@ -21,7 +21,7 @@ LIST_SIZE = 50
 
 @require_scope(MANAGING_ROLES)
 def escalations(
-    request: HttpRequest, *, refused: tuple[int, EscalationResolveForm] | None = None, status: int = 200
+    request: ScopedRequest, *, refused: tuple[int, EscalationResolveForm] | None = None, status: int = 200
 ) -> HttpResponse:
     """Open escalations, oldest first, each with acknowledge and resolve."""
     open_escalations = (
@@ -41,7 +41,7 @@ def escalations(
 
 @post_or_back("escalations")
 @require_scope(MANAGING_ROLES)
-def escalation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def escalation_action(request: ScopedRequest, pk: int, action: str) -> HttpResponse:
     escalation = escalation_list(scope=request.scope).filter(pk=pk).first()
     if escalation is None or action not in ("acknowledge", "resolve"):
         raise Http404("No such escalation.")

@@ -3,14 +3,14 @@ first."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from helpdesk.api.pagination import urgency_page
 from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
 from helpdesk.selectors import store_list
-from helpdesk.tenancy import require_scope
+from helpdesk.tenancy import ScopedRequest, require_scope
 from tickets.forms import CaseFilterForm
 from tickets.models import Status
 from tickets.public_policy import tenant_service_hours
@@ -20,7 +20,7 @@ LIST_SIZE = 50
 
 
 @require_scope(MERCHANT_ROLES)
-def portal(request: HttpRequest) -> HttpResponse:
+def portal(request: ScopedRequest) -> HttpResponse:
     context = {
         "stores": store_list(scope=request.scope),
         "cases": with_sla_flags(
@@ -46,7 +46,7 @@ OPEN_STATUSES = [Status.NEW, Status.OPEN, Status.WAITING, Status.REOPENED]
 
 
 @require_scope(STAFF_ROLES)
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: ScopedRequest) -> HttpResponse:
     """Open work, most urgent first (the earliest running SLA deadline), with filters kept in the
     URL. htmx asks for the list alone every 30 seconds; the tiles' counts come with the shell's."""
     scope = request.scope
@@ -70,10 +70,10 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_scope()
-def case_index(request: HttpRequest) -> HttpResponse:
+def case_index(request: ScopedRequest) -> HttpResponse:
     """Every case of the signed-in user's scope, old ones too, most urgent first, with filters."""
     filters = CaseFilterForm(request.GET or None, scope=request.scope)
     cases = with_sla_flags(case_list(scope=request.scope, **filters.filters()), tenant=request.scope.tenant)
-    cases, next_cursor = urgency_page(cases, request.GET.get("cursor"), LIST_SIZE)
-    context = {"cases": cases, "filters": filters, "next_cursor": next_cursor, "now": timezone.now()}
+    page, next_cursor = urgency_page(cases, request.GET.get("cursor"), LIST_SIZE)
+    context = {"cases": page, "filters": filters, "next_cursor": next_cursor, "now": timezone.now()}
     return render(request, "tickets/case_list.html", context)

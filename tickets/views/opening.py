@@ -21,7 +21,7 @@ from helpdesk.idempotency import idempotency_claim, idempotency_complete
 from helpdesk.models import User
 from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
 from helpdesk.selectors import account_list, merchant_list, store_list
-from helpdesk.tenancy import require_scope
+from helpdesk.tenancy import ScopedRequest, require_scope
 from tickets.forms import (
     CaseDetailsForm,
     CaseOpenForm,
@@ -41,7 +41,7 @@ SUBMISSION_REPEAT_WINDOW = timedelta(minutes=30)
 
 
 @require_scope(MERCHANT_ROLES)
-def case_new(request: HttpRequest) -> HttpResponse:
+def case_new(request: ScopedRequest) -> HttpResponse:
     """The portal form: priority with each level's criteria, recent changes, impact, steps."""
     scope = request.scope
     form = CaseOpenForm(
@@ -75,7 +75,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_scope(STAFF_ROLES)
-def case_log_call(request: HttpRequest) -> HttpResponse:
+def case_log_call(request: ScopedRequest) -> HttpResponse:
     """An analyst logs a phone call as a case on the caller's behalf (channel: phone)."""
     scope = request.scope
     form = PhoneCaseForm(
@@ -123,7 +123,7 @@ def _submission_key(kind: str, data: dict[str, Any]) -> str:
 
 
 def _open_once(
-    request: HttpRequest, form: CaseDetailsForm, kind: str, open_case: Callable[[dict[str, Any]], Case]
+    request: ScopedRequest, form: CaseDetailsForm, kind: str, open_case: Callable[[dict[str, Any]], Case]
 ) -> HttpResponse | None:
     """Open the case of a valid form once however often the same form is sent, in one transaction
     with all it saves; the redirect to the case, or None with the refusal shown on the form."""
@@ -140,7 +140,7 @@ def _open_once(
             )
             if not claim.first:
                 messages.info(request, "That form was sent twice; the case was opened once.")
-                return redirect("case-detail", number=claim.record.response["number"])
+                return redirect("case-detail", number=(claim.record.response or {})["number"])
             case = open_case(data)
             idempotency_complete(record=claim.record, status_code=302, response={"number": case.number})
     except DomainError as error:

@@ -4,16 +4,17 @@ new policy version. Here rather than in `sla` because it lists tickets' plans an
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from helpdesk.errors import ValidationFailed
 from helpdesk.forms import add_domain_error
 from helpdesk.roles import ADMIN_ROLES
-from helpdesk.tenancy import require_scope
+from helpdesk.tenancy import ScopedRequest, require_scope
 from sla.forms import TargetsForm
 from sla.selectors import TWENTY_FOUR_SEVEN, policy_current, policy_targets, targets_preview
 from sla.services import policy_publish
@@ -21,12 +22,12 @@ from tickets.selectors import plan_list, priority_list
 
 
 @require_scope(ADMIN_ROLES)
-def sla_targets(request: HttpRequest) -> HttpResponse:
+def sla_targets(request: ScopedRequest) -> HttpResponse:
     tenant = request.scope.tenant
     plans, priorities = list(plan_list(tenant=tenant)), list(priority_list(tenant=tenant))
     policy = policy_current(tenant=tenant)
     targets = list(policy_targets(tenant=tenant, policy=policy)) if policy else []
-    form_kwargs = {"tenant": tenant, "plans": plans, "priorities": priorities}
+    form_kwargs: dict[str, Any] = {"tenant": tenant, "plans": plans, "priorities": priorities}
     previewed: dict[str, datetime] = {}
     if request.method == "POST":
         form = TargetsForm(request.POST, **form_kwargs)

@@ -56,7 +56,7 @@ def account_and_requester(scope: Scope, slug: str | None, email: str | None) -> 
             raise ValidationFailed(
                 "Name the account the case is for (its slug).", errors={"account": ["Required for partners."]}
             )
-        return (account_named(scope, slug) if slug else scope.account), scope.user
+        return (account_named(scope, slug) if slug else scope.own_account), scope.user
     if not slug:
         raise ValidationFailed("Name the merchant account (its slug).", errors={"account": ["Required for staff."]})
     account = account_named(scope, slug)

@@ -7,10 +7,9 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 
-from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.base import ApiRequest, ScopedAPIView
 from helpdesk.tenancy import Scope
 from tickets.api import serializers as s
 from tickets.api.views._shared import ERRORS, respond, staff_member
@@ -45,7 +44,7 @@ def action(
             responses={200: s.CaseSerializer, **ERRORS},
             description=doc,
         )
-        def post(self, request: Request, number: str) -> Response:
+        def post(self, request: ApiRequest, number: str) -> Response:
             case = case_get(scope=request.scope, number=number)
             body: dict[str, Any] = {}
             if request_serializer is not None:

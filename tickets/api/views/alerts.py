@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 
-from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.base import ApiRequest, ScopedAPIView
 from helpdesk.errors import ValidationFailed
 from tickets import services
 from tickets.api import serializers as s
@@ -34,7 +33,7 @@ class AlertView(ScopedAPIView):
             "Keys are per account: two accounts using one key each have their own case."
         ),
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: ApiRequest) -> Response:
         scope = request.scope
         body = s.AlertSerializer(data=request.data)
         body.is_valid(raise_exception=True)

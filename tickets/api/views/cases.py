@@ -6,10 +6,9 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
-from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.base import ApiRequest, ScopedAPIView
 from helpdesk.api.pagination import urgency_page
 from helpdesk.api.params import limit_from, parse_bool, parse_time
 from helpdesk.errors import PermissionDenied, ValidationFailed
@@ -45,7 +44,7 @@ class CaseListView(ScopedAPIView):
         },
         description="Cases of the key's scope (a merchant key: its account), most urgent first.",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: ApiRequest) -> Response:
         scope, q = request.scope, request.query_params
         status_filter = q.get("status") or None
         if status_filter and status_filter not in dict(s.Status.choices):
@@ -73,7 +72,7 @@ class CaseListView(ScopedAPIView):
         responses={201: s.CaseSerializer, **ERRORS},
         description="A merchant key opens a case for its own account; a staff key names the account.",
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: ApiRequest) -> Response:
         scope = request.scope
         data = s.CaseCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -103,13 +102,13 @@ class CaseListView(ScopedAPIView):
 
 class CaseDetailView(ScopedAPIView):
     @extend_schema(operation_id="cases_retrieve", responses={200: s.CaseSerializer, **ERRORS})
-    def get(self, request: Request, number: str) -> Response:
+    def get(self, request: ApiRequest, number: str) -> Response:
         return Response(s.CaseSerializer(fetch_case(request.scope, number)).data)
 
     @extend_schema(
         operation_id="cases_partial_update", request=s.CaseUpdateSerializer, responses={200: s.CaseSerializer, **ERRORS}
     )
-    def patch(self, request: Request, number: str) -> Response:
+    def patch(self, request: ApiRequest, number: str) -> Response:
         scope = request.scope
         case = case_get(scope=scope, number=number)
         data = s.CaseUpdateSerializer(data=request.data)

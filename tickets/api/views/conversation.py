@@ -7,10 +7,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 
-from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.base import ApiRequest, ScopedAPIView
 from helpdesk.api.serializers import ErrorSerializer
 from tickets import services
 from tickets.api import serializers as s
@@ -20,7 +19,7 @@ from tickets.selectors import attachment_for_download, case_comments, case_event
 
 class CaseCommentsView(ScopedAPIView):
     @extend_schema(operation_id="cases_comments_list", responses={200: s.CommentSerializer(many=True), **ERRORS})
-    def get(self, request: Request, number: str) -> Response:
+    def get(self, request: ApiRequest, number: str) -> Response:
         case = case_get(scope=request.scope, number=number)
         return Response(s.CommentSerializer(case_comments(scope=request.scope, case=case), many=True).data)
 
@@ -29,7 +28,7 @@ class CaseCommentsView(ScopedAPIView):
         request=s.CommentSerializer,
         responses={201: s.CommentSerializer, **ERRORS},
     )
-    def post(self, request: Request, number: str) -> Response:
+    def post(self, request: ApiRequest, number: str) -> Response:
         case = case_get(scope=request.scope, number=number)
         body = s.CommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -47,7 +46,7 @@ class CaseAttachmentsView(ScopedAPIView):
     parser_classes = [MultiPartParser]  # the one body that carries a file
 
     @extend_schema(operation_id="cases_attachments_list", responses={200: s.AttachmentSerializer(many=True), **ERRORS})
-    def get(self, request: Request, number: str) -> Response:
+    def get(self, request: ApiRequest, number: str) -> Response:
         case = case_get(scope=request.scope, number=number)
         files = case.attachments.for_tenant(request.scope.tenant)
         if request.scope.is_merchant:
@@ -63,7 +62,7 @@ class CaseAttachmentsView(ScopedAPIView):
             "A body over the limit is refused with 413 before it is read."
         ),
     )
-    def post(self, request: Request, number: str) -> Response:
+    def post(self, request: ApiRequest, number: str) -> Response:
         case = case_get(scope=request.scope, number=number)
         body = s.AttachmentUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -81,7 +80,7 @@ class AttachmentDownloadView(ScopedAPIView):
         operation_id="attachments_download",
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS},
     )
-    def get(self, request: Request, token: str) -> FileResponse:
+    def get(self, request: ApiRequest, token: str) -> FileResponse:
         attachment = attachment_for_download(scope=request.scope, token=token)
         return FileResponse(
             attachment.file.open("rb"),
@@ -93,7 +92,7 @@ class AttachmentDownloadView(ScopedAPIView):
 
 class CaseEventsView(ScopedAPIView):
     @extend_schema(operation_id="cases_events_list", responses={200: s.EventSerializer(many=True), **ERRORS})
-    def get(self, request: Request, number: str) -> Response:
+    def get(self, request: ApiRequest, number: str) -> Response:
         case = case_get(scope=request.scope, number=number)
         return Response(
             s.EventSerializer(case_events(scope=request.scope, case=case).select_related("case"), many=True).data

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 
-from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.base import ApiRequest, ScopedAPIView
 from tickets import services
 from tickets.api import serializers as s
 from tickets.api.views._shared import ERRORS, STAFF
@@ -28,7 +27,7 @@ class EngineeringIssueStateView(ScopedAPIView):
         },
         description="Every linked case that is not closed gets an event, and its merchant a mail.",
     )
-    def post(self, request: Request, reference: str) -> Response:
+    def post(self, request: ApiRequest, reference: str) -> Response:
         body = s.EngineeringStateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         issue = engineering_issue_get(tenant=request.scope.tenant, reference=reference)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.request import Request
 from rest_framework.response import Response
 
-from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.base import ApiRequest, ScopedAPIView
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.roles import MANAGING_ROLES
 from helpdesk.tenancy import Scope
@@ -23,7 +22,7 @@ class EscalationListView(ScopedAPIView):
         parameters=[OpenApiParameter("state", str, description="open, acknowledged or resolved")],
         responses={200: s.EscalationSerializer(many=True), **ERRORS},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: ApiRequest) -> Response:
         state = request.query_params.get("state") or None
         if state and state not in EscalationState.values:
             known = ", ".join(EscalationState.values)
@@ -48,7 +47,7 @@ class EscalationAcknowledgeView(ScopedAPIView):
     @extend_schema(
         operation_id="escalations_acknowledge", request=None, responses={200: s.EscalationSerializer, **ERRORS}
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: ApiRequest, pk: int) -> Response:
         escalation = services.escalation_acknowledge(escalation=_escalation(request.scope, pk), actor=request.user)
         return Response(s.EscalationSerializer(_escalation(request.scope, escalation.pk)).data)
 
@@ -59,7 +58,7 @@ class EscalationResolveView(ScopedAPIView):
     @extend_schema(
         operation_id="escalations_resolve", request=s.NoteSerializer, responses={200: s.EscalationSerializer, **ERRORS}
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: ApiRequest, pk: int) -> Response:
         body = s.NoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         escalation = services.escalation_resolve(

@@ -7,10 +7,9 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 
-from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.base import ApiRequest, ScopedAPIView
 from helpdesk.api.pagination import time_page
 from helpdesk.api.params import limit_from, parse_time
 from tickets.api import serializers as s
@@ -40,7 +39,7 @@ class ExportCasesView(ScopedAPIView):
     allowed_roles = STAFF
 
     @export_schema("export_cases", s.CaseSerializer, "Cases changed since a time, oldest change first.")
-    def get(self, request: Request) -> Response:
+    def get(self, request: ApiRequest) -> Response:
         q, scope = request.query_params, request.scope
         cases = case_list(scope=scope, updated_since=parse_time(q.get("updated_since"), "updated_since"))
         rows, following = time_page(
@@ -53,7 +52,7 @@ class ExportEventsView(ScopedAPIView):
     allowed_roles = STAFF
 
     @export_schema("export_events", s.EventSerializer, "Case events since a time, oldest first.")
-    def get(self, request: Request) -> Response:
+    def get(self, request: ApiRequest) -> Response:
         q, scope = request.query_params, request.scope
         events = event_export_list(scope=scope)
         since = parse_time(q.get("updated_since"), "updated_since")

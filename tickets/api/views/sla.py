@@ -5,14 +5,13 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 
-from helpdesk.api.base import ScopedAPIView
+from helpdesk.api.base import ApiRequest, ScopedAPIView
 from helpdesk.api.serializers import ErrorSerializer
 from helpdesk.errors import ValidationFailed
 from helpdesk.roles import STAFF_ROLES
-from sla.selectors import case_clocks, clock_explain, opening_instant, quote_as_json, sla_quote
+from sla.selectors import Explanation, case_clocks, clock_explain, opening_instant, quote_as_json, sla_quote
 from tickets.selectors import case_get, plan_by_name, priority_by_name
 
 ERRORS = {code: ErrorSerializer for code in (400, 401, 403, 404, 429)}
@@ -47,7 +46,7 @@ class QuoteView(ScopedAPIView):
         },
         description="Committed times for a case of this plan and priority opened then (null: no explicit target).",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: ApiRequest) -> Response:
         tenant, q = request.scope.tenant, request.query_params
         missing = [name for name in ("plan", "priority", "opened_at") if not q.get(name)]
         if missing:
@@ -74,13 +73,13 @@ class ClockExplanationSerializer(serializers.Serializer):
     holidays = serializers.SerializerMethodField()
     closed_periods = serializers.SerializerMethodField()
 
-    def get_pauses(self, why: object) -> list[dict]:
+    def get_pauses(self, why: Explanation) -> list[dict]:
         return [{"from": a.isoformat(), "to": b.isoformat() if b else None, "reason": r} for a, b, r in why.pauses]
 
-    def get_holidays(self, why: object) -> list[dict]:
+    def get_holidays(self, why: Explanation) -> list[dict]:
         return [{"date": d.isoformat(), "name": n} for d, n in why.holidays]
 
-    def get_closed_periods(self, why: object) -> list[dict]:
+    def get_closed_periods(self, why: Explanation) -> list[dict]:
         return [{"from": a.isoformat(), "to": b.isoformat()} for a, b in why.closed_periods]
 
 
@@ -90,7 +89,7 @@ class CaseSlaView(ScopedAPIView):
         responses={200: ClockExplanationSerializer(many=True), **ERRORS},
         description="The case's clocks: deadlines, pauses, and why each deadline is where it is.",
     )
-    def get(self, request: Request, number: str) -> Response:
+    def get(self, request: ApiRequest, number: str) -> Response:
         scope = request.scope
         case = case_get(scope=scope, number=number)
         explained = [

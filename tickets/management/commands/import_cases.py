@@ -33,8 +33,8 @@ class Command(BaseCommand):
         except (OSError, ValueError, UnicodeDecodeError) as error:
             raise CommandError(f"Cannot read {path}: {error}", returncode=2) from None
         checked = check_rows(tenant=tenant, rows=rows, source="jsonl" if path.suffix.lower() != ".csv" else "csv")
-        for error in checked.errors:
-            self.stderr.write(str(error))
+        for problem in checked.errors:
+            self.stderr.write(str(problem))
         if checked.errors:
             raise CommandError(f"{len(checked.errors)} problem(s) in {path}; nothing was imported.", returncode=2)
         if options["dry_run"]:

@@ -1,18 +1,22 @@
-"""Deadlines from targets: the SLA rules on top of business-time arithmetic. No ORM here."""
+"""Deadlines from targets: the SLA rules on top of business-time arithmetic. Pure: no ORM, no clock.
+
+Units are named by their stored values (`sla.models.Unit`, a test checks the two agree), so this
+module needs no Django.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from sla.business_time import BusinessCalendar
-from sla.models import Unit
+from sla.business_time.calendar import BusinessCalendar
 
-_CALENDAR_UNIT = {
-    Unit.CALENDAR_MINUTES: timedelta(minutes=1),
-    Unit.CALENDAR_HOURS: timedelta(hours=1),
-    Unit.CALENDAR_DAYS: timedelta(days=1),
+CALENDAR_UNITS: dict[str, timedelta] = {
+    "calendar_minutes": timedelta(minutes=1),
+    "calendar_hours": timedelta(hours=1),
+    "calendar_days": timedelta(days=1),
 }
-_BUSINESS_UNIT = {Unit.BUSINESS_MINUTES: timedelta(minutes=1), Unit.BUSINESS_HOURS: timedelta(hours=1)}
+BUSINESS_DAYS = "business_days"
+BUSINESS_UNITS: dict[str, timedelta] = {"business_minutes": timedelta(minutes=1), "business_hours": timedelta(hours=1)}
 
 
 def read_in_zone(moment: datetime, zone: tzinfo) -> datetime:
@@ -50,12 +54,12 @@ def due_at(*, opened_at: datetime, amount: int, unit: str, calendar: BusinessCal
     Business minutes and hours count open time on the calendar; business days follow the
     business-day rule (the same local time on the n-th following business day).
     """
-    if unit in _CALENDAR_UNIT:
+    if unit in CALENDAR_UNITS:
         # In UTC: Python adds to a zoned datetime on the wall clock, which across a DST change
         # is an hour off real elapsed time and can land on a wall-clock time that never happens.
-        return (opened_at.astimezone(UTC) + amount * _CALENDAR_UNIT[unit]).astimezone(zone)
+        return (opened_at.astimezone(UTC) + amount * CALENDAR_UNITS[unit]).astimezone(zone)
     if calendar is None:
         raise ValueError(f"A target in {unit} needs a business calendar.")
-    if unit == Unit.BUSINESS_DAYS:
+    if unit == BUSINESS_DAYS:
         return calendar.add_business_days(opened_at, amount)
-    return calendar.add_business_time(opened_at, amount * _BUSINESS_UNIT[unit])
+    return calendar.add_business_time(opened_at, amount * BUSINESS_UNITS[unit])

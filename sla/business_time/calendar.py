@@ -95,6 +95,14 @@ def _to_us(moment: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
+def _utc_offset(moment: datetime) -> timedelta:
+    """The UTC offset of an aware datetime (only a naive one has none, and none gets this far)."""
+    offset = moment.utcoffset()
+    if offset is None:
+        raise ValueError("naive datetime")
+    return offset
+
+
 def _delta_us(delta: timedelta) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
@@ -308,7 +316,7 @@ class BusinessCalendar:
             # In a gap the clock never shows this time: take the moment it jumps, which is when
             # it first shows a time at or after this one. Gaps end on a whole minute.
             local = local.replace(second=0, microsecond=0)
-            while local.utcoffset() < local.replace(fold=1).utcoffset():
+            while _utc_offset(local) < _utc_offset(local.replace(fold=1)):
                 local += timedelta(minutes=1)
         return _to_us(local)
 
@@ -372,7 +380,7 @@ class BusinessCalendar:
 
         def offset(i: int) -> int:
             moment = datetime.combine(first_day + timedelta(days=i), time(0), tzinfo=self.zone)
-            return _delta_us(moment.utcoffset())
+            return _delta_us(_utc_offset(moment))
 
         probes = [*range(0, days, 7), days]
         probed = [offset(i) for i in probes]

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal
 
-from sla.business_time import BusinessCalendar
-from sla.policy import due_at
+from sla.business_time.calendar import BusinessCalendar
+from sla.business_time.deadlines import due_at
 
 Pause = tuple[datetime, datetime | None]  # (started, ended); ended None while it lasts
 
