@@ -16,10 +16,10 @@ from django.conf import settings
 from django.utils.crypto import constant_time_compare
 
 from helpdesk.messaging.outbox import mail_enqueue
-from helpdesk.models import Account, Role, User
+from helpdesk.models import Account, User
 from sla.models import SlaClock
-from tickets import visibility
-from tickets.models import Case, CaseEvent, Comment, Escalation, EscalationLevel, EscalationReason, RaisedBy
+from tickets import staff_notifications, visibility
+from tickets.models import Case, CaseEvent, Comment, Escalation, RaisedBy
 
 
 def reply_address(case: Case) -> str:
@@ -75,23 +75,6 @@ def _contact_email(case: Case) -> str:
     return emails.first() or ""
 
 
-def _staff_mail(event: CaseEvent, kind: str, to: list[str], **context: object) -> None:
-    mail_enqueue(
-        tenant=event.case.tenant,
-        kind=kind,
-        to=to,
-        case=event.case,
-        dedupe_key=f"event:{event.pk}:{kind}",
-        context={"case": event.case, "event": event, "zone": ZoneInfo(event.case.tenant.time_zone), **context},
-    )
-
-
-def _emails(case: Case, *roles: str) -> list[str]:
-    return list(
-        User.objects.for_tenant(case.tenant).filter(role__in=roles, is_active=True).values_list("email", flat=True)
-    )
-
-
 def _comment(event: CaseEvent) -> Comment | None:
     return (
         Comment.objects.for_tenant(event.case.tenant)
@@ -105,10 +88,6 @@ def _escalation(event: CaseEvent, *, customer: bool) -> Escalation:
     """The event's escalation with its text as the mail's readers may see it (tickets.visibility)."""
     escalations = Escalation.objects.for_tenant(event.case.tenant).select_related("owner", "raised_by_user")
     return visibility.escalations_for(escalations, customer=customer).get(pk=event.new["escalation"])
-
-
-def _clock(event: CaseEvent) -> SlaClock:
-    return SlaClock.objects.for_tenant(event.case.tenant).get(pk=event.new["clock"])
 
 
 def on_opened(event: CaseEvent) -> None:
@@ -151,15 +130,8 @@ def on_engineering_changed(event: CaseEvent) -> None:
 
 
 def on_escalation_raised(event: CaseEvent) -> None:
-    escalation = _escalation(event, customer=False)
-    if escalation.reason == EscalationReason.SLA_BREACHED:
-        return  # the breach mail to the managers says it all
-    if escalation.level == EscalationLevel.SENIOR_MANAGEMENT:
-        senior = [event.case.tenant.senior_management_email, *_emails(event.case, Role.MANAGER)]
-        _staff_mail(event, "senior_management_alert", senior, escalation=escalation)
-        return
-    _staff_mail(event, "escalation_raised_staff", _emails(event.case, Role.MANAGER), escalation=escalation)
-    if escalation.raised_by == RaisedBy.MERCHANT:
+    # Staff hear of it through tickets.staff_notifications; the merchant gets the confirmation.
+    if event.new.get("raised_by") == RaisedBy.MERCHANT:
         _case_mail(event, "escalation_raised", escalation=_escalation(event, customer=True))
 
 
@@ -169,16 +141,6 @@ def on_escalation_acknowledged(event: CaseEvent) -> None:
 
 def on_escalation_resolved(event: CaseEvent) -> None:
     _case_mail(event, "escalation_resolved", escalation=_escalation(event, customer=True))
-
-
-def on_at_risk(event: CaseEvent) -> None:
-    case = event.case
-    to = [case.assignee.email] if case.assignee_id else _emails(case, Role.ANALYST)
-    _staff_mail(event, "sla_at_risk", to, clock=_clock(event))
-
-
-def on_breached(event: CaseEvent) -> None:
-    _staff_mail(event, "sla_breached", _emails(event.case, Role.MANAGER), clock=_clock(event))
 
 
 HANDLERS: dict[str, Callable[[CaseEvent], None]] = {
@@ -191,8 +153,6 @@ HANDLERS: dict[str, Callable[[CaseEvent], None]] = {
     "escalation.raised": on_escalation_raised,
     "escalation.acknowledged": on_escalation_acknowledged,
     "escalation.resolved": on_escalation_resolved,
-    "sla.at_risk": on_at_risk,
-    "sla.breached": on_breached,
 }
 
 
@@ -200,3 +160,4 @@ def notify(event: CaseEvent) -> None:
     handler = HANDLERS.get(event.code)
     if handler is not None:
         handler(event)
+    staff_notifications.notify_staff(event)

@@ -11,7 +11,18 @@ from helpdesk.models import Tenant, User
 from helpdesk.tenancy import Scope, get_for_scope_or_404
 from sla.models import SlaClock
 from tickets import visibility
-from tickets.models import Attachment, Case, CaseEvent, Comment, EngineeringIssue, Escalation, Plan, Priority
+from tickets.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Comment,
+    EngineeringIssue,
+    Escalation,
+    Notification,
+    Plan,
+    Priority,
+    StaffProfile,
+)
 
 
 def plan_list(*, tenant: Tenant) -> QuerySet[Plan]:
@@ -172,3 +183,32 @@ def event_export_list(*, scope: Scope) -> QuerySet[CaseEvent]:
     """The scope's tenant's case events as the scope may see them, with their cases and actors."""
     events = CaseEvent.objects.for_tenant(scope.tenant).select_related("case", "actor")
     return visibility.events_for(events, customer=scope.is_merchant)
+
+
+# -- staff notifications -----------------------------------------------------------------------
+
+
+def notification_list(*, scope: Scope, unread: bool = False) -> QuerySet[Notification]:
+    """The scope's user's own notifications, newest first (index notification_inbox)."""
+    notifications = Notification.objects.for_tenant(scope.tenant).filter(recipient=scope.user)
+    if unread:
+        notifications = notifications.filter(read_at__isnull=True)
+    return notifications.select_related("case", "event", "event__actor").order_by("-created_at", "-pk")
+
+
+def notification_unread_count(*, scope: Scope) -> int:
+    return Notification.objects.for_tenant(scope.tenant).filter(recipient=scope.user, read_at__isnull=True).count()
+
+
+def notification_get(*, scope: Scope, pk: int) -> Notification:
+    """One of the scope's user's notifications; anyone else's answers like a missing one."""
+    notification = Notification.objects.for_tenant(scope.tenant).filter(recipient=scope.user, pk=pk).first()
+    if notification is None:
+        raise NotFound("No such notification.")
+    return notification
+
+
+def notification_mail_off(*, scope: Scope) -> set[str]:
+    """The kinds the scope's user turned off by mail."""
+    profile = StaffProfile.objects.for_tenant(scope.tenant).filter(user=scope.user).first()
+    return set(profile.mail_off) if profile else set()

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tickets.views import case, escalations, lists, opening, sla_targets
+from tickets.views import case, escalations, lists, notifications, opening, sla_targets
 
 urlpatterns = [
     path("portal/", lists.portal, name="portal"),
     path("queue/", lists.queue, name="queue"),
     path("escalations/", escalations.escalations, name="escalations"),
     path("escalations/<int:pk>/<slug:action>/", escalations.escalation_action, name="escalation-action"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("notifications/bell/", notifications.bell, name="notification-bell"),
+    path("notifications/read-all/", notifications.notifications_read_all, name="notifications-read-all"),
+    path("notifications/settings/", notifications.notification_settings, name="notification-settings"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification-read"),
     path("settings/sla/", sla_targets.sla_targets, name="sla-targets"),
     path("attachments/<str:token>/", case.attachment_download, name="attachment-download"),
     path("cases/", lists.case_index, name="case-list"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from tickets.api import notification_views as notifications
 from tickets.api import sla_views as sla
 from tickets.api import views as cases
 
@@ -33,6 +34,8 @@ urlpatterns = [
     path("escalations/<int:pk>/acknowledge/", cases.EscalationAcknowledgeView.as_view()),
     path("escalations/<int:pk>/resolve/", cases.EscalationResolveView.as_view()),
     path("engineering-issues/<path:reference>/state/", cases.EngineeringIssueStateView.as_view()),
+    path("notifications/", notifications.NotificationListView.as_view()),
+    path("notifications/<int:pk>/read/", notifications.NotificationReadView.as_view()),
     path("alerts/", cases.AlertView.as_view()),
     path("export/cases/", cases.ExportCasesView.as_view()),
     path("export/events/", cases.ExportEventsView.as_view()),

@@ -27,6 +27,7 @@ from tickets.services.lifecycle import (
     case_update_details,
     comment_add,
 )
+from tickets.services.notifications import notification_mail_set, notification_mark_all_read, notification_mark_read
 from tickets.services.opening import case_open, next_case_number
 from tickets.services.presets import preset_apply
 
@@ -59,6 +60,9 @@ __all__ = [
     "escalation_raise",
     "escalation_resolve",
     "next_case_number",
+    "notification_mail_set",
+    "notification_mark_all_read",
+    "notification_mark_read",
     "preset_apply",
     "sniff_content_type",
 ]

@@ -41,6 +41,7 @@ LOCKED_CASE_RELATED = (
     "account__technical_contact",
     "requester",
     "assignee",
+    "assignee__staff_profile",  # whether the owner wants notification mail (tickets.staff_notifications)
 )
 
 

@@ -139,7 +139,9 @@ def test_at_risk_goes_to_the_assignee_or_the_analysts_and_breaches_to_the_manage
     comment_add(case=assigned, actor=world.manager_a, body="Looking now.", at=syd(2026, 11, 23, 12, 45))
     assert sweep_breaches(now=syd(2026, 11, 23, 13, 1)) == 1  # the other one was answered in time
     breach = mails("sla_breached")
-    assert len(breach) == 1 and breach[0].to == [world.manager_a.email] and breach[0].case_id == unassigned.pk
+    # An unowned case's breach goes to the analysts, as its warning did, and to the managers.
+    assert len(breach) == 1 and breach[0].case_id == unassigned.pk
+    assert breach[0].to == [world.analyst_a.email, world.manager_a.email]
     assert mails("escalation_raised_staff") == []  # the breach mail is the managers' one mail
 
 
@@ -185,9 +187,12 @@ def _inbound(client, payload: dict):
     )
 
 
-def test_no_mail_when_the_merchant_opens_nothing_new(world, setup_a, account):
+def test_opening_mails_the_merchant_once_and_announces_the_unowned_case_to_the_analysts(world, setup_a, account):
     open_case(account, setup_a.normal, at=MONDAY_9)
-    assert [m.kind for m in mails()] == ["case_acknowledgement"]
+    assert [(m.kind, m.to) for m in mails()] == [
+        ("case_acknowledgement", ["merchant@alpha-one.test"]),
+        ("staff_notification", [world.analyst_a.email]),
+    ]
 
 
 def test_text_mail_and_subjects_are_not_html_escaped(world, setup_a, account):
