@@ -202,7 +202,8 @@ def notification_unread_count(*, scope: Scope) -> int:
 
 def notification_get(*, scope: Scope, pk: int) -> Notification:
     """One of the scope's user's notifications; anyone else's answers like a missing one."""
-    notification = Notification.objects.for_tenant(scope.tenant).filter(recipient=scope.user, pk=pk).first()
+    notifications = Notification.objects.for_tenant(scope.tenant).select_related("case")
+    notification = notifications.filter(recipient=scope.user, pk=pk).first()
     if notification is None:
         raise NotFound("No such notification.")
     return notification

@@ -129,7 +129,8 @@ def notify_staff(event: CaseEvent) -> list[Notification]:
         ],
         ignore_conflicts=True,  # a redelivered event notifies nobody twice
     )
-    mails = {kind: [u.email for u in users if _wants_mail(u, kind)] for kind, users in notices}
+    off = _mail_off(event, [u for _, users in notices for u in users])
+    mails = {kind: [u.email for u in users if kind not in off.get(u.pk, ())] for kind, users in notices}
     if _to_senior_management(event):
         mails[Kind.ESCALATION_RAISED] = [
             event.case.tenant.senior_management_email,
@@ -144,11 +145,23 @@ def _to_senior_management(event: CaseEvent) -> bool:
     return event.code == "escalation.raised" and event.new.get("level") == EscalationLevel.SENIOR_MANAGEMENT
 
 
-def _wants_mail(user: User, kind: str) -> bool:
-    try:
-        return kind not in user.staff_profile.mail_off
-    except StaffProfile.DoesNotExist:
-        return True
+def _mail_off(event: CaseEvent, users: list[User]) -> dict[int, list[str]]:
+    """Each user's kinds not to mail: from the profile loaded with the user where it was (the
+    analysts' and managers' query, the locked case's owner), else read in one scoped query."""
+    off: dict[int, list[str]] = {}
+    unread = []
+    for user in users:
+        if not User.staff_profile.is_cached(user):
+            unread.append(user.pk)
+            continue
+        try:
+            off[user.pk] = user.staff_profile.mail_off
+        except StaffProfile.DoesNotExist:
+            off[user.pk] = []
+    if unread:
+        profiles = StaffProfile.objects.for_tenant(event.case.tenant).filter(user__in=unread)
+        off.update(profiles.values_list("user_id", "mail_off"))
+    return off
 
 
 def _mail(event: CaseEvent, kind: str, to: list[str]) -> None:
