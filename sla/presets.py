@@ -19,6 +19,7 @@ class PriorityPreset:
     criteria: str
     must_phone: bool = False
     escalate_on_open: bool = False
+    worked_first: bool = False  # open cases at this level are worked ahead of all others
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ STORECONNECT = Preset(
             "Products are listed with incorrect pricing.\n"
             "Errors that could create a legal liability for you or your customers.\n"
             "Errors that are severely disrupting your business.",
+            worked_first=True,
         ),
         PriorityPreset(
             "High",
@@ -121,6 +123,7 @@ MAGENTO_OMS = Preset(
             "within 24 hours.",
             must_phone=True,
             escalate_on_open=True,
+            worked_first=True,
         ),
         PriorityPreset(
             "P1",
@@ -129,6 +132,7 @@ MAGENTO_OMS = Preset(
             "and targeted to close within 24 hours.",
             must_phone=True,
             escalate_on_open=True,
+            worked_first=True,
         ),
         PriorityPreset(
             "P2",

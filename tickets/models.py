@@ -33,6 +33,9 @@ class Priority(TenantOwned):
     criteria = models.TextField(blank=True, help_text="What qualifies a case for this level, shown to merchants.")
     must_phone = models.BooleanField(default=False, help_text="Must also be reported by phone.")
     escalate_on_open = models.BooleanField(default=False, help_text="Escalate to senior management when opened.")
+    worked_first = models.BooleanField(
+        default=False, help_text="Open cases at this priority are worked ahead of all others, whatever their deadlines."
+    )
 
     class Meta:
         ordering = ["tenant", "rank"]
@@ -56,6 +59,15 @@ class Status(models.TextChoices):
 
 
 ACTIVE_STATUSES = frozenset({Status.NEW, Status.OPEN, Status.WAITING, Status.REOPENED})
+
+# A case's group in the work order (PRODUCT.md): open cases at a priority worked ahead of all
+# others first, then every other case. Stored on the case (`work_rank`) by the services.
+WORKED_FIRST_RANK = 1
+OTHER_RANK = 2
+
+
+def work_rank(*, status: str, priority: Priority) -> int:
+    return WORKED_FIRST_RANK if status in ACTIVE_STATUSES and priority.worked_first else OTHER_RANK
 
 
 class Category(models.TextChoices):
@@ -116,6 +128,8 @@ class Case(TenantOwned):
     updated_at = models.DateTimeField(default=timezone.now)
     # The earliest deadline of the case's running clocks: the queue's urgency order, indexed.
     sla_due_at = models.DateTimeField(null=True, blank=True)
+    # The work order's group (work_rank() above), ahead of the deadline in every list's index.
+    work_rank = models.PositiveSmallIntegerField(default=OTHER_RANK)
     # Bumped by every change; a caller holding an older version is told someone else changed it.
     version = models.PositiveIntegerField(default=1)
     imported_from = models.CharField(max_length=60, blank=True, help_text="The helpdesk it was imported from, if any.")
@@ -126,13 +140,21 @@ class Case(TenantOwned):
         ordering = ["-opened_at"]
         constraints = [models.UniqueConstraint(fields=["tenant", "number"], name="case_number_unique_per_tenant")]
         indexes = [
-            # Case lists come most urgent first (tickets.selectors.case_list orders by
+            # Case lists come in the work order (tickets.selectors.case_list orders by work_rank,
             # sla_due_at NULLS LAST, opened_at, id): each list's filter, then that order, so a
             # page of 50 is read straight off an index, never sorted out of a million cases.
-            models.Index(fields=["tenant", "sla_due_at", "opened_at", "id"], name="case_urgency"),
-            models.Index(fields=["tenant", "status", "sla_due_at", "opened_at", "id"], name="case_status_urgency"),
-            models.Index(fields=["tenant", "account", "sla_due_at", "opened_at", "id"], name="case_account_urgency"),
-            models.Index(fields=["tenant", "assignee", "sla_due_at", "opened_at", "id"], name="case_assignee_urgency"),
+            models.Index(fields=["tenant", "work_rank", "sla_due_at", "opened_at", "id"], name="case_work_order"),
+            models.Index(
+                fields=["tenant", "status", "work_rank", "sla_due_at", "opened_at", "id"], name="case_status_work_order"
+            ),
+            models.Index(
+                fields=["tenant", "account", "work_rank", "sla_due_at", "opened_at", "id"],
+                name="case_account_work_order",
+            ),
+            models.Index(
+                fields=["tenant", "assignee", "work_rank", "sla_due_at", "opened_at", "id"],
+                name="case_assignee_work_order",
+            ),
             models.Index(fields=["tenant", "account", "-opened_at"], name="case_account_recent"),
             models.Index(fields=["tenant", "updated_at"], name="case_updated"),
             models.Index(fields=["resolved_at"], name="case_resolved_to_close", condition=Q(status=Status.RESOLVED)),

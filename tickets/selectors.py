@@ -75,8 +75,9 @@ def case_list(
     updated_since: datetime | None = None,
     search: str | None = None,
 ) -> QuerySet[Case]:
-    """Cases of the scope (a merchant's own account only), most urgent first: the earliest
-    running deadline, then the oldest; cases with no running clock after those with one."""
+    """Cases of the scope (a merchant's own account only) in the work order (PRODUCT.md): open
+    cases at a priority worked ahead of all others first; within each group the earliest running
+    deadline, then the oldest; cases with no running clock after those with one."""
     cases = Case.objects.for_scope(scope).select_related(*CASE_LIST_RELATED)
     if status:
         cases = cases.filter(status=status)
@@ -108,7 +109,7 @@ def case_list(
             warned_at__isnull=False, met_at__isnull=True, breached_at__isnull=True
         )
         cases = cases.filter(pk__in=risky.values("case")) if at_risk else cases.exclude(pk__in=risky.values("case"))
-    return cases.order_by(F("sla_due_at").asc(nulls_last=True), "opened_at", "pk")
+    return cases.order_by("work_rank", F("sla_due_at").asc(nulls_last=True), "opened_at", "pk")
 
 
 def with_sla_flags(cases: QuerySet[Case], *, tenant: Tenant) -> QuerySet[Case]:

@@ -212,6 +212,7 @@ class PrioritySerializer(NamedSerializer):
     criteria = serializers.CharField()
     must_phone = serializers.BooleanField()
     escalate_on_open = serializers.BooleanField()
+    worked_first = serializers.BooleanField(help_text="Open cases at this priority are worked ahead of all others.")
 
 
 class AlertSerializer(serializers.Serializer):

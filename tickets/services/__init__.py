@@ -29,7 +29,7 @@ from tickets.services.lifecycle import (
 )
 from tickets.services.notifications import notification_mail_set, notification_mark_all_read, notification_mark_read
 from tickets.services.opening import case_open, next_case_number
-from tickets.services.presets import preset_apply
+from tickets.services.presets import preset_apply, priority_cases_rerank
 
 __all__ = [
     "AlertOutcome",
@@ -64,5 +64,6 @@ __all__ = [
     "notification_mark_all_read",
     "notification_mark_read",
     "preset_apply",
+    "priority_cases_rerank",
     "sniff_content_type",
 ]

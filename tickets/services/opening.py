@@ -21,6 +21,7 @@ from tickets.models import (
     Plan,
     Priority,
     RaisedBy,
+    work_rank,
 )
 from tickets.services._common import check_cc_emails, now_or, record, require_text, save_case
 from tickets.services.escalations import escalation_write
@@ -135,6 +136,7 @@ def case_open(
         opened_at=at,
         updated_at=at,
     )
+    case.work_rank = work_rank(status=case.status, priority=priority)
     clocks = clocks_plan(case=case)
     case.sla_due_at = earliest_due(clocks)
     # No lock: nobody else sees the row before this transaction commits. The relations its mail

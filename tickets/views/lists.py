@@ -30,7 +30,8 @@ def portal(request: HttpRequest) -> HttpResponse:
 
 @require_scope(STAFF_ROLES)
 def queue(request: HttpRequest) -> HttpResponse:
-    """Open work, most urgent first (the earliest running SLA deadline), with filters."""
+    """Open work in the work order (worked-first priorities, then the earliest running SLA
+    deadline), with filters."""
     scope = request.scope
     filters = CaseFilterForm(request.GET or None, scope=scope)
     cases = case_list(scope=scope, **filters.filters()).exclude(status__in=[Status.CLOSED, Status.RESOLVED])
