@@ -17,8 +17,10 @@ from tickets.models import (
     Case,
     Category,
     EngineeringState,
+    EscalationLevel,
     EscalationReason,
     Priority,
+    RaisedBy,
     Status,
 )
 from tickets.selectors import priority_list
@@ -266,6 +268,30 @@ class EscalateForm(CaseActionForm):
         label="Why escalate?",
     )
     notes = _text("What should the support manager know?")
+
+
+class StaffEscalateForm(CaseActionForm):
+    """Staff raise an escalation from the case page: the merchant's, phoned in, or their own call
+    for a manager's help; at the level they choose."""
+
+    raised_by = forms.ChoiceField(
+        choices=[
+            (RaisedBy.MERCHANT, "The merchant escalated (by phone or mail): record it for them"),
+            (RaisedBy.ANALYST, "I need a manager's help with this case"),
+        ],
+        widget=forms.RadioSelect,
+        label="Whose escalation is it?",
+    )
+    reason = forms.ChoiceField(
+        choices=[(reason.value, reason.label) for reason in EscalationReason if reason in MERCHANT_ESCALATION_REASONS],
+        label="Why",
+    )
+    level = forms.ChoiceField(choices=EscalationLevel.choices, label="Escalate to")
+    notes = _text(
+        "What should the manager know?",
+        help_text="For a phoned-in escalation, what the merchant said: they see it on their case. "
+        "Your own call for help stays among staff.",
+    )
 
 
 class ReassignForm(CaseActionForm):

@@ -216,6 +216,7 @@ EVENT_LABELS = {
     "escalation.raised": "Escalated",
     "escalation.acknowledged": "Escalation acknowledged",
     "escalation.resolved": "Escalation resolved",
+    "escalation.noted": "Escalation note added",
     "sla.met": "Service level met",
     "sla.at_risk": "Service level at risk",
     "sla.breached": "Service level breached",

@@ -20,7 +20,7 @@ from django.db.models import F, Q, QuerySet, Value, When
 from tickets.models import CaseEvent, Escalation, RaisedBy
 
 # Events a customer never sees at all.
-STAFF_ONLY_EVENTS = frozenset({"case.noted"})
+STAFF_ONLY_EVENTS = frozenset({"case.noted", "escalation.noted"})
 # Events a customer sees, but whose note is staff-only text.
 STAFF_NOTE_EVENTS = frozenset({"case.reassigned", "escalation.acknowledged", "escalation.resolved"})
 

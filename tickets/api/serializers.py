@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sla.models import Metric, SlaClock
-from tickets.models import Category, Channel, EngineeringState, EscalationReason, Status
+from tickets.models import Category, Channel, EngineeringState, EscalationLevel, EscalationReason, RaisedBy, Status
 from tickets.services import ReassignReason
 
 
@@ -187,6 +187,16 @@ class OptionalReasonSerializer(serializers.Serializer):
 class EscalateSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=EscalationReason.choices)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
+    level = serializers.ChoiceField(
+        choices=EscalationLevel.choices,
+        default=EscalationLevel.SUPPORT_MANAGER,
+        help_text="Staff choose; a merchant's escalation goes to a support manager.",
+    )
+    raised_by = serializers.ChoiceField(
+        choices=[RaisedBy.MERCHANT, RaisedBy.ANALYST],
+        required=False,
+        help_text="Staff keys: merchant records the merchant's phoned-in escalation; analyst (default) their own.",
+    )
 
 
 class NoteSerializer(serializers.Serializer):

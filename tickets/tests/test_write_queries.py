@@ -42,11 +42,12 @@ NOTIFY = 5
 OPEN_LIMIT = 20 + NOTIFY
 # Steps that also queue mail and several webhook events pay for them: each mail is an insert in
 # its own savepoint (so a duplicate dedupe key cannot abort the step), each sent event reads the
-# tenant's webhook endpoints, and closing invites the merchant to the survey (a second mail).
+# tenant's webhook endpoints, and closing invites the merchant to the survey (a second mail) and
+# resolves the case's open escalations (one read of them, usually finding none).
 LIMITS = {
     "ask": 16,
     "propose": 17,
-    "confirm closure": 19,
+    "confirm closure": 20,
     **{step: STEP_LIMIT + NOTIFY for step in ("answer", "reassign", "reopen", "ask closure")},
 }
 
