@@ -19,6 +19,7 @@ from tickets.models import (
     EngineeringState,
     EscalationLevel,
     EscalationReason,
+    EscalationState,
     Priority,
     RaisedBy,
     Status,
@@ -268,6 +269,21 @@ class EscalateForm(CaseActionForm):
         label="Why escalate?",
     )
     notes = _text("What should the support manager know?")
+
+
+class EscalationFilterForm(forms.Form):
+    """The escalations page's filters: which state (the open ones by default; resolved ones are
+    the history) and which level."""
+
+    state = forms.ChoiceField(
+        choices=[("", "Open and acknowledged"), *EscalationState.choices], required=False, label="State"
+    )
+    level = forms.ChoiceField(choices=[("", "Any level"), *EscalationLevel.choices], required=False, label="Level")
+
+    def chosen(self) -> tuple[str, str]:
+        if not self.is_valid():
+            return "", ""
+        return self.cleaned_data["state"], self.cleaned_data["level"]
 
 
 class StaffEscalateForm(CaseActionForm):

@@ -151,10 +151,12 @@ def attachment_for_download(*, scope: Scope, token: str) -> Attachment:
     return attachment
 
 
-def escalation_list(*, scope: Scope, state: str | None = None) -> QuerySet[Escalation]:
+def escalation_list(*, scope: Scope, state: str | None = None, level: str | None = None) -> QuerySet[Escalation]:
     escalations = Escalation.objects.for_tenant(scope.tenant).select_related(
-        "case", "case__account", "case__priority", "owner", "raised_by_user"
+        "case", "case__account", "case__priority", "case__assignee", "owner", "raised_by_user"
     )
+    if level:
+        escalations = escalations.filter(level=level)
     if scope.is_merchant:
         escalations = escalations.filter(case__account=scope.account)
     escalations = visibility.escalations_for(escalations, customer=scope.is_merchant)

@@ -139,3 +139,22 @@ def test_closing_resolves_open_escalations_by_the_system_without_more_mail(world
     resolved = CaseEvent.objects.filter(case=case, code="escalation.resolved")
     assert resolved.count() == 2 and {e.actor_id for e in resolved} == {None}
     assert not OutboxMessage.objects.filter(kind="escalation_resolved").exists()
+
+
+def test_the_escalations_page_filters_by_level_and_keeps_a_history(client, world, setup_a):
+    senior = open_case(world.account_a1, setup_a.normal, subject="Senior one")
+    manager = open_case(world.account_a1, setup_a.normal, subject="Manager one")
+    done = open_case(world.account_a1, setup_a.normal, subject="Done one")
+    escalation_raise(case=senior, actor=world.analyst_a, reason="resolution", notes="Help", level="senior_management")
+    escalation_raise(case=manager, actor=world.merchant_a1, reason="responsiveness", notes="Slow")
+    finished = escalation_raise(case=done, actor=world.merchant_a1, reason="responsiveness", notes="Slow too")
+    escalation_resolve(escalation=finished, actor=world.manager_a, note="Called back")
+    client.force_login(world.manager_a)
+    page = client.get("/escalations/").content.decode()
+    assert senior.number in page and manager.number in page and done.number not in page
+    assert "New · Normal · nobody owns it" in page  # each case's status, priority and owner
+    only_senior = client.get("/escalations/?level=senior_management").content.decode()
+    assert senior.number in only_senior and manager.number not in only_senior
+    history = client.get("/escalations/?state=resolved").content.decode()
+    assert done.number in history and senior.number not in history and "Called back" in history
+    assert client.get("/escalations/?level=ceo").status_code == 200  # an unknown filter shows the default
