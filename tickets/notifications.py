@@ -129,6 +129,10 @@ def on_engineering_changed(event: CaseEvent) -> None:
     _case_mail(event, "case_engineering_changed")
 
 
+def on_priority_changed(event: CaseEvent) -> None:
+    _case_mail(event, "case_priority_changed")  # with its reason: the merchant sees why
+
+
 def on_escalation_raised(event: CaseEvent) -> None:
     # Staff hear of it through tickets.staff_notifications; the merchant gets the confirmation.
     if event.new.get("raised_by") == RaisedBy.MERCHANT:
@@ -150,6 +154,7 @@ HANDLERS: dict[str, Callable[[CaseEvent], None]] = {
     "case.resolution_proposed": on_resolution_proposed,
     "case.closed": on_closed,
     "case.engineering_changed": on_engineering_changed,
+    "case.priority_changed": on_priority_changed,
     "escalation.raised": on_escalation_raised,
     "escalation.acknowledged": on_escalation_acknowledged,
     "escalation.resolved": on_escalation_resolved,

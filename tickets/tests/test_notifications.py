@@ -214,3 +214,24 @@ def test_text_mail_and_subjects_are_not_html_escaped(world, setup_a, account):
         # The HTML part still escapes what the merchant typed.
         assert "O&#x27;Brien &amp; Co: &lt;checkout&gt;" in message.body_html
         assert "<checkout>" not in message.body_html
+
+
+def test_a_priority_change_is_mailed_to_the_merchant_with_its_reason(world, setup_a, account):
+    from tickets.services import case_change_priority
+
+    case = open_case(account, setup_a.normal)
+    case_change_priority(case=case, actor=world.analyst_a, priority=setup_a.urgent, reason="Checkout is down for all")
+    (mail,) = mails("case_priority_changed")
+    assert mail.to == ["merchant@alpha-one.test"] and mail.cc == ["ops@alpha-one.test"]
+    assert "from Normal to Urgent" in mail.body_text and "Why: Checkout is down for all" in mail.body_text
+
+
+def test_where_assignment_meets_the_first_response_the_acknowledgement_promises_assignment(world, account):
+    from sla.models import MetBy
+    from tickets.tests.factories import setup_case_tenant
+
+    setup = setup_case_tenant(world.tenant_a, met_by=MetBy.ASSIGNMENT)
+    open_case(account, setup.normal, at=MONDAY_9)
+    (ack,) = mails("case_acknowledgement")
+    assert "An analyst will be assigned to your case by Monday 23 November 2026, 13:00 AEDT" in ack.body_text
+    assert "will respond by" not in ack.body_text

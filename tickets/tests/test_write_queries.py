@@ -48,6 +48,7 @@ LIMITS = {
     "ask": 16,
     "propose": 17,
     "confirm closure": 20,
+    "priority": 16,  # the priority change is mailed to the merchant
     **{step: STEP_LIMIT + NOTIFY for step in ("answer", "reassign", "reopen", "ask closure")},
 }
 
