@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from helpdesk.admin.scoping import TenantScopedAdmin
-from tickets.models import AlertRoute, EngineeringIssue, Plan, Priority
+from tickets.models import AlertRoute, CannedReply, EngineeringIssue, Plan, Priority
 from tickets.services import priority_cases_rerank
 
 
@@ -43,3 +43,10 @@ class EngineeringIssueAdmin(TenantScopedAdmin):
     list_filter = ["tenant", "state"]
     search_fields = ["reference", "title"]
     readonly_fields = ["state", "updated_at"]  # state changes go through the service, which tells linked cases
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(TenantScopedAdmin):
+    list_display = ["title", "follow_up", "updated_at"]
+    list_filter = ["tenant"]
+    search_fields = ["title", "body"]

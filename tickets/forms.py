@@ -14,6 +14,7 @@ from helpdesk.selectors import staff_list
 from helpdesk.tenancy import Scope
 from tickets.models import (
     MERCHANT_ESCALATION_REASONS,
+    CannedFollowUp,
     Case,
     Category,
     EngineeringState,
@@ -284,6 +285,17 @@ class EscalationFilterForm(forms.Form):
         if not self.is_valid():
             return "", ""
         return self.cleaned_data["state"], self.cleaned_data["level"]
+
+
+class CannedReplyForm(forms.Form):
+    title = forms.CharField(max_length=120, label="Title")
+    body = _text(
+        "Reply",
+        rows=6,
+        help_text="Placeholders: {merchant_name}, {case_number}, {case_subject}, {next_deadline} (in the "
+        "merchant's time zone), {support_numbers}.",
+    )
+    follow_up = forms.ChoiceField(choices=CannedFollowUp.choices, required=False, label="Sending it also")
 
 
 class StaffEscalateForm(CaseActionForm):

@@ -494,3 +494,32 @@ class QueueSettings(TenantOwned):
     class Meta:
         verbose_name_plural = "queue settings"
         constraints = [models.UniqueConstraint(fields=["tenant"], name="one_queue_settings_per_tenant")]
+
+
+class CannedFollowUp(models.TextChoices):
+    """What sending a saved reply also does to the case (the case page fills that action's form)."""
+
+    NOTHING = "", "Just reply"
+    WAIT = "waiting_on_customer", "Ask for information: wait on the customer"
+    RESOLVE = "propose_resolution", "Propose the resolution"
+
+
+class CannedReply(TenantOwned):
+    """A tenant's saved reply, with placeholders filled in for the case it is used on
+    (tickets.canned), managed by managers and admins."""
+
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+    follow_up = models.CharField(max_length=24, choices=CannedFollowUp.choices, blank=True, default="")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["tenant", "title"]
+        verbose_name_plural = "canned replies"
+        constraints = [models.UniqueConstraint(fields=["tenant", "title"], name="canned_reply_title_unique_per_tenant")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -13,6 +13,7 @@ from sla.models import SlaClock
 from tickets import visibility
 from tickets.models import (
     Attachment,
+    CannedReply,
     Case,
     CaseEvent,
     Comment,
@@ -216,3 +217,14 @@ def notification_mail_off(*, scope: Scope) -> set[str]:
     """The kinds the scope's user turned off by mail."""
     profile = StaffProfile.objects.for_tenant(scope.tenant).filter(user=scope.user).first()
     return set(profile.mail_off) if profile else set()
+
+
+def canned_reply_list(*, tenant: Tenant) -> QuerySet[CannedReply]:
+    return CannedReply.objects.for_tenant(tenant).order_by("title", "pk")
+
+
+def canned_reply_get(*, tenant: Tenant, pk: int) -> CannedReply:
+    reply = canned_reply_list(tenant=tenant).filter(pk=pk).first()
+    if reply is None:
+        raise NotFound("No such saved reply.")
+    return reply

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tickets.views import case, escalations, lists, notifications, opening, sla_targets
+from tickets.views import canned_replies, case, escalations, lists, notifications, opening, sla_targets
 
 urlpatterns = [
     path("portal/", lists.portal, name="portal"),
@@ -16,6 +16,9 @@ urlpatterns = [
     path("notifications/read-all/", notifications.notifications_read_all, name="notifications-read-all"),
     path("notifications/settings/", notifications.notification_settings, name="notification-settings"),
     path("notifications/<int:pk>/read/", notifications.notification_read, name="notification-read"),
+    path("settings/canned-replies/", canned_replies.canned_replies, name="canned-replies"),
+    path("settings/canned-replies/<int:pk>/", canned_replies.canned_replies, name="canned-reply"),
+    path("settings/canned-replies/<int:pk>/remove/", canned_replies.canned_reply_remove, name="canned-reply-remove"),
     path("settings/sla/", sla_targets.sla_targets, name="sla-targets"),
     path("attachments/<str:token>/", case.attachment_download, name="attachment-download"),
     path("cases/", lists.case_index, name="case-list"),

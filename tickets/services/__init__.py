@@ -6,6 +6,7 @@ from __future__ import annotations
 from tickets.services._common import record as case_event_record
 from tickets.services.alerts import AlertOutcome, alert_receive
 from tickets.services.attachments import attachment_add, sniff_content_type
+from tickets.services.canned_replies import canned_reply_delete, canned_reply_save
 from tickets.services.engineering import engineering_issue_link, engineering_issue_set_state
 from tickets.services.escalations import escalation_acknowledge, escalation_raise, escalation_resolve
 from tickets.services.inbound import comment_from_email
@@ -36,6 +37,8 @@ __all__ = [
     "ReassignReason",
     "alert_receive",
     "attachment_add",
+    "canned_reply_delete",
+    "canned_reply_save",
     "case_assign",
     "case_change_priority",
     "case_close",
