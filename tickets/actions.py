@@ -11,6 +11,7 @@ from typing import Any
 from helpdesk.models import User
 from tickets.forms import (
     AttachForm,
+    CallForm,
     CaseActionForm,
     CommentForm,
     DetailsForm,
@@ -114,6 +115,13 @@ CASE_ACTIONS: dict[str, CaseAction] = {
         "escalate",
         "A support manager has your escalation and will contact you.",
         offered_to=MERCHANT,
+    ),
+    "log-call": CaseAction(
+        "Log a phone call",
+        CallForm,
+        "log-call",
+        "The call is on the case.",
+        lambda user, data: _public(data),
     ),
     "escalate-staff": CaseAction(
         "Escalate",

@@ -287,6 +287,19 @@ class EscalationFilterForm(forms.Form):
         return self.cleaned_data["state"], self.cleaned_data["level"]
 
 
+class CallForm(CaseActionForm):
+    direction = forms.ChoiceField(
+        choices=[("outbound", "I called them"), ("inbound", "They called us")], widget=forms.RadioSelect, label="Call"
+    )
+    contact = forms.CharField(max_length=200, label="Who was on the call")
+    called_at = forms.DateTimeField(
+        label="When", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), help_text="In your time zone."
+    )
+    duration_minutes = forms.IntegerField(min_value=0, max_value=24 * 60, label="Minutes")
+    summary = _text("Summary", rows=3)
+    internal = forms.BooleanField(required=False, label="Staff only (not shown to the merchant)")
+
+
 class CannedReplyForm(forms.Form):
     title = forms.CharField(max_length=120, label="Title")
     body = _text(

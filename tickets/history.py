@@ -108,12 +108,19 @@ def _updated(old: dict, new: dict, zone: ZoneInfo) -> str:
     return "Details changed: " + ", ".join(name.replace("_", " ") for name in new) if new else "Details changed"
 
 
+def _call(old: dict, new: dict, zone: ZoneInfo) -> str:
+    way = "from" if new.get("direction") == "inbound" else "to"
+    minutes = new.get("duration_minutes")
+    return f"Phone call {way} {new.get('contact', '—')} at {_when(new.get('called_at'), zone)} ({minutes} min)"
+
+
 def _opened(old: dict, new: dict, zone: ZoneInfo) -> str:
     return f"Opened at {new.get('priority', '—')} priority" + (f" by {new['channel']}" if new.get("channel") else "")
 
 
 STORIES: dict[str, Callable[[dict, dict, ZoneInfo], str]] = {
     "case.opened": _opened,
+    "case.call_logged": _call,
     "case.assigned": _assigned,
     "case.reassigned": _reassigned,
     "case.priority_changed": _priority,

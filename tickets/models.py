@@ -212,6 +212,7 @@ EVENT_LABELS = {
     "case.updated": "Details changed",
     "case.status_changed": "Status changed",
     "case.noted": "Note",
+    "case.call_logged": "Phone call logged",
     "attachment.added": "File attached",
     "escalation.raised": "Escalated",
     "escalation.acknowledged": "Escalation acknowledged",

@@ -26,7 +26,11 @@ STAFF_NOTE_EVENTS = frozenset({"case.reassigned", "escalation.acknowledged", "es
 
 
 def _staff_only_event() -> Q:
-    return Q(code__in=STAFF_ONLY_EVENTS) | Q(code="attachment.added", new__public=False)
+    return (
+        Q(code__in=STAFF_ONLY_EVENTS)
+        | Q(code="attachment.added", new__public=False)
+        | Q(code="case.call_logged", new__public=False)
+    )
 
 
 def _staff_note() -> Q:

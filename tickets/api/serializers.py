@@ -176,6 +176,15 @@ class SummarySerializer(serializers.Serializer):
     summary = serializers.CharField(help_text="What was done: mailed to the merchant with confirm and reopen links.")
 
 
+class CallSerializer(serializers.Serializer):
+    direction = serializers.ChoiceField(choices=["inbound", "outbound"])
+    contact = serializers.CharField(max_length=200)
+    called_at = serializers.DateTimeField(help_text="ISO 8601 with an offset.")
+    duration_minutes = serializers.IntegerField(min_value=0, max_value=24 * 60)
+    summary = serializers.CharField()
+    public = serializers.BooleanField(default=True, help_text="false: staff only.")
+
+
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("cases/<str:number>/confirm-closure/", cases.CaseConfirmClosureView.as_view()),
     path("cases/<str:number>/reopen/", cases.CaseReopenView.as_view()),
     path("cases/<str:number>/escalate/", cases.CaseEscalateView.as_view()),
+    path("cases/<str:number>/calls/", cases.CaseLogCallView.as_view()),
     path("cases/<str:number>/engineering-issues/", cases.CaseLinkEngineeringView.as_view()),
     path("attachments/<str:token>/", cases.AttachmentDownloadView.as_view()),
     path("escalations/", cases.EscalationListView.as_view()),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from tickets.services._common import record as case_event_record
 from tickets.services.alerts import AlertOutcome, alert_receive
 from tickets.services.attachments import attachment_add, sniff_content_type
+from tickets.services.calls import CallDirection, case_log_call
 from tickets.services.canned_replies import canned_reply_delete, canned_reply_save
 from tickets.services.engineering import engineering_issue_link, engineering_issue_set_state
 from tickets.services.escalations import escalation_acknowledge, escalation_raise, escalation_resolve
@@ -34,6 +35,7 @@ from tickets.services.presets import preset_apply, priority_cases_rerank
 
 __all__ = [
     "AlertOutcome",
+    "CallDirection",
     "ReassignReason",
     "alert_receive",
     "attachment_add",
@@ -46,6 +48,7 @@ __all__ = [
     "case_confirm_closure",
     "case_confirm_resolution",
     "case_event_record",
+    "case_log_call",
     "case_open",
     "case_propose_resolution",
     "case_reassign",
