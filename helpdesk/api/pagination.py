@@ -51,6 +51,10 @@ def _require(condition: bool) -> None:
         raise ValueError("not a cursor value")  # decode() answers it as an invalid cursor
 
 
+# The last group of the work order (tickets.models.OTHER_RANK; the platform imports no app above it).
+LAST_WORK_RANK = 2
+
+
 def urgency_page(cases: QuerySet, cursor: str | None, limit: int) -> tuple[list, str | None]:
     """A page of cases in the work order (work_rank; sla_due_at, nulls last; then opened_at, pk)."""
     if cursor:
@@ -62,7 +66,10 @@ def urgency_page(cases: QuerySet, cursor: str | None, limit: int) -> tuple[list,
             after_in_rank = Q(sla_due_at__isnull=True) & after_in_group
         else:
             after_in_rank = Q(sla_due_at__gt=due) | Q(sla_due_at=due) & after_in_group | Q(sla_due_at__isnull=True)
-        cases = cases.filter(Q(work_rank__gt=rank) | Q(work_rank=rank) & after_in_rank)
+        in_rank = Q(work_rank=rank) & after_in_rank
+        # In the last group the condition is a plain AND, which the index serves as a range; an
+        # OR with the later groups would make PostgreSQL filter every row before the cursor.
+        cases = cases.filter(in_rank if rank >= LAST_WORK_RANK else in_rank | Q(work_rank__gt=rank))
     rows = list(cases[: limit + 1])
     if len(rows) <= limit:
         return rows, None

@@ -150,3 +150,9 @@ def test_the_queue_page_lists_worked_first_cases_on_top(client, world, setup_a, 
     client.force_login(world.analyst_a)
     page = client.get("/queue/").content.decode()
     assert page.index(critical.number) < page.index(normal.number)
+
+
+def test_the_cursor_knows_the_last_group_of_the_work_order():
+    from helpdesk.api.pagination import LAST_WORK_RANK
+
+    assert LAST_WORK_RANK == OTHER_RANK
