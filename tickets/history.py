@@ -82,10 +82,10 @@ def _engineering_changed(old: dict, new: dict, zone: ZoneInfo) -> str:
 
 
 def _escalated(old: dict, new: dict, zone: ZoneInfo) -> str:
-    who = {RaisedBy.MERCHANT: "the merchant", RaisedBy.ANALYST: "staff", RaisedBy.SYSTEM: "the system"}
+    who: dict[str, str] = {RaisedBy.MERCHANT: "the merchant", RaisedBy.ANALYST: "staff", RaisedBy.SYSTEM: "the system"}
     level = _label(EscalationLevel, new.get("level")).lower()
     reason = _label(EscalationReason, new.get("reason")).lower()
-    return f"Escalated to {level} by {who.get(new.get('raised_by'), 'someone')} ({reason})"
+    return f"Escalated to {level} by {who.get(str(new.get('raised_by')), 'someone')} ({reason})"
 
 
 def _escalation_state(old: dict, new: dict, zone: ZoneInfo) -> str:

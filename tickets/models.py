@@ -480,6 +480,12 @@ class StaffProfile(TenantOwned):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
     mail_off = models.JSONField(default=list, blank=True, help_text="Notification kinds not mailed.")
+    shift_hours = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Weekly hours on shift in the user\'s own time zone, e.g. {"mon": [["09:00", "17:00"]]}.',
+    )
+    last_assigned_at = models.DateTimeField(null=True, blank=True, help_text="Last given a case automatically.")
 
     def __str__(self) -> str:
         return f"Profile of {self.user_id}"
@@ -491,6 +497,10 @@ class QueueSettings(TenantOwned):
     team_email = models.EmailField(
         blank=True, help_text="Mail new unowned cases here instead of to each analyst (empty: the analysts)."
     )
+    auto_assign = models.BooleanField(
+        default=False, help_text="Give each new case to an analyst on shift: fewest open cases first, in turn."
+    )
+    on_call_email = models.EmailField(blank=True, help_text="Mailed when a new case finds nobody on shift.")
 
     class Meta:
         verbose_name_plural = "queue settings"

@@ -23,3 +23,13 @@ def sweep_breaches() -> int:
 @shared_task(name="sla.sweep_auto_close", acks_late=True, ignore_result=True)
 def sweep_auto_close() -> int:
     return sweeps.sweep_auto_close(now=timezone.now())
+
+
+@shared_task(name="tickets.auto_assign", acks_late=True, ignore_result=True)
+def auto_assign(case_id: int) -> bool:
+    """Give a just-opened case to an analyst on shift (tickets.services.case_auto_assign)."""
+    from tickets.models import Case
+    from tickets.services import case_auto_assign
+
+    case = Case.objects.filter(pk=case_id).first()
+    return case is not None and case_auto_assign(case=case) is not None

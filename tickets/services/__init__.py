@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tickets.services._common import record as case_event_record
 from tickets.services.alerts import AlertOutcome, alert_receive
+from tickets.services.assignment import case_auto_assign, pick_analyst
 from tickets.services.attachments import attachment_add, sniff_content_type
 from tickets.services.calls import CallDirection, case_log_call
 from tickets.services.canned_replies import canned_reply_delete, canned_reply_save
@@ -42,6 +43,7 @@ __all__ = [
     "canned_reply_delete",
     "canned_reply_save",
     "case_assign",
+    "case_auto_assign",
     "case_change_priority",
     "case_close",
     "case_close_if_unanswered",
@@ -69,6 +71,7 @@ __all__ = [
     "notification_mail_set",
     "notification_mark_all_read",
     "notification_mark_read",
+    "pick_analyst",
     "preset_apply",
     "priority_cases_rerank",
     "sniff_content_type",

@@ -161,7 +161,15 @@ def case_open(
             raised_by=RaisedBy.SYSTEM,
             at=at,
         )
+    transaction.on_commit(lambda: _assign_when_committed(case.pk), robust=True)
     return case
+
+
+def _assign_when_committed(case_id: int) -> None:
+    """Tenants that assign automatically give the new case to an analyst on shift, in a task."""
+    from tickets.tasks import auto_assign
+
+    auto_assign.delay(case_id)
 
 
 __all__ = ["case_open", "next_case_number", "save_case"]
