@@ -129,6 +129,10 @@ def on_engineering_changed(event: CaseEvent) -> None:
     _case_mail(event, "case_engineering_changed")
 
 
+def on_reassigned(event: CaseEvent) -> None:
+    _case_mail(event, "case_reassigned")  # who owns it now; the reassignment note stays staff-only
+
+
 def on_priority_changed(event: CaseEvent) -> None:
     _case_mail(event, "case_priority_changed")  # with its reason: the merchant sees why
 
@@ -155,6 +159,7 @@ HANDLERS: dict[str, Callable[[CaseEvent], None]] = {
     "case.closed": on_closed,
     "case.engineering_changed": on_engineering_changed,
     "case.priority_changed": on_priority_changed,
+    "case.reassigned": on_reassigned,
     "escalation.raised": on_escalation_raised,
     "escalation.acknowledged": on_escalation_acknowledged,
     "escalation.resolved": on_escalation_resolved,

@@ -235,3 +235,15 @@ def test_where_assignment_meets_the_first_response_the_acknowledgement_promises_
     (ack,) = mails("case_acknowledgement")
     assert "An analyst will be assigned to your case by Monday 23 November 2026, 13:00 AEDT" in ack.body_text
     assert "will respond by" not in ack.body_text
+
+
+def test_a_reassignment_tells_the_merchant_who_owns_the_case_but_not_the_note(world, setup_a, account):
+    from tickets.services import case_reassign
+
+    case = open_case(account, setup_a.normal)
+    case_assign(case=case, actor=world.analyst_a, assignee=world.analyst_a)
+    case_reassign(case=case, actor=world.analyst_a, assignee=world.manager_a, reason="time_zone", note="He is grumpy")
+    (mail,) = mails("case_reassigned")
+    assert mail.to == ["merchant@alpha-one.test"]
+    assert f"{world.manager_a.get_full_name()} now owns your case" in mail.body_text
+    assert "grumpy" not in mail.body_text and "grumpy" not in mail.body_html
