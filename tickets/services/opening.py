@@ -20,6 +20,7 @@ from tickets.models import (
     EscalationReason,
     Plan,
     Priority,
+    QueueSettings,
     RaisedBy,
     work_rank,
 )
@@ -161,15 +162,17 @@ def case_open(
             raised_by=RaisedBy.SYSTEM,
             at=at,
         )
-    transaction.on_commit(lambda: _assign_when_committed(case.pk), robust=True)
+    transaction.on_commit(lambda: _assign_when_committed(case.pk, tenant.pk), robust=True)
     return case
 
 
-def _assign_when_committed(case_id: int) -> None:
-    """Tenants that assign automatically give the new case to an analyst on shift, in a task."""
+def _assign_when_committed(case_id: int, tenant_id: int) -> None:
+    """Tenants that assign automatically give the new case to an analyst on shift, in a task
+    (read after the commit, so opening itself pays nothing for it)."""
     from tickets.tasks import auto_assign
 
-    auto_assign.delay(case_id)
+    if QueueSettings.objects.filter(tenant_id=tenant_id, auto_assign=True).exists():
+        auto_assign.delay(case_id)
 
 
 __all__ = ["case_open", "next_case_number", "save_case"]

@@ -89,3 +89,16 @@ def test_assignment_meets_the_first_response_where_the_tenant_says_so(world, tea
     assert case_auto_assign(case=case, at=MONDAY_9 + H / 2) == team[0]
     clock = SlaClock.objects.get(case=case, metric=Metric.FIRST_RESPONSE)
     assert clock.met_at is not None
+
+
+def test_opening_asks_for_assignment_after_commit_only_where_the_tenant_assigns(
+    world, setup_a, team, django_capture_on_commit_callbacks, monkeypatch
+):
+    queued: list[int] = []
+    monkeypatch.setattr(auto_assign, "delay", queued.append)  # the broker is Celery's, not ours
+    with django_capture_on_commit_callbacks(execute=True):
+        case = open_case(world.account_a1, setup_a.normal)
+    QueueSettings.objects.filter(tenant=world.tenant_a).update(auto_assign=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        open_case(world.account_a1, setup_a.normal)
+    assert queued == [case.pk]
