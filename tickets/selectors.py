@@ -12,6 +12,7 @@ from helpdesk.tenancy import Scope, get_for_scope_or_404
 from sla.models import SlaClock
 from tickets import visibility
 from tickets.models import (
+    WORKED_FIRST_RANK,
     Attachment,
     CannedReply,
     Case,
@@ -24,6 +25,7 @@ from tickets.models import (
     Priority,
     StaffProfile,
 )
+from tickets.shifts import has_shift, on_shift
 
 
 def plan_list(*, tenant: Tenant) -> QuerySet[Plan]:
@@ -228,3 +230,20 @@ def canned_reply_get(*, tenant: Tenant, pk: int) -> CannedReply:
     if reply is None:
         raise NotFound("No such saved reply.")
     return reply
+
+
+def handoff_candidates(*, scope: Scope, now: datetime, limit: int = 20) -> list[Case]:
+    """Open cases at a worked-first priority whose owner's shift is over (they have shift hours
+    and `now` is outside them): the queue offers them for the time-zone hand-off."""
+    cases = (
+        Case.objects.for_tenant(scope.tenant)
+        .filter(work_rank=WORKED_FIRST_RANK, assignee__isnull=False)
+        .select_related("assignee__staff_profile", "priority")
+        .order_by("work_rank", F("sla_due_at").asc(nulls_last=True), "opened_at", "pk")
+    )
+    zone = scope.tenant.time_zone
+    return [
+        case
+        for case in cases[:200]
+        if has_shift(case.assignee) and not on_shift(case.assignee, now=now, default_zone=zone)
+    ][:limit]

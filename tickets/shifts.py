@@ -24,6 +24,13 @@ def check_shift_hours(hours: object) -> dict[str, list[list[str]]]:
     return {day: [list(interval) for interval in intervals] for day, intervals in hours.items()}
 
 
+def has_shift(user: User) -> bool:
+    try:
+        return bool(user.staff_profile.shift_hours)
+    except StaffProfile.DoesNotExist:
+        return False
+
+
 def on_shift(user: User, *, now: datetime, default_zone: str) -> bool:
     """Whether the user's shift hours (read with the user: `select_related("staff_profile")`), in
     the user's own zone (else `default_zone`, the tenant's), include `now`; nobody without shift

@@ -4,6 +4,7 @@ turn; nobody on shift mails the on-call address; assignment can meet the first r
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -102,3 +103,29 @@ def test_opening_asks_for_assignment_after_commit_only_where_the_tenant_assigns(
     with django_capture_on_commit_callbacks(execute=True):
         open_case(world.account_a1, setup_a.normal)
     assert queued == [case.pk]
+
+
+def test_the_queue_offers_worked_first_cases_whose_owner_is_off_shift_for_hand_off(client, world, setup_a, team):
+    from django.utils import timezone
+
+    from helpdesk.tenancy import Scope
+    from tickets.selectors import handoff_candidates
+    from tickets.services import case_assign
+
+    sydney, los_angeles = team
+    setup_a.urgent.worked_first = True
+    setup_a.urgent.save(update_fields=["worked_first"])
+    critical = open_case(world.account_a1, setup_a.urgent)
+    normal = open_case(world.account_a1, setup_a.normal)
+    for case in (critical, normal):
+        case_assign(case=case, actor=sydney, assignee=sydney)
+    scope = Scope(world.tenant_a, los_angeles, None)
+    assert handoff_candidates(scope=scope, now=MONDAY_9 + H) == []  # on shift
+    assert handoff_candidates(scope=scope, now=MONDAY_9 + 9 * H) == [critical]  # 18:00: her shift is over
+    # On the page, whatever the clock says: a shift only on a day that is not today.
+    today = timezone.now().astimezone(ZoneInfo("Australia/Sydney")).strftime("%a").lower()
+    other = next(day for day in ("mon", "tue") if day != today)
+    on_duty(sydney, "Australia/Sydney", {other: [["00:00", "24:00"]]})
+    client.force_login(los_angeles)
+    offer = client.get("/queue/").content.decode()
+    assert 'data-testid="handoff"' in offer and critical.number in offer.split('data-testid="handoff"')[1][:600]
