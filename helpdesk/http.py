@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from helpdesk.errors import DomainError
+from helpdesk.validators import size_text
 
 ERROR_TITLES = {
     400: "That did not work",
@@ -57,16 +58,12 @@ class RequestBodyLimitMiddleware:
         return self.get_response(request)
 
 
-def _size(n: int) -> str:
-    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{n / 1024:.0f} KB"
-
-
 def _too_large(request: HttpRequest, declared: int, limit: int) -> HttpResponse:
     upload = request.content_type == "multipart/form-data"
     if upload:
-        message = f"The upload is {_size(declared)}; files may be up to {_size(settings.ATTACHMENT_MAX_BYTES)}."
+        message = f"The upload is {size_text(declared)}; files may be up to {size_text(settings.ATTACHMENT_MAX_BYTES)}."
     else:
-        message = f"The request body is {_size(declared)}; it may be up to {_size(limit)}."
+        message = f"The request body is {size_text(declared)}; it may be up to {size_text(limit)}."
     if request.path.startswith("/api/"):
         return JsonResponse({"message": message, "errors": {"file": [message]} if upload else {}}, status=413)
     # Rendered without the request: the session and scope middleware have not run yet.
@@ -115,7 +112,7 @@ def _error_page(request: HttpRequest, status: int, message: str) -> HttpResponse
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if isinstance(exception, RequestDataTooBig):
-        limit = _size(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        limit = size_text(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         message = f"The form fields are too large: they may be up to {limit} together (files aside)."
         status = 413
     else:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from helpdesk.errors import ValidationFailed
@@ -16,7 +16,6 @@ from helpdesk.models import (
     WEBHOOK_EVENTS,
     Account,
     ApiKey,
-    IdempotencyRecord,
     Role,
     Store,
     Tenant,
@@ -170,39 +169,3 @@ def webhook_endpoint_set_active(*, endpoint: WebhookEndpoint, active: bool) -> W
     endpoint.is_active = active
     endpoint.save(update_fields=["is_active"])
     return endpoint
-
-
-# -- submissions that must count once ----------------------------------------------------------
-
-# How long an API Idempotency-Key or a form's submission token is remembered.
-IDEMPOTENCY_WINDOW = timedelta(hours=24)
-
-
-def submission_claim(
-    *, tenant: Tenant, user: User, key: str, window: timedelta = IDEMPOTENCY_WINDOW, now: datetime | None = None
-) -> tuple[IdempotencyRecord, bool]:
-    """Claim a form submission inside the caller's transaction: (a new record, True) the first
-    time, (the first submission's record, False) for a repeat within `window`. A concurrent
-    repeat waits on the unique key until the first commits (then it is a repeat) or rolls back
-    (then it goes ahead); a claim older than the window is taken over as a new submission."""
-    now = now or timezone.now()
-    try:
-        with transaction.atomic():
-            record = IdempotencyRecord.objects.create(
-                tenant=tenant, user=user, key=key, request_hash="form", created_at=now
-            )
-        return record, True
-    except IntegrityError:
-        records = IdempotencyRecord.objects.for_tenant(tenant).select_for_update()
-        record = records.get(user=user, key=key)
-        if record.created_at >= now - window:
-            return record, False
-        record.created_at, record.status_code, record.response = now, None, None
-        record.save(update_fields=["created_at", "status_code", "response"])
-        return record, True
-
-
-def idempotency_records_purge(*, now: datetime) -> int:
-    """Forget API idempotency keys and form submissions older than the window (run hourly)."""
-    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=now - IDEMPOTENCY_WINDOW).delete()
-    return deleted

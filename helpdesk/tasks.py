@@ -6,8 +6,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
+from helpdesk.idempotency import idempotency_records_purge
 from helpdesk.messaging import outbox, webhooks
-from helpdesk.services import idempotency_records_purge
 
 
 @shared_task(name="helpdesk.outbox_send", acks_late=True, ignore_result=True)

@@ -30,3 +30,8 @@ def validate_email_list(value: object) -> None:
 def validate_phone_list(value: object) -> None:
     if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
         raise ValidationError("Enter a list of phone numbers as text.")
+
+
+def size_text(n: int) -> str:
+    """A byte count as the refusals of too-large uploads and requests word it: 1.5 MB, 300 KB."""
+    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{n / 1024:.0f} KB"

@@ -1,6 +1,6 @@
 """The operations on a case, listed once: who may run each, in which statuses, and the one
 service it calls. The case page (tickets.actions: forms, labels, messages) and the API's action
-views (tickets.api.views: serializers) are two ways in to these; neither repeats a role, a
+views (tickets.api.views.actions: serializers) are two ways in to these; neither repeats a role, a
 status or a service call. The services still decide in the end: the statuses here are what the
 page offers."""
 

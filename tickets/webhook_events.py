@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from helpdesk.messaging.webhooks import webhook_emit
-from tickets.models import CaseEvent
+from helpdesk.messaging.webhooks import webhook_emit, webhook_endpoints
+from helpdesk.models import WebhookEndpoint
+from tickets.models import Case, CaseEvent
 from tickets.visibility import STAFF_ONLY_EVENTS
 
 DIRECT = {
@@ -42,4 +43,15 @@ def emit(event: CaseEvent) -> None:
         },
         "change": {"code": event.code, "old": event.old, "new": event.new},
     }
-    webhook_emit(tenant=case.tenant, event=name, payload=payload)
+    webhook_emit(tenant=case.tenant, event=name, payload=payload, endpoints=_endpoints(case))
+
+
+def _endpoints(case: Case) -> list[WebhookEndpoint]:
+    """The tenant's endpoints, read once per case instance. Services record all the events of one
+    step on the case they locked (a fresh instance per step), so a step reads them once however
+    many events it emits."""
+    cache = vars(case)  # on the instance, so it lives exactly as long as the step's locked case
+    if "_webhook_endpoints" not in cache:
+        cache["_webhook_endpoints"] = webhook_endpoints(tenant=case.tenant)
+    endpoints: list[WebhookEndpoint] = cache["_webhook_endpoints"]
+    return endpoints

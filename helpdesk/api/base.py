@@ -10,9 +10,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 from rest_framework import exceptions, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
@@ -24,8 +23,8 @@ from rest_framework.views import APIView, exception_handler
 from helpdesk import tenancy
 from helpdesk.api.authentication import ApiKeyAuthentication
 from helpdesk.errors import DomainError
+from helpdesk.idempotency import KEY_LENGTH, idempotency_claim, idempotency_complete
 from helpdesk.models import IdempotencyRecord
-from helpdesk.services import IDEMPOTENCY_WINDOW
 
 log = logging.getLogger(__name__)
 
@@ -167,8 +166,7 @@ class ScopedAPIView(APIView):
             response = super().dispatch(request, *args, **kwargs)
             record = self._idempotency_record
             if record is not None and 200 <= response.status_code < 300:
-                record.status_code, record.response = response.status_code, response.data
-                record.save(update_fields=["status_code", "response"])
+                idempotency_complete(record=record, status_code=response.status_code, response=response.data)
             elif record is not None:
                 transaction.set_rollback(True)  # a refused request leaves nothing; a retry runs afresh
         return response
@@ -197,18 +195,13 @@ class ScopedAPIView(APIView):
 
     def _reserve_idempotency_key(self, request: Request, key: str, body_hash: str) -> None:
         """Replay the first answer for this key and body, refuse a different body, or reserve it."""
-        if len(key) > 200:
-            raise exceptions.ValidationError({"Idempotency-Key": ["Use at most 200 characters."]})
-        records = IdempotencyRecord.objects.for_tenant(request.scope.tenant).filter(user=request.user, key=key)
-        records.filter(created_at__lt=timezone.now() - IDEMPOTENCY_WINDOW).delete()
-        try:
-            with transaction.atomic():
-                self._idempotency_record = IdempotencyRecord.objects.create(
-                    tenant=request.scope.tenant, user=request.user, key=key, request_hash=body_hash
-                )
+        if len(key) > KEY_LENGTH:
+            raise exceptions.ValidationError({"Idempotency-Key": [f"Use at most {KEY_LENGTH} characters."]})
+        claim = idempotency_claim(tenant=request.scope.tenant, user=request.user, key=key, request_hash=body_hash)
+        if claim.first:
+            self._idempotency_record = claim.record
             return
-        except IntegrityError:
-            existing = records.get()
+        existing = claim.record
         if existing.request_hash != body_hash:
             raise IdempotentReplay(
                 Response(

@@ -2,9 +2,9 @@
 
 - `mail_enqueue` renders a message and stores it in the caller's transaction, then asks a worker
   to send it once that transaction commits. If the broker is down, the row simply waits.
-- `outbox_send` claims one row with a conditional UPDATE, sends it through Django's mail API
-  (django-anymail in production) and records the outcome; temporary failures are retried with
-  backoff, permanent ones are recorded for staff to see.
+- `outbox_send` sends one row through Django's mail API (django-anymail in production) by the
+  shared delivery mechanism (`delivery.attempt`: claim, send, retry with backoff, give up);
+  permanent failures are recorded for staff to see.
 - `outbox_due` lists what a periodic drain must (re)send: rows whose send task was lost, and rows
   left half-sent by a worker that died, which are sent again (at least once: the stable
   Message-ID header lets providers and mail clients drop the rare duplicate).
@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import logging
 import smtplib
 from collections.abc import Iterable
 from datetime import datetime
@@ -20,16 +19,17 @@ from datetime import datetime
 from anymail.exceptions import AnymailAPIError, AnymailInvalidAddress, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db.models.constants import OnConflict
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from helpdesk.messaging import delivery
 from helpdesk.models import OutboxMessage, OutboxStatus, Tenant
 
-log = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 8
+QUEUE = delivery.Queue(
+    model=OutboxMessage, task="helpdesk.tasks.outbox_send", label="outbox: message", done=OutboxStatus.SENT
+)
+MAX_ATTEMPTS = QUEUE.max_attempts
 PERMANENT_ERRORS = (AnymailRecipientsRefused, AnymailInvalidAddress, smtplib.SMTPRecipientsRefused)
 
 
@@ -76,29 +76,32 @@ def mail_enqueue(
         body_text=body.strip() + "\n",
         body_html=render_to_string(f"emails/{kind}.html", context),
     )
-    try:
-        with transaction.atomic():
-            message.save()
-    except IntegrityError:
-        if dedupe_key and OutboxMessage.objects.for_tenant(tenant).filter(dedupe_key=dedupe_key).exists():
-            return None
-        raise
-    transaction.on_commit(lambda: _hand_to_worker(message.pk), robust=True)
+    if not _insert_unless_duplicate(message):
+        return None
+    delivery.send_after_commit(QUEUE, message.pk)
     return message
 
 
-def _hand_to_worker(message_id: int) -> None:
-    from helpdesk.tasks import outbox_send
-
-    try:
-        outbox_send.apply_async(args=[message_id], retry=False)
-    except Exception:  # the broker is down: the periodic drain sends it later
-        log.warning("outbox: could not queue message %s; the drain will send it", message_id, exc_info=True)
+def _insert_unless_duplicate(message: OutboxMessage) -> bool:
+    """Insert the message unless one with its dedupe key exists: INSERT … ON CONFLICT DO NOTHING,
+    one statement instead of an insert in a savepoint, and a duplicate cannot abort the caller's
+    transaction. (Django's bulk_create(ignore_conflicts=True) would not return the new id.)"""
+    meta = OutboxMessage._meta
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+    rows = OutboxMessage.objects._insert(  # type: ignore[attr-defined]  # private: see the docstring
+        [message], fields=fields, returning_fields=meta.db_returning_fields, on_conflict=OnConflict.IGNORE
+    )
+    if not rows or rows[0] is None:
+        return False
+    for value, field in zip(rows[0], meta.db_returning_fields, strict=True):
+        setattr(message, field.attname, value)
+    message._state.adding = False
+    return True
 
 
 def outbox_due(*, now: datetime, limit: int = 500) -> list[int]:
     """Ids of messages a drain should send now."""
-    return delivery.due_ids(OutboxMessage, now=now, limit=limit)
+    return delivery.due_ids(QUEUE, now=now, limit=limit)
 
 
 def _email(message: OutboxMessage) -> EmailMultiAlternatives:
@@ -119,44 +122,40 @@ def _email(message: OutboxMessage) -> EmailMultiAlternatives:
 def outbox_send(*, message_id: int, now: datetime | None = None) -> str:
     """Send one queued message; returns what happened (sent, skipped, retry, failed)."""
     now = now or timezone.now()
-    if not delivery.claim(OutboxMessage, message_id, now=now):
-        return "skipped"
-    message = OutboxMessage.objects.get(pk=message_id)
+    return delivery.attempt(
+        QUEUE, message_id, now=now, load=lambda pk: OutboxMessage.objects.get(pk=pk), send=lambda m: _send(m, now)
+    )
+
+
+def _send(message: OutboxMessage, now: datetime) -> delivery.Result:
     email = _email(message)
     try:
         email.send()
     except PERMANENT_ERRORS as error:
-        return _failed(message, error, now)
+        return _error(delivery.Outcome.FAILED, error)
     except (TimeoutError, AnymailAPIError, smtplib.SMTPException, OSError) as error:
-        if message.attempts >= MAX_ATTEMPTS or _is_permanent_api_error(error):
-            return _failed(message, error, now)
-        delay = delivery.backoff(message.attempts)
-        OutboxMessage.objects.filter(pk=message.pk).update(
-            status=OutboxStatus.PENDING, next_attempt_at=now + delay, last_error=str(error)[:2000]
-        )
-        log.warning("outbox: message %s failed (attempt %s), retrying in %s", message.pk, message.attempts, delay)
-        return "retry"
+        permanent = _is_permanent_api_error(error)
+        return _error(delivery.Outcome.FAILED if permanent else delivery.Outcome.RETRY, error)
     status = getattr(email, "anymail_status", None)  # set by django-anymail backends
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        status=OutboxStatus.SENT,
-        sent_at=now,
-        last_error="",
-        provider_message_id=str(status.message_id) if status and status.message_id is not None else "",
-        delivery_status=",".join(sorted(status.status)) if status and status.status else "sent",
-        delivery_updated_at=now,
+    return delivery.Result(
+        delivery.Outcome.DONE,
+        {
+            "sent_at": now,
+            "last_error": "",
+            "provider_message_id": str(status.message_id) if status and status.message_id is not None else "",
+            "delivery_status": ",".join(sorted(status.status)) if status and status.status else "sent",
+            "delivery_updated_at": now,
+        },
     )
-    return "sent"
+
+
+def _error(outcome: delivery.Outcome, error: Exception) -> delivery.Result:
+    return delivery.Result(outcome, {"last_error": str(error)[:2000]}, reason=str(error))
 
 
 def _is_permanent_api_error(error: Exception) -> bool:
     code = getattr(error, "status_code", None)
     return isinstance(error, AnymailAPIError) and code is not None and 400 <= code < 500 and code != 429
-
-
-def _failed(message: OutboxMessage, error: Exception, now: datetime) -> str:
-    OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxStatus.FAILED, last_error=str(error)[:2000])
-    log.error("outbox: message %s failed for good: %s", message.pk, error)
-    return "failed"
 
 
 def outbox_record_delivery(*, message_id: str, event_type: str, detail: str, at: datetime) -> int:

@@ -13,7 +13,6 @@ import hashlib
 import hmac
 import http.client
 import json
-import logging
 from datetime import datetime
 
 from django.db import transaction
@@ -21,10 +20,16 @@ from django.utils import timezone
 
 from helpdesk.messaging import delivery as delivery_queue
 from helpdesk.messaging import outbound_http
+from helpdesk.messaging.delivery import Outcome
 from helpdesk.models import DeliveryStatus, Tenant, WebhookDelivery, WebhookEndpoint
 
-log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 8
+QUEUE = delivery_queue.Queue(
+    model=WebhookDelivery,
+    task="helpdesk.tasks.webhook_deliver",
+    label="webhooks: delivery",
+    done=DeliveryStatus.DELIVERED,
+)
+MAX_ATTEMPTS = QUEUE.max_attempts
 TIMEOUT_SECONDS = 10
 NOTE_LENGTH = 300
 
@@ -34,27 +39,27 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return f"sha256={digest}"
 
 
-def webhook_emit(*, tenant: Tenant, event: str, payload: dict) -> list[WebhookDelivery]:
+def webhook_endpoints(*, tenant: Tenant) -> list[WebhookEndpoint]:
+    """The tenant's active endpoints: read once per change, for every event it emits."""
+    return list(WebhookEndpoint.objects.for_tenant(tenant).filter(is_active=True))
+
+
+def webhook_emit(
+    *, tenant: Tenant, event: str, payload: dict, endpoints: list[WebhookEndpoint] | None = None
+) -> list[WebhookDelivery]:
     """Queue `event` for every active endpoint of the tenant that wants it (call inside the change's
-    transaction); a worker posts them after commit."""
-    endpoints = WebhookEndpoint.objects.for_tenant(tenant).filter(is_active=True)
+    transaction); a worker posts them after commit. A change emitting several events passes the
+    `endpoints` it read once (`webhook_endpoints`)."""
+    if endpoints is None:
+        endpoints = webhook_endpoints(tenant=tenant)
     deliveries = [
         WebhookDelivery.objects.create(tenant=tenant, endpoint=endpoint, event=event, payload=payload)
         for endpoint in endpoints
-        if event in endpoint.events
+        if event in endpoint.events and endpoint.tenant_id == tenant.pk
     ]
-    for delivery in deliveries:
-        transaction.on_commit(lambda pk=delivery.pk: _hand_to_worker(pk), robust=True)
+    for row in deliveries:
+        delivery_queue.send_after_commit(QUEUE, row.pk)
     return deliveries
-
-
-def _hand_to_worker(delivery_id: int) -> None:
-    from helpdesk.tasks import webhook_deliver
-
-    try:
-        webhook_deliver.apply_async(args=[delivery_id], retry=False)
-    except Exception:
-        log.warning("webhooks: could not queue delivery %s; the drain will send it", delivery_id, exc_info=True)
 
 
 def webhook_replay(*, delivery: WebhookDelivery) -> WebhookDelivery:
@@ -67,12 +72,12 @@ def webhook_replay(*, delivery: WebhookDelivery) -> WebhookDelivery:
             payload=delivery.payload,
             replay_of=delivery,
         )
-        transaction.on_commit(lambda: _hand_to_worker(again.pk), robust=True)
+        delivery_queue.send_after_commit(QUEUE, again.pk)
     return again
 
 
 def deliveries_due(*, now: datetime, limit: int = 500) -> list[int]:
-    return delivery_queue.due_ids(WebhookDelivery, now=now, limit=limit)
+    return delivery_queue.due_ids(QUEUE, now=now, limit=limit)
 
 
 def webhook_deliver(*, delivery_id: int, now: datetime | None = None) -> str:
@@ -82,9 +87,16 @@ def webhook_deliver(*, delivery_id: int, now: datetime | None = None) -> str:
     pointed, or why it was not sent), never the answer's body: a body on the page would let a
     URL read whatever answers it."""
     now = now or timezone.now()
-    if not delivery_queue.claim(WebhookDelivery, delivery_id, now=now):
-        return "skipped"
-    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
+    return delivery_queue.attempt(
+        QUEUE,
+        delivery_id,
+        now=now,
+        load=lambda pk: WebhookDelivery.objects.select_related("endpoint").get(pk=pk),
+        send=lambda row: _post(row, now),
+    )
+
+
+def _post(delivery: WebhookDelivery, now: datetime) -> delivery_queue.Result:
     body = json.dumps({"event": delivery.event, "delivery": delivery.pk, **delivery.payload}).encode()
     timestamp = int(now.timestamp())
     headers = {
@@ -98,36 +110,22 @@ def webhook_deliver(*, delivery_id: int, now: datetime | None = None) -> str:
     try:
         answer = outbound_http.post(delivery.endpoint.url, body=body, headers=headers, timeout=TIMEOUT_SECONDS)
     except outbound_http.RefusedURL as refusal:
-        return _finish(delivery, DeliveryStatus.FAILED, None, f"Not sent: {refusal.message}", now)
+        return _result(Outcome.FAILED, None, f"Not sent: {refusal.message}")
     except (OSError, http.client.HTTPException) as error:
-        return _retry(delivery, None, f"No answer: {str(error) or type(error).__name__}", now)
+        return _result(Outcome.RETRY, None, f"No answer: {str(error) or type(error).__name__}")
     code = answer.status
     if 200 <= code < 300:
-        return _finish(delivery, DeliveryStatus.DELIVERED, code, answer.phrase, now)
+        return delivery_queue.Result(
+            Outcome.DONE, {"response_status": code, "note": answer.phrase[:NOTE_LENGTH], "delivered_at": now}
+        )
     if 300 <= code < 400:
         # Following it would reach an address nobody judged; the receiver should be given its new URL.
         note = f"Redirect not followed (webhooks follow no redirects) to: {answer.location or '(no Location)'}"
-        return _finish(delivery, DeliveryStatus.FAILED, code, note, now)
+        return _result(Outcome.FAILED, code, note)
     if 400 <= code < 500 and code not in (408, 429):
-        return _finish(delivery, DeliveryStatus.FAILED, code, answer.phrase, now)
-    return _retry(delivery, code, answer.phrase, now)
+        return _result(Outcome.FAILED, code, answer.phrase)
+    return _result(Outcome.RETRY, code, answer.phrase)
 
 
-def _retry(delivery: WebhookDelivery, code: int | None, note: str, now: datetime) -> str:
-    if delivery.attempts >= MAX_ATTEMPTS:
-        return _finish(delivery, DeliveryStatus.FAILED, code, note, now)
-    delay = delivery_queue.backoff(delivery.attempts)
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        status=DeliveryStatus.PENDING, next_attempt_at=now + delay, response_status=code, note=note[:NOTE_LENGTH]
-    )
-    return "retry"
-
-
-def _finish(delivery: WebhookDelivery, status: str, code: int | None, note: str, now: datetime) -> str:
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        status=status,
-        response_status=code,
-        note=note[:NOTE_LENGTH],
-        delivered_at=now if status == DeliveryStatus.DELIVERED else None,
-    )
-    return "delivered" if status == DeliveryStatus.DELIVERED else "failed"
+def _result(outcome: Outcome, code: int | None, note: str) -> delivery_queue.Result:
+    return delivery_queue.Result(outcome, {"response_status": code, "note": note[:NOTE_LENGTH]}, reason=note)

@@ -203,8 +203,8 @@ def test_times_out_of_range_are_400s(world, api, value):
 
 
 def test_idempotency_records_are_forgotten_after_the_window(world, setup_a, api):
+    from helpdesk.idempotency import IDEMPOTENCY_WINDOW
     from helpdesk.models import IdempotencyRecord
-    from helpdesk.services import IDEMPOTENCY_WINDOW
     from helpdesk.tasks import idempotency_purge
 
     client = api(world.merchant_a1)

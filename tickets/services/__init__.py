@@ -5,34 +5,28 @@ from __future__ import annotations
 
 from tickets.services._common import record as case_event_record
 from tickets.services.alerts import AlertOutcome, alert_receive
-from tickets.services.assignment import case_auto_assign, pick_analyst
+from tickets.services.assignment import ReassignReason, case_assign, case_reassign
 from tickets.services.attachments import attachment_add, sniff_content_type
+from tickets.services.auto_assignment import case_auto_assign, pick_analyst
 from tickets.services.calls import CallDirection, case_log_call
 from tickets.services.canned_replies import canned_reply_delete, canned_reply_save
+from tickets.services.conversation import case_request_information, comment_add
 from tickets.services.engineering import engineering_issue_link, engineering_issue_set_state
 from tickets.services.escalations import escalation_acknowledge, escalation_raise, escalation_resolve
 from tickets.services.inbound import comment_from_email
-from tickets.services.lifecycle import (
-    ReassignReason,
-    case_assign,
-    case_change_priority,
+from tickets.services.notifications import notification_mail_set, notification_mark_all_read, notification_mark_read
+from tickets.services.opening import case_open, next_case_number
+from tickets.services.presets import preset_apply, priority_cases_rerank
+from tickets.services.resolution import (
     case_close,
     case_close_if_unanswered,
     case_confirm_closure,
     case_confirm_resolution,
     case_propose_resolution,
-    case_reassign,
-    case_record_workaround,
     case_reopen,
     case_request_closure,
-    case_request_information,
-    case_update,
-    case_update_details,
-    comment_add,
 )
-from tickets.services.notifications import notification_mail_set, notification_mark_all_read, notification_mark_read
-from tickets.services.opening import case_open, next_case_number
-from tickets.services.presets import preset_apply, priority_cases_rerank
+from tickets.services.updates import case_change_priority, case_record_workaround, case_update, case_update_details
 
 __all__ = [
     "AlertOutcome",

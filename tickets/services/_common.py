@@ -84,7 +84,11 @@ def record(
     note: str = "",
     notify: bool = True,
 ) -> CaseEvent:
-    """Append an event to the case history and queue the mail and webhook deliveries it causes."""
+    """Append an event to the case history and queue the mail and webhook deliveries it causes.
+
+    Every event of every service is recorded here, inside the step's transaction: this is the one
+    place where "an event was recorded" is handled, so whatever an event should cause (mail,
+    webhooks, staff notifications) is called from here."""
     event = CaseEvent.objects.create(
         tenant_id=case.tenant_id,
         case=case,

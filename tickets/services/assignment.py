@@ -1,68 +1,102 @@
-"""Automatic assignment of new cases: round robin among the analysts on shift, fewest open cases
-first. Runs after the opening commits (tickets.tasks.auto_assign), as its own step on the case."""
+"""Who works a case: assigning an unassigned case, and handing it over for a recorded reason."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count
 
-from helpdesk.messaging.outbox import mail_enqueue
-from helpdesk.models import Role, User
+from helpdesk.errors import ValidationFailed
+from helpdesk.models import User
 from sla.models import MetBy
-from tickets.models import ACTIVE_STATUSES, Case, QueueSettings, StaffProfile, Status
-from tickets.services._common import lock_case, now_or, record, save_case
-from tickets.services.lifecycle import _meet_first_response, _record_met
-from tickets.shifts import on_shift
-
-NEVER = datetime.min.replace(tzinfo=UTC)
+from tickets.models import ACTIVE_STATUSES, Case, Status
+from tickets.services._clock_steps import meet_first_response, record_met
+from tickets.services._common import check_staff_user, illegal, lock_case, now_or, record, require_staff, save_case
 
 
-def pick_analyst(case: Case, *, now: datetime) -> User | None:
-    """The active analyst on shift with the fewest open cases; among equals, the one given a case
-    longest ago (round robin). None when nobody is on shift."""
-    analysts = User.objects.for_tenant(case.tenant).filter(role=Role.ANALYST, is_active=True)
-    working = [
-        u for u in analysts.select_related("staff_profile") if on_shift(u, now=now, default_zone=case.tenant.time_zone)
-    ]
-    if not working:
-        return None
-    open_cases = Case.objects.for_tenant(case.tenant).filter(
-        assignee__in=[u.pk for u in working], status__in=ACTIVE_STATUSES
-    )
-    load = dict(open_cases.values_list("assignee").annotate(n=Count("pk")).values_list("assignee", "n"))
-    return min(working, key=lambda u: (load.get(u.pk, 0), u.staff_profile.last_assigned_at or NEVER, u.pk))
+class ReassignReason:
+    TIME_ZONE = "time_zone"
+    EXPERTISE = "expertise"
+    WORKLOAD = "workload"
+    OTHER = "other"
+    LABELS = {
+        TIME_ZONE: "Time-zone hand-off",
+        EXPERTISE: "Different product expertise",
+        WORKLOAD: "Workload",
+        OTHER: "Other",
+    }
 
 
 @transaction.atomic
-def case_auto_assign(*, case: Case, at: datetime | None = None) -> User | None:
-    """Give a new unowned case to an analyst on shift when its tenant assigns automatically; with
-    nobody on shift, mail the tenant's on-call address. Returns the analyst (None: not assigned)."""
+def case_assign(
+    *, case: Case, actor: User, assignee: User, at: datetime | None = None, expected_version: int | None = None
+) -> Case:
+    """Give an unassigned case to an analyst (who then owns it until it closes)."""
     at = now_or(at)
-    settings = QueueSettings.objects.for_tenant(case.tenant).filter(auto_assign=True).first()
-    if settings is None:
-        return None
-    case = lock_case(case)
-    if case.assignee_id is not None or case.status not in (Status.NEW, Status.REOPENED):
-        return None
-    analyst = pick_analyst(case, now=at)
-    if analyst is None:
-        mail_enqueue(
-            tenant=case.tenant,
-            kind="on_call_new_case",
-            to=[settings.on_call_email],
-            case=case,
-            dedupe_key=f"on-call:{case.pk}:{case.version}",
-            context={"case": case},
+    case = lock_case(case, expected_version=expected_version)
+    require_staff(case, actor, "assign cases")
+    check_staff_user(case, assignee)
+    if case.status not in ACTIVE_STATUSES:
+        raise illegal(case, "assigned")
+    if case.assignee_id is not None:
+        raise ValidationFailed(
+            f"Case {case.number} is assigned to {case.assignee.get_full_name()} already: reassign it with a reason.",
+            errors={"assignee": ["Already assigned; use reassign."]},
         )
-        return None
     old_status = case.status
-    case.assignee, case.status = analyst, Status.OPEN
-    clocks = _meet_first_response(case, MetBy.ASSIGNMENT, at)
+    case.assignee = assignee
+    case.status = Status.OPEN if case.status in (Status.NEW, Status.REOPENED) else case.status
+    clocks = meet_first_response(case, MetBy.ASSIGNMENT, at)
     save_case(case, ["assignee", "status", "sla_due_at"], at=at)
-    StaffProfile.objects.filter(tenant_id=case.tenant_id, user=analyst).update(last_assigned_at=at)
-    new = {"assignee": analyst.email, "status": case.status, "automatic": True}
-    record(case, "case.assigned", actor=None, at=at, old={"status": old_status}, new=new)
-    _record_met(case, clocks, at)
-    return analyst
+    record(
+        case,
+        "case.assigned",
+        actor=actor,
+        at=at,
+        old={"status": old_status},
+        new={"assignee": assignee.email, "status": case.status},
+    )
+    record_met(case, clocks, at)
+    return case
+
+
+@transaction.atomic
+def case_reassign(
+    *,
+    case: Case,
+    actor: User,
+    assignee: User,
+    reason: str,
+    note: str = "",
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """Hand an assigned case to another analyst, for a recorded reason."""
+    at = now_or(at)
+    case = lock_case(case, expected_version=expected_version)
+    require_staff(case, actor, "reassign cases")
+    check_staff_user(case, assignee)
+    if case.status not in ACTIVE_STATUSES:
+        raise illegal(case, "reassigned")
+    if reason not in ReassignReason.LABELS:
+        choices = ", ".join(label.lower() for label in ReassignReason.LABELS.values())
+        raise ValidationFailed(f"Say why the case changes hands: {choices}.", errors={"reason": ["Required."]})
+    if case.assignee_id is None:
+        raise ValidationFailed(
+            f"Case {case.number} is unassigned: assign it instead.", errors={"assignee": ["Unassigned."]}
+        )
+    if case.assignee_id == assignee.pk:
+        raise ValidationFailed("The case is assigned to that analyst already.", errors={"assignee": ["Same analyst."]})
+    old = case.assignee
+    case.assignee = assignee
+    save_case(case, ["assignee"], at=at)
+    record(
+        case,
+        "case.reassigned",
+        actor=actor,
+        at=at,
+        old={"assignee": old.email},
+        new={"assignee": assignee.email, "reason": reason},
+        note=note.strip(),
+    )
+    return case

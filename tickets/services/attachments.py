@@ -18,6 +18,7 @@ from django.db import transaction
 
 from helpdesk.errors import ValidationFailed
 from helpdesk.models import User
+from helpdesk.validators import size_text
 from tickets.models import Attachment, Case, Status
 from tickets.services._common import check_actor, illegal, lock_case, now_or, record, save_case
 
@@ -68,15 +69,11 @@ def _file_content_type(file: File) -> str | None:
     return "text/plain" if is_text else None
 
 
-def _size(n: int) -> str:
-    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{n / 1024:.0f} KB"
-
-
 def check_attachment_size(size: int) -> None:
     """Refuse a file by its size alone, before any of it is read."""
     limit = settings.ATTACHMENT_MAX_BYTES
     if size > limit:
-        message = f"The file is {_size(size)}; attachments may be up to {_size(limit)}."
+        message = f"The file is {size_text(size)}; attachments may be up to {size_text(limit)}."
         raise ValidationFailed(message, errors={"file": [message]})
     if not size:
         raise ValidationFailed("The file is empty.", errors={"file": ["Empty file."]})

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from helpdesk.models import Role, User
 from tickets.models import Case, Channel, Comment, Status
-from tickets.services.lifecycle import comment_add
+from tickets.services.conversation import comment_add
 
 log = logging.getLogger(__name__)
 _QUOTE_HEADER = re.compile(r"^\s*(On .+ wrote:|-----Original Message-----|From: .+)\s*$", re.IGNORECASE)

@@ -40,17 +40,11 @@ def next_case_number(tenant: Tenant) -> str:
             return number
 
 
-def _check_opening(
-    *,
-    tenant: Tenant,
-    account: Account,
-    requester: User,
-    priority: Priority,
-    store: Store | None,
-    opened_by: User,
-    channel: str,
-) -> None:
-    if account.tenant_id != tenant.pk or priority.tenant_id != tenant.pk:
+def _check_opening(case: Case, *, opened_by: User) -> None:
+    """Refuse an opening whose parts are not the tenant's and the account's, or whose opener may
+    not open it; clean the typed fields in place."""
+    tenant, account, requester, store = case.tenant, case.account, case.requester, case.store
+    if account.tenant_id != tenant.pk or case.priority.tenant_id != tenant.pk:
         raise NotFound("No such account or priority.")
     if requester.account_id != account.pk:
         raise ValidationFailed(
@@ -63,17 +57,33 @@ def _check_opening(
     if opened_by.tenant_id != tenant.pk:
         raise NotFound("No such account or priority.")
     if opened_by.role == Role.MERCHANT and (
-        opened_by.pk != requester.pk or channel not in (Channel.PORTAL, Channel.API, Channel.EMAIL, Channel.MONITORING)
+        opened_by.pk != requester.pk
+        or case.channel not in (Channel.PORTAL, Channel.API, Channel.EMAIL, Channel.MONITORING)
     ):
         raise PermissionDenied("Merchants open cases for themselves, from the portal, by e-mail or through the API.")
-    if channel not in Channel.values:
-        raise ValidationFailed(f"Unknown channel “{channel}”.", errors={"channel": ["Unknown channel."]})
+    if case.channel not in Channel.values:
+        raise ValidationFailed(f"Unknown channel “{case.channel}”.", errors={"channel": ["Unknown channel."]})
+    _clean_text(case)
 
 
-def _plan(tenant: Tenant, account: Account) -> Plan | None:
-    """The account's plan, read through the tenant (its mail and webhooks show it)."""
+def _clean_text(case: Case) -> None:
+    case.subject = require_text(case.subject, "subject", "Give the case a subject.")[:200]
+    case.description = require_text(case.description, "description", "Describe the problem.")
+    if case.category not in Category.values:
+        raise ValidationFailed(f"Unknown category “{case.category}”.", errors={"category": ["Unknown category."]})
+    case.cc_emails = check_cc_emails(case.cc_emails)
+    for name in ("recent_changes", "business_impact", "steps_to_reproduce"):
+        setattr(case, name, getattr(case, name).strip())
+
+
+def _plan(tenant: Tenant, account: Account) -> Plan:
+    """The account's plan, read through the tenant (its mail and webhooks show it). A case needs
+    one: its SLA targets are per plan."""
     if account.plan_id is None:
-        return None
+        raise ValidationFailed(
+            f"{account.name} has no plan: give the account one before opening cases for it.",
+            errors={"account": ["The account has no plan."]},
+        )
     return Plan.objects.for_tenant(tenant).get(pk=account.plan_id)
 
 
@@ -102,55 +112,50 @@ def case_open(
     # to the same instant in another zone.
     at = now_or(at).astimezone(UTC)
     opened_by = opened_by or requester
-    _check_opening(
-        tenant=tenant,
-        account=account,
-        requester=requester,
-        priority=priority,
-        store=store,
-        opened_by=opened_by,
-        channel=channel,
-    )
-    subject = require_text(subject, "subject", "Give the case a subject.")[:200]
-    description = require_text(description, "description", "Describe the problem.")
-    if category not in Category.values:
-        raise ValidationFailed(f"Unknown category “{category}”.", errors={"category": ["Unknown category."]})
-    cc_emails = check_cc_emails(list(cc_emails or []))
-    # The clocks are planned before the case exists so that it is written once, with its deadline.
     case = Case(
         tenant=tenant,
         account=account,
         store=store,
         requester=requester,
-        number=next_case_number(tenant),
         subject=subject,
         description=description,
         category=category,
         priority=priority,
-        plan=_plan(tenant, account),
-        sla_policy=policy_current(tenant=tenant),
         channel=channel,
-        cc_emails=cc_emails,
-        recent_changes=recent_changes.strip(),
-        business_impact=business_impact.strip(),
-        steps_to_reproduce=steps_to_reproduce.strip(),
+        cc_emails=list(cc_emails or []),
+        recent_changes=recent_changes,
+        business_impact=business_impact,
+        steps_to_reproduce=steps_to_reproduce,
         opened_at=at,
         updated_at=at,
     )
-    case.work_rank = work_rank(status=case.status, priority=priority)
+    _check_opening(case, opened_by=opened_by)
+    case.number = next_case_number(tenant)
+    case.plan = _plan(tenant, account)
+    case.sla_policy = policy_current(tenant=tenant)
+    case.work_rank = work_rank(status=case.status, priority=case.priority)
+    # The clocks are planned before the case exists so that it is written once, with its deadline.
     clocks = clocks_plan(case=case)
     case.sla_due_at = earliest_due(clocks)
     # No lock: nobody else sees the row before this transaction commits. The relations its mail
     # reads are the checked objects given (all of this tenant), not a second read.
     case.save(force_insert=True)
     clocks_start(clocks=clocks)
+    _record_opening(case, opened_by=opened_by, at=at)
+    transaction.on_commit(lambda: _assign_when_committed(case.pk, tenant.pk), robust=True)
+    return case
+
+
+def _record_opening(case: Case, *, opened_by: User, at: datetime) -> None:
+    """The opening's event, and the escalation a priority that escalates on opening raises."""
+    priority = case.priority
     record(
         case,
         "case.opened",
         actor=opened_by,
         at=at,
-        new={"number": case.number, "priority": priority.name, "channel": channel, "status": case.status},
-        note=f"Logged by {opened_by.get_full_name()} on the merchant's behalf" if opened_by != requester else "",
+        new={"number": case.number, "priority": priority.name, "channel": case.channel, "status": case.status},
+        note=f"Logged by {opened_by.get_full_name()} on the merchant's behalf" if opened_by != case.requester else "",
     )
     if priority.escalate_on_open:
         escalation_write(
@@ -162,8 +167,6 @@ def case_open(
             raised_by=RaisedBy.SYSTEM,
             at=at,
         )
-    transaction.on_commit(lambda: _assign_when_committed(case.pk, tenant.pk), robust=True)
-    return case
 
 
 def _assign_when_committed(case_id: int, tenant_id: int) -> None:

@@ -17,10 +17,10 @@ from django.shortcuts import redirect, render
 from helpdesk.drafts import draft_take
 from helpdesk.errors import DomainError
 from helpdesk.forms import add_domain_error
+from helpdesk.idempotency import idempotency_claim, idempotency_complete
 from helpdesk.models import User
 from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
 from helpdesk.selectors import merchant_list, store_list
-from helpdesk.services import submission_claim
 from helpdesk.tenancy import require_scope
 from tickets.forms import (
     CaseDetailsForm,
@@ -129,15 +129,18 @@ def _open_once(
     try:
         with transaction.atomic():
             key = _submission_key(kind, data)
-            submission, first = submission_claim(
-                tenant=request.scope.tenant, user=request.user, key=key, window=SUBMISSION_REPEAT_WINDOW
+            claim = idempotency_claim(
+                tenant=request.scope.tenant,
+                user=request.user,
+                key=key,
+                request_hash="form",
+                window=SUBMISSION_REPEAT_WINDOW,
             )
-            if not first:
+            if not claim.first:
                 messages.info(request, "That form was sent twice; the case was opened once.")
-                return redirect("case-detail", number=submission.response["number"])
+                return redirect("case-detail", number=claim.record.response["number"])
             case = open_case(data)
-            submission.status_code, submission.response = 302, {"number": case.number}
-            submission.save(update_fields=["status_code", "response"])
+            idempotency_complete(record=claim.record, status_code=302, response={"number": case.number})
     except DomainError as error:
         add_domain_error(form, error, renamed={"file": "attachment"})
         return None

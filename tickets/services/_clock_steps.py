@@ -1,0 +1,39 @@
+"""Moving a locked case's SLA clocks within a life-cycle step: the clock services return the
+new earliest deadline and the clocks met, and the step saves the case once with it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sla.models import MetBy, Metric
+from sla.services import ClockChange, clocks_advance
+from tickets.models import Case
+from tickets.services._common import record
+
+
+def first_response_met_by(case: Case) -> str:
+    return case.sla_policy.first_response_met_by if case.sla_policy_id else MetBy.REPLY
+
+
+def record_met(case: Case, change: ClockChange, at: datetime) -> None:
+    for clock in change.met:
+        record(case, "sla.met", actor=None, at=at, new={"metric": clock.metric, "late": bool(clock.breached_at)})
+
+
+def advance_clocks(case: Case, *, at: datetime, **step: Any) -> ClockChange:
+    """Move the locked case's clocks one step (sla.services.clocks_advance) and take their new
+    earliest deadline for the caller's one save of the case."""
+    change = clocks_advance(case=case, at=at, **step)
+    case.sla_due_at = change.due
+    return change
+
+
+def reply_meets(case: Case) -> list[str]:
+    return [Metric.FIRST_RESPONSE] if first_response_met_by(case) == MetBy.REPLY else []
+
+
+def meet_first_response(case: Case, rule: str, at: datetime) -> ClockChange:
+    if first_response_met_by(case) != rule:
+        return ClockChange(due=case.sla_due_at)
+    return advance_clocks(case, at=at, meet=[Metric.FIRST_RESPONSE])
