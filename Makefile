@@ -1,10 +1,11 @@
 # make demo: run the product locally (SQLite, Celery worker and beat, mail under var/mail)
 # make test: lint and run the whole suite against PostgreSQL and Redis
 # make test-fast: the same without browser, worker and slow tests, on two processes (the inner loop)
+# make test-fuzz: the deep fuzzing run (schemathesis with a key per role and tenant, the junk walk, the isolation matrix)
 # make bench: run the benchmarks under bench/
 # make backup / make restore: dump and restore the database and attachment files (scripts/backup.sh)
 # make audit: look up the pinned dependencies in the PyPI advisory database (needs network)
-.PHONY: demo test test-fast bench lint audit backup restore format clean
+.PHONY: demo test test-fast test-fuzz bench lint audit backup restore format clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -27,6 +28,11 @@ test: $(VENV)/.dev
 
 test-fast: $(VENV)/.dev
 	FAST=1 bash scripts/test.sh
+
+test-fuzz: $(VENV)/.dev
+	SCHEMATHESIS_EXAMPLES=150 SCHEMATHESIS_RANDOM=1 \
+	SCHEMATHESIS_KEYS=merchant_a1,merchant_a2,analyst_a,manager_a,admin_a,analyst_b \
+	bash scripts/test.sh tests/api/test_schemathesis.py tests/test_junk_input.py tests/test_isolation_matrix.py
 
 bench: $(VENV)/.dev
 	bash scripts/services.sh

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import business_time, case_pages
+from bench import business_time, case_pages, rls
 
-BENCHMARKS = [business_time, case_pages]
+BENCHMARKS = [business_time, case_pages, rls]
 
 
 def main() -> int:

@@ -1,13 +1,15 @@
 """Case pages with a million cases: the analyst's queue with each filter, all cases, the
-merchant's portal and lookup, one case page, the API's case list and the managers' SLA
-compliance report, rendered through Django's test client against PostgreSQL.
+merchant's portal and lookup, one case page, the API's case list, the managers' dashboard (page,
+a year's trends, a CSV export and the API) and the SLA compliance and satisfaction reports,
+rendered through Django's test client against PostgreSQL.
 
-The data lives in its own database (`helpdesk_bench`, kept between runs): `seed_demo`, then one
-million StoreConnect cases copied from a seeded case by one INSERT … SELECT (95% closed, 2%
-resolved, 3% in the active statuses with running deadlines, a tenth of those breached), and their
-SLA clocks. Each page is fetched 15 times after a warm-up; the table shows the median and the
-slowest, and the goal is a median under 150 ms per page on this machine (the compliance report's
-recount, which reads a year of clocks, is shown but not held to it).
+The data lives in its own database (`helpdesk_bench`, or `BENCH_DATABASE`; kept between runs):
+`seed_demo`, then one million StoreConnect cases copied from a seeded case by one INSERT … SELECT
+(95% closed, 2% resolved, 3% in the active statuses with running deadlines, a tenth of those
+breached), their SLA clocks, and 90 days of the dashboard's daily roll-ups. Each page is fetched
+15 times after a warm-up; the table shows the median and the slowest, and the goal is a median
+under 150 ms per page on this machine, 100 ms for the dashboard (the compliance report's recount,
+which reads a year of clocks, is shown but not held to it).
 """
 
 from __future__ import annotations
@@ -16,12 +18,16 @@ import json
 import os
 import statistics
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 CASES = int(os.environ.get("BENCH_CASES", "1000000"))
 REPEAT = 15
 GOAL_MS = 150.0
+# The managers' dashboard is held to less (issue #14): it is their home, opened all day.
+DASHBOARD_GOAL_MS = 100.0
+ROLLUP_DAYS = 90
 DATABASE = os.environ.get("BENCH_DATABASE", "helpdesk_bench")
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 OUTPUT = Path(__file__).resolve().parent.parent / "var" / "bench" / "case_pages.json"
@@ -63,14 +69,31 @@ def _seed() -> None:
     tenant = Tenant.objects.get(slug="storeconnect")
     have = Case.objects.for_tenant(tenant).count()
     if have >= CASES:
+        _rollup(tenant)
         return
     print(f"  seeding {CASES - have:,} cases (once; they stay in the {DATABASE} database)…", flush=True)
     template = Case.objects.for_tenant(tenant).filter(account__slug="harbour-homewares").order_by("pk").first()
     with connection.cursor() as cursor:
         cursor.execute(_COPY_CASES, {"template": template.pk, "start": have, "end": CASES, "tenant": tenant.pk})
         cursor.execute(_COPY_CLOCKS, {"tenant": tenant.pk, "start": have})
-        cursor.execute("ANALYZE tickets_case")
-        cursor.execute("ANALYZE sla_slaclock")
+        # VACUUM too: index-only scans (the dashboard's open-case figures) need the visibility map.
+        cursor.execute("VACUUM ANALYZE tickets_case")
+        cursor.execute("VACUUM ANALYZE sla_slaclock")
+    _rollup(tenant, again=True)
+
+
+def _rollup(tenant: Any, *, again: bool = False) -> None:
+    """The dashboard's daily roll-ups of the last 90 days, as beat would have kept them."""
+    from django.utils import timezone
+
+    from reports.models import DailySlaTally
+    from reports.services import rollup_recent
+
+    if again or not DailySlaTally.objects.for_tenant(tenant).exists():
+        print(f"  counting {ROLLUP_DAYS} days of roll-ups…", flush=True)
+        began = time.perf_counter()
+        rollup_recent(tenant=tenant, now=timezone.now(), days=ROLLUP_DAYS)
+        print(f"  roll-ups counted in {time.perf_counter() - began:.1f} s", flush=True)
 
 
 # Copies of one seeded case: numbers SC-2000000 upwards, subjects with a few common words,
@@ -133,6 +156,7 @@ def _pages() -> list[tuple[str, str, str]]:
     middle = Case.objects.filter(number="SC-2500000").values_list("work_rank", "sla_due_at", "opened_at", "pk").first()
     deep = encode(list(middle)) if middle else ""
     analyst, merchant = "analyst@storeconnect.test", "merchant@harbour-homewares.test"
+    year_ago = (datetime.now(UTC) - timedelta(days=360)).date().isoformat()
     return [
         ("api: cases", analyst, "/api/v1/cases/"),
         ("api: cases, deep cursor", analyst, f"/api/v1/cases/?cursor={deep}"),
@@ -153,6 +177,11 @@ def _pages() -> list[tuple[str, str, str]]:
         ("portal", merchant, "/portal/"),
         ("merchant lookup", merchant, "/cases/?q=refund"),
         ("SLA compliance report", "manager@storeconnect.test", "/reports/sla/"),
+        ("dashboard", "manager@storeconnect.test", "/dashboard/"),
+        ("dashboard: a year's trends", "manager@storeconnect.test", f"/dashboard/?start={year_ago}"),
+        ("dashboard: CSV of backlog", "manager@storeconnect.test", "/dashboard/?export=backlog"),
+        ("api: dashboard", "manager@storeconnect.test", "/api/v1/reports/dashboard/"),
+        ("satisfaction report", "manager@storeconnect.test", "/reports/satisfaction/"),
         (RECOUNT, "manager@storeconnect.test", "/reports/sla/?refresh=1"),
     ]
 
@@ -190,18 +219,23 @@ def main() -> bool:
     _seed()
     total = Case.objects.for_tenant(Tenant.objects.get(slug="storeconnect")).count()
     rows = measure()
-    print(f"{'page':24} {'median ms':>10} {'slowest ms':>11}")
+    print(f"{'page':28} {'median ms':>10} {'slowest ms':>11}")
     for row in rows:
         note = "  (not held to the goal)" if row["page"] == RECOUNT else ""
-        print(f"{row['page']:24} {row['median_ms']:10.1f} {row['slowest_ms']:11.1f}{note}")
+        print(f"{row['page']:28} {row['median_ms']:10.1f} {row['slowest_ms']:11.1f}{note}")
     worst = max(row["median_ms"] for row in rows if row["page"] != RECOUNT)
     met = worst < GOAL_MS
     goal = f"every page's median under {GOAL_MS:.0f} ms with {total:,} cases (worst {worst:.1f} ms)"
     print(f"  {'met   ' if met else 'MISSED'} {goal}")
+    dashboard = max(row["median_ms"] for row in rows if "dashboard" in row["page"])
+    dashboard_met = dashboard < DASHBOARD_GOAL_MS
+    dashboard_goal = f"the dashboard's median under {DASHBOARD_GOAL_MS:.0f} ms (worst {dashboard:.1f} ms)"
+    print(f"  {'met   ' if dashboard_met else 'MISSED'} {dashboard_goal}")
+    goals = [{"goal": goal, "met": met}, {"goal": dashboard_goal, "met": dashboard_met}]
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(json.dumps({"cases": total, "rows": rows, "goals": [{"goal": goal, "met": met}]}, indent=2))
+    OUTPUT.write_text(json.dumps({"cases": total, "rows": rows, "goals": goals}, indent=2))
     print(f"  written to {OUTPUT.relative_to(OUTPUT.parent.parent.parent)}")
-    return met
+    return met and dashboard_met
 
 
 if __name__ == "__main__":

@@ -4,10 +4,13 @@ cases (see demo.cases)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from demo.cases import seed_demo_cases
+from demo.history import CASES_PER_TENANT, has_history, seed_history
 from helpdesk.models import Account, Role, Store, Tenant, User
 from helpdesk.services import account_create, store_create, user_create
 from sla.presets import MAGENTO_OMS, STORECONNECT, Preset
@@ -101,6 +104,20 @@ def seed_demo() -> None:
         for spec in demo.accounts:
             _account(tenant, spec)
         seed_demo_cases(tenant=tenant)
+
+
+def seed_demo_history(*, now: datetime | None = None, cases: int = CASES_PER_TENANT) -> None:
+    """About 90 days of past cases per demo tenant (demo.history), once: a tenant that has them
+    is left alone. Apart from `seed_demo` because it takes half a minute (`seed_demo --history`)."""
+    now = now or timezone.now()
+    for demo in DEMO_TENANTS:
+        tenant = Tenant.objects.get(slug=demo.preset.slug)
+        if has_history(tenant=tenant, now=now):
+            continue
+        staff = User.objects.for_tenant(tenant)
+        analysts = (staff.get(email=f"analyst@{tenant.slug}.test"), staff.get(email=f"analyst2@{tenant.slug}.test"))
+        with transaction.atomic():
+            seed_history(tenant=tenant, analysts=analysts, now=now, cases=cases)
 
 
 def _tenant(demo: DemoTenant) -> Tenant:

@@ -18,3 +18,12 @@ class HelpdeskConfig(AppConfig):
 
         logs.connect_celery_signals()
         metrics.connect_celery_signals()
+        # Row-level security: policies after every migrate; tasks start and end with no tenant.
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
+
+        from helpdesk import rls
+
+        post_migrate.connect(rls.install_after_migrate, dispatch_uid="helpdesk.rls.install")
+        connection_created.connect(rls.connection_opened, dispatch_uid="helpdesk.rls.connection_opened")
+        rls.connect_celery_signals()

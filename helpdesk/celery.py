@@ -37,6 +37,7 @@ app.conf.update(
     task_routes={
         "sla.*": {"queue": "sweeps"},
         "surveys.send_reminders": {"queue": "sweeps"},
+        "reports.rollup_recent": {"queue": "sweeps"},
         "helpdesk.idempotency_purge": {"queue": "sweeps"},
         "helpdesk.outbox_*": {"queue": "mail"},
         "helpdesk.webhook_*": {"queue": "webhooks"},
@@ -57,6 +58,7 @@ app.conf.beat_schedule = {
     "outbox-drain": {"task": "helpdesk.outbox_drain", "schedule": EVERY_MINUTE},
     "webhook-drain": {"task": "helpdesk.webhook_drain", "schedule": EVERY_MINUTE},
     "survey-reminders": {"task": "surveys.send_reminders", "schedule": 15 * EVERY_MINUTE},
+    "dashboard-rollups": {"task": "reports.rollup_recent", "schedule": 5 * EVERY_MINUTE},
     "idempotency-purge": {"task": "helpdesk.idempotency_purge", "schedule": 60 * EVERY_MINUTE},
 }
 

@@ -11,16 +11,18 @@ from __future__ import annotations
 import contextvars
 import zoneinfo
 from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
+from django.contrib.auth import SESSION_KEY
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from helpdesk import rls
 from helpdesk.drafts import draft_keep
 from helpdesk.errors import NotFound, PermissionDenied
 
@@ -55,22 +57,30 @@ def current_scope() -> Scope | None:
     return _current_scope.get()
 
 
+def _database_sees(scope: Scope | None) -> None:
+    """Row-level security follows the bound scope: its tenant's rows, or none (helpdesk.rls)."""
+    rls.set_tenant(scope.tenant.pk if scope is not None else None)
+
+
 def bind_scope(scope: Scope | None) -> contextvars.Token:
     """Bind a scope until unbind_scope(token) (for views that cannot use the context manager)."""
-    return _current_scope.set(scope)
+    token = _current_scope.set(scope)
+    _database_sees(scope)
+    return token
 
 
 def unbind_scope(token: contextvars.Token) -> None:
     _current_scope.reset(token)
+    _database_sees(_current_scope.get())
 
 
 @contextmanager
 def bind(scope: Scope | None) -> Iterator[None]:
-    token = _current_scope.set(scope)
+    token = bind_scope(scope)
     try:
         yield
     finally:
-        _current_scope.reset(token)
+        unbind_scope(token)
 
 
 class TenantQuerySet(models.QuerySet):
@@ -111,15 +121,16 @@ def tenant_owned_tables() -> set[str]:
 
 def scope_for_user(user: Any) -> Scope | None:
     """Resolve the scope of a signed-in tenant user; None for anonymous users and platform staff."""
-    if not getattr(user, "is_authenticated", False) or user.tenant_id is None:
-        return None
-    tenant_model = apps.get_model("helpdesk", "Tenant")
-    account_model = apps.get_model("helpdesk", "Account")
-    tenant = tenant_model.objects.get(pk=user.tenant_id)
-    account = None
-    if user.account_id is not None:
-        account = account_model.objects.for_tenant(tenant).select_related("plan").get(pk=user.account_id)
-    return Scope(tenant=tenant, user=user, account=account)
+    with rls.cross_tenant("resolve the signed-in user's scope"):  # the user row names its tenant
+        if not getattr(user, "is_authenticated", False) or user.tenant_id is None:
+            return None
+        tenant_model = apps.get_model("helpdesk", "Tenant")
+        account_model = apps.get_model("helpdesk", "Account")
+        tenant = tenant_model.objects.get(pk=user.tenant_id)
+        account = None
+        if user.account_id is not None:
+            account = account_model.objects.for_tenant(tenant).select_related("plan").get(pk=user.account_id)
+        return Scope(tenant=tenant, user=user, account=account)
 
 
 def get_for_scope_or_404(queryset: TenantQuerySet, scope: Scope, **lookup: Any) -> models.Model:
@@ -130,6 +141,24 @@ def get_for_scope_or_404(queryset: TenantQuerySet, scope: Scope, **lookup: Any) 
         raise NotFound(f"No such {queryset.model._meta.verbose_name}.") from None
 
 
+# Requests that act before any tenant is known, or across tenants, and why: they run with
+# row-level security's cross-tenant setting (helpdesk.rls); every other request sees only its
+# scope's tenant, or no tenant's rows at all.
+CROSS_TENANT_PATHS: dict[str, str] = {
+    "/login/": "sign-in finds the user by address, whatever their tenant",
+    "/admin/login/": "sign-in finds the user by address, whatever their tenant",
+    "/password-reset/": "a reset finds the user by address or signed id",
+    "/survey/": "a signed survey link names its invitation",
+    "/anymail/": "the mail provider's webhooks (basic auth) name messages and cases of any tenant",
+}
+
+
+def _cross_tenant_reason(request: HttpRequest, scope: Scope | None) -> str | None:
+    if scope is None and getattr(request.user, "is_superuser", False) and request.user.tenant_id is None:
+        return "a platform superuser"
+    return next((why for path, why in CROSS_TENANT_PATHS.items() if request.path_info.startswith(path)), None)
+
+
 class TenancyMiddleware:
     """Attach `request.scope` and bind it for the rest of the request."""
 
@@ -137,15 +166,18 @@ class TenancyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        scope = scope_for_user(request.user)
+        # Without a signed-in session there is no user to load: ask the database nothing.
+        signed_in = SESSION_KEY in getattr(request, "session", {})
+        scope = scope_for_user(request.user) if signed_in else None
         if scope is not None and not scope.user.is_active:
             scope = None
         request.scope = scope
         if scope is not None:
             # Pages show and read times in the user's zone (theirs, else their account's or tenant's).
             timezone.activate(zoneinfo.ZoneInfo(scope.time_zone))
+        reason = _cross_tenant_reason(request, scope)
         try:
-            with bind(scope):
+            with bind(scope), rls.cross_tenant(reason) if reason else nullcontext():
                 return self.get_response(request)
         finally:
             timezone.deactivate()

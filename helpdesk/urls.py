@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("tickets.urls")),
     path("", include("sla.urls")),
     path("", include("surveys.urls")),
+    path("", include("reports.urls")),
     path("login/", limited_auth_views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", limited_auth_views.PasswordResetView.as_view(), name="password_reset"),

@@ -9,7 +9,7 @@ PY=.venv/bin/python
 mkdir -p var/static var/mail var/log  # the settings create the broker's folders
 
 $PY manage.py migrate --no-input -v0
-$PY manage.py seed_demo
+$PY manage.py seed_demo --history
 
 pids=()
 stop() {

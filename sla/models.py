@@ -199,6 +199,11 @@ class SlaClock(TenantOwned):
                 name="clock_warned",
                 condition=Q(warned_at__isnull=False, met_at__isnull=True, breached_at__isnull=True),
             ),
+            # The daily roll-ups of the dashboard (reports.services) read one day's decided clocks.
+            models.Index(fields=["tenant", "met_at"], name="clock_met_day", condition=Q(met_at__isnull=False)),
+            models.Index(
+                fields=["tenant", "breached_at"], name="clock_breached_day", condition=Q(breached_at__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -212,16 +212,17 @@ class ComplianceRow:
         return round(100 * self.met / decided, 1) if decided else None
 
 
-def sla_compliance(*, tenant: Tenant, since: datetime) -> dict[str, list[ComplianceRow]]:
-    """SLA compliance of the clocks started since `since`, by month (in the tenant's zone),
+def sla_compliance(*, tenant: Tenant, since: datetime, until: datetime | None = None) -> dict[str, list[ComplianceRow]]:
+    """SLA compliance of the clocks started in [since, until), by month (in the tenant's zone),
     priority and plan, each per metric. A target met after its breach counts as breached.
 
     One grouped query over the clocks (month × priority × plan × metric, a few hundred rows at
     most); the three tables are sums of its rows."""
+    clocks = SlaClock.objects.for_tenant(tenant).filter(started_at__gte=since)
+    if until is not None:
+        clocks = clocks.filter(started_at__lt=until)
     rows = (
-        SlaClock.objects.for_tenant(tenant)
-        .filter(started_at__gte=since)
-        .annotate(month=TruncMonth("started_at", tzinfo=ZoneInfo(tenant.time_zone)))
+        clocks.annotate(month=TruncMonth("started_at", tzinfo=ZoneInfo(tenant.time_zone)))
         .values("month", "case__priority__rank", "case__priority__name", "case__plan__name", "metric")
         .annotate(
             n=Count("pk"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -22,6 +24,12 @@ class Row:
     product_quality: float
     service_delivery: float
     process: float
+    satisfied: int = 0  # answers of 4 or 5 overall
+
+    @property
+    def csat(self) -> float | None:
+        """CSAT: the share of answers scoring 4 or 5 overall, in percent."""
+        return round(100 * self.satisfied / self.responses, 1) if self.responses else None
 
 
 GROUPS = {
@@ -40,7 +48,12 @@ def response_list(*, tenant: Tenant) -> QuerySet[SurveyResponse]:
 def _rows(grouped: QuerySet, label: Callable[[dict], str]) -> list[Row]:
     """One row per group of a values() queryset, with the count and the average scores."""
     rows = grouped.annotate(
-        n=Count("pk"), o=Avg("overall"), pq=Avg("product_quality"), sd=Avg("service_delivery"), pr=Avg("process")
+        n=Count("pk"),
+        o=Avg("overall"),
+        pq=Avg("product_quality"),
+        sd=Avg("service_delivery"),
+        pr=Avg("process"),
+        satisfied=Count("pk", filter=Q(overall__gte=4)),
     )
     return [
         Row(
@@ -50,6 +63,7 @@ def _rows(grouped: QuerySet, label: Callable[[dict], str]) -> list[Row]:
             product_quality=round(row["pq"], 2),
             service_delivery=round(row["sd"], 2),
             process=round(row["pr"], 2),
+            satisfied=row["satisfied"],
         )
         for row in rows
     ]
@@ -59,20 +73,26 @@ def _first_filled(fields: tuple[str, ...]) -> Callable[[dict], str]:
     return lambda row: str(next((row[f] for f in fields if row[f]), None) or "—")
 
 
-def satisfaction_report(*, tenant: Tenant) -> dict[str, object]:
-    """Averages per analyst, plan, priority and month, and the response rate (a handful of queries)."""
+def satisfaction_report(
+    *, tenant: Tenant, start: datetime | None = None, end: datetime | None = None
+) -> dict[str, object]:
+    """Averages and CSAT per analyst, plan, priority and month (in the tenant's zone, e.g.
+    "November 2026", as the compliance report names them) of the answers given in [start, end),
+    and the response rate of the invitations sent then (a handful of queries)."""
     responses = SurveyResponse.objects.for_tenant(tenant)
+    invitations = SurveyInvitation.objects.for_tenant(tenant).filter(superseded_at__isnull=True)
+    if start is not None:
+        responses, invitations = responses.filter(answered_at__gte=start), invitations.filter(created_at__gte=start)
+    if end is not None:
+        responses, invitations = responses.filter(answered_at__lt=end), invitations.filter(created_at__lt=end)
     report: dict[str, object] = {
         name: _rows(responses.values(*fields).order_by(*fields), _first_filled(fields))
         for name, fields in GROUPS.items()
     }
-    months = responses.annotate(month=TruncMonth("answered_at")).values("month").order_by("month")
-    report["month"] = _rows(months, lambda row: row["month"].strftime("%Y-%m"))
-    invited = (
-        SurveyInvitation.objects.for_tenant(tenant)
-        .filter(superseded_at__isnull=True)
-        .aggregate(sent=Count("pk"), answered=Count("response"))
-    )
+    zone = ZoneInfo(tenant.time_zone)
+    months = responses.annotate(month=TruncMonth("answered_at", tzinfo=zone)).values("month").order_by("month")
+    report["month"] = _rows(months, lambda row: row["month"].strftime("%B %Y"))
+    invited = invitations.aggregate(sent=Count("pk"), answered=Count("response"))
     report["invited"], report["answered"] = invited["sent"], invited["answered"]
     report["response_rate"] = round(100 * invited["answered"] / invited["sent"], 1) if invited["sent"] else None
     return report

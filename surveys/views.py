@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from helpdesk.api.params import id_param
+from helpdesk.charts import bar_chart
+from helpdesk.date_range import RangeForm, instants
 from helpdesk.errors import DomainError, NotFound
+from helpdesk.report_tables import Cell, Table, cell, csv_response
 from helpdesk.roles import MANAGING_ROLES
 from helpdesk.tenancy import require_scope
 from surveys.forms import FollowUpNoteForm, SurveyForm
-from surveys.selectors import follow_up_list, response_for, satisfaction_report, undelivered_invitations
+from surveys.selectors import Row, follow_up_list, response_for, satisfaction_report, undelivered_invitations
 from surveys.services import Answer, SurveyLinkProblem, check_answerable, invitation_from_token, survey_answer
 from surveys.services import follow_up_close as close_follow_up
 from surveys.services import follow_up_take as take_follow_up
@@ -43,13 +48,45 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "surveys/form.html", {"invitation": invitation, "form": form})
 
 
+REPORT_DAYS = 365
+GROUP_TITLES = {"analyst": "Analyst", "plan": "Plan", "priority": "Priority", "month": "Month"}
+
+
+def _table(key: str, rows: list[Row]) -> Table:
+    columns = [GROUP_TITLES[key], "Answers", "Answers of 4–5", "CSAT (%)", "Overall", "Product", "Service", "Process"]
+    body = [
+        [Cell(r.label), cell(r.responses), cell(r.satisfied), cell(r.csat)]
+        + [Cell(f"{score:.2f}") for score in (r.overall, r.product_quality, r.service_delivery, r.process)]
+        for r in rows
+    ]
+    charts = [bar_chart(f"CSAT by {key}", [(r.label, r.csat) for r in rows], unit="%", maximum=100)]
+    return Table(key, f"By {key}", columns, body, charts=charts if key == "month" else [], empty="No answers yet.")
+
+
 @require_scope(MANAGING_ROLES)
 def report(request: HttpRequest) -> HttpResponse:
+    """Satisfaction over a date range (the last year unless chosen): CSAT (the share of answers of
+    4–5) and average scores per analyst, plan, priority and month, each table also as CSV
+    (`?export=<analyst|plan|priority|month>`); low scores to follow up; undelivered invitations."""
     tenant = request.scope.tenant
     if request.method == "POST":
         return _follow_up_action(request)
+    zone = ZoneInfo(tenant.time_zone)
+    form = RangeForm(request.GET or None, today=timezone.now().astimezone(zone).date(), default_days=REPORT_DAYS)
+    start, end = form.period()
+    figures = satisfaction_report(tenant=tenant, **dict(zip(("start", "end"), instants(start, end, zone), strict=True)))
+    tables = {key: _table(key, figures[key]) for key in GROUP_TITLES}  # type: ignore[arg-type]
+    export = request.GET.get("export")
+    if export:
+        if export not in tables:
+            raise NotFound(f"No table “{export}” to export.")
+        return csv_response(tables[export], start=start, end=end)
     context = {
-        "report": satisfaction_report(tenant=tenant),
+        "report": figures,
+        "tables": list(tables.values()),
+        "form": form,
+        "period": {"start": start, "end": end},
+        "range_query": request.GET.urlencode() if form.is_bound and form.is_valid() else "",
         "follow_ups": follow_up_list(tenant=tenant),
         "undelivered": undelivered_invitations(tenant=tenant)[:50],
         "note_form": FollowUpNoteForm(),

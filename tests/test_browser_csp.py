@@ -36,7 +36,7 @@ def _pages_by_role(world, setup_a) -> dict[str | None, list[str]]:
         None: ["/login/", "/password-reset/", f"/survey/{invitation_token(invitation)}/"],
         world.merchant_a1.email: ["/portal/", "/cases/", f"/cases/{case.number}/"],
         world.analyst_a.email: ["/queue/", f"/cases/{case.number}/", "/cases/log-call/"],
-        world.manager_a.email: ["/escalations/", "/reports/sla/", "/reports/satisfaction/"],
+        world.manager_a.email: ["/dashboard/", "/escalations/", "/reports/sla/", "/reports/satisfaction/"],
         world.admin_a.email: [
             "/settings/",
             "/settings/sla/",

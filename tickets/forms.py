@@ -158,6 +158,8 @@ class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices], label="Status")
     priority = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any priority", label="Priority")
     owner = forms.ChoiceField(required=False, choices=OWNER_CHOICES, label="Owner")
+    # One analyst's cases: the managers' dashboard links each analyst's load here.
+    assignee = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any analyst", label="Analyst")
     sla = forms.ChoiceField(required=False, choices=SLA_CHOICES, label="Service level")
 
     def __init__(self, data: Any = None, *, scope: Scope) -> None:
@@ -166,6 +168,9 @@ class CaseFilterForm(forms.Form):
         self.fields["priority"].queryset = priority_list(tenant=scope.tenant)
         if scope.is_merchant:
             del self.fields["owner"]
+            del self.fields["assignee"]
+        else:
+            self.fields["assignee"].queryset = staff_list(scope=scope)
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for `tickets.selectors.case_list` (none when the form is invalid)."""
@@ -177,7 +182,7 @@ class CaseFilterForm(forms.Form):
             "search": data["q"] or None,
             "status": data["status"] or None,
             "priority": data["priority"],
-            "assignee": self.scope.user if owner == "me" else None,
+            "assignee": self.scope.user if owner == "me" else data.get("assignee"),
             "unassigned": owner == "unassigned",
             "at_risk": True if data["sla"] == "at_risk" else None,
             "breached": True if data["sla"] == "breached" else None,

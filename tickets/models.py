@@ -158,6 +158,13 @@ class Case(TenantOwned):
             models.Index(fields=["tenant", "account", "-opened_at"], name="case_account_recent"),
             models.Index(fields=["tenant", "updated_at"], name="case_updated"),
             models.Index(fields=["resolved_at"], name="case_resolved_to_close", condition=Q(status=Status.RESOLVED)),
+            # The managers' dashboard counts only open cases (reports.selectors.live): by priority,
+            # owner, age and deadline, read from this index alone, never the cases' rows.
+            models.Index(
+                fields=["tenant", "priority", "assignee", "opened_at", "sla_due_at", "id"],
+                name="case_open_figures",
+                condition=Q(status__in=sorted(ACTIVE_STATUSES)),
+            ),
         ]
         # History that cannot be rewritten: PostgreSQL refuses to delete a case, whatever the client
         # (ORM, admin, psql). Only `manage.py purge_tenant` lifts it (helpdesk/purge.py). SQLite: none.

@@ -12,6 +12,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
+from helpdesk import rls
 from helpdesk.models import ApiKey
 from helpdesk.services import API_KEY_PREFIX, api_key_hash
 
@@ -27,7 +28,10 @@ class ApiKeyAuthentication(BaseAuthentication):
             return None
         if len(header) != 2 or not header[1].startswith(API_KEY_PREFIX):
             raise AuthenticationFailed("Send the key as: Authorization: Bearer hk_…")
-        raw = header[1]
+        with rls.cross_tenant("authenticate an API key"):  # the key names its tenant
+            return self._key_user(header[1])
+
+    def _key_user(self, raw: str) -> tuple[Any, ApiKey]:
         prefix = raw.removeprefix(API_KEY_PREFIX).split("_", 1)[0]
         key = ApiKey.objects.select_related("user", "tenant").filter(prefix=prefix).first()
         now = timezone.now()

@@ -20,4 +20,5 @@ urlpatterns = [
     path("accounts/", platform.AccountListView.as_view()),
     path("", include("tickets.api.urls")),
     path("", include("surveys.api.urls")),
+    path("", include("reports.api.urls")),
 ]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tickets",
     "sla",
     "surveys",
+    "reports",
     "demo",
 ]
 

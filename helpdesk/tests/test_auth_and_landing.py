@@ -20,7 +20,7 @@ def sign_in(client, user, password):
     [
         ("merchant_a1", "/portal/"),
         ("analyst_a", "/queue/"),
-        ("manager_a", "/escalations/"),
+        ("manager_a", "/dashboard/"),
         ("admin_a", "/settings/"),
     ],
 )

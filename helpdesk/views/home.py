@@ -14,7 +14,7 @@ from helpdesk.tenancy import require_scope
 HOME_BY_ROLE = {
     Role.MERCHANT: "portal",
     Role.ANALYST: "queue",
-    Role.MANAGER: "escalations",
+    Role.MANAGER: "dashboard",
     Role.ADMIN: "tenant-settings",
 }
 

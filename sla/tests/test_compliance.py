@@ -45,7 +45,29 @@ def test_compliance_by_month_priority_and_plan_counts_only_the_own_tenant(client
         ("November 2026", "First response", 3),
         ("November 2026", "Resolution", 2),
     ]
-    assert "50.0%" in response.content.decode()
+    assert "50.0" in response.content.decode()
+    exported = client.get("/reports/sla/?export=plan").content.decode().splitlines()
+    assert exported[0] == "Plan,Metric,Clocks,Met on time,Breached,Running,Compliance (%)"
+    assert exported[1] == "Gold,First response,2,1,1,0,50.0"
+
+
+def test_the_date_range_narrows_the_clocks_counted(client, world, setup_a):
+    open_case(world.account_a1, setup_a.normal)  # Monday 23 November 2026
+    open_case(world.account_a1, setup_a.normal, at=MONDAY_9 - timedelta(days=30))
+    client.force_login(world.manager_a)
+    november = client.get("/reports/sla/?start=2026-11-01&end=2026-11-30")
+    assert [row[:3] for row in table(november, "month")] == [
+        ("November 2026", "First response", 1),
+        ("November 2026", "Resolution", 1),
+    ]
+    assert [row[0] for row in table(client.get("/reports/sla/?start=2026-10-01&end=2026-11-30"), "month")] == [
+        "October 2026",
+        "October 2026",
+        "November 2026",
+        "November 2026",
+    ]
+    wrong = client.get("/reports/sla/?start=2026-11-30&end=2026-10-01")
+    assert "The end comes before the start" in wrong.content.decode()
 
 
 @pytest.mark.parametrize("who", ["merchant_a1", "analyst_a"])

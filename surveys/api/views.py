@@ -38,6 +38,8 @@ class RowSerializer(serializers.Serializer):
     product_quality = serializers.FloatField()
     service_delivery = serializers.FloatField()
     process = serializers.FloatField()
+    satisfied = serializers.IntegerField(help_text="Answers of 4 or 5 overall.")
+    csat = serializers.FloatField(allow_null=True, help_text="Answers of 4 or 5 overall, in percent.")
 
 
 class SurveyResponsesView(ScopedAPIView):

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('helpdesk', '0008_failed_delivery_indexes'),
-        ('tickets', '0009_work_order'),
+        ('tickets', '0010_work_order'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0010_canned_replies'),
+        ('tickets', '0011_canned_replies'),
     ]
 
     operations = [

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('helpdesk', '0008_failed_delivery_indexes'),
         ('sla', '0003_clock_filter_indexes'),
-        ('tickets', '0008_staff_notifications'),
+        ('tickets', '0009_staff_notifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('helpdesk', '0008_failed_delivery_indexes'),
-        ('tickets', '0007_case_history_protected'),
+        ('tickets', '0008_case_open_figures_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,220 @@
+"""The dashboard's tables, each built from one selector: what the page shows, charts and CSV
+exports alike. Every figure links to the case list (or report) that counts it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+
+from helpdesk.charts import bar_chart
+from helpdesk.report_tables import Cell, Table, cell
+from helpdesk.tenancy import Scope
+from reports.selectors import (
+    AGE_BUCKETS,
+    AgentLoad,
+    Tiles,
+    agent_load,
+    attainment_by_week,
+    backlog,
+    breach_forecast,
+    median_times,
+    satisfaction_by_week,
+)
+from sla.models import Metric
+from tickets.models import Case
+
+
+def queue_link(**filters: object) -> str:
+    query = urlencode({name: value for name, value in filters.items() if value not in (None, "")})
+    return f"{reverse('queue')}?{query}" if query else reverse("queue")
+
+
+def cases_link(**filters: object) -> str:
+    return f"{reverse('case-list')}?{urlencode(filters)}"
+
+
+def week_label(week: date) -> str:
+    return f"Week of {week.day} {week:%b %Y}"
+
+
+def duration_label(minutes: float | None) -> str:
+    """Business time as people say it: "45 min", "3 h 20 min", "2 h"."""
+    if minutes is None:
+        return "—"
+    whole = round(minutes)
+    hours, rest = divmod(whole, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+def time_left_label(due: datetime, now: datetime) -> str:
+    return f"{duration_label((due - now).total_seconds() / 60)} left"
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    now: datetime
+
+
+def tiles_table(tiles: Tiles) -> Table:
+    rows = [
+        ("Open cases", tiles.open, queue_link()),
+        ("Unassigned", tiles.unassigned, queue_link(owner="unassigned")),
+        ("At risk", tiles.at_risk, queue_link(sla="at_risk")),
+        ("Breached", tiles.breached, queue_link(sla="breached")),
+        ("Open escalations", tiles.escalations, reverse("escalations")),
+        ("Will breach within 4 h", tiles.due_4h, "#forecast"),
+        ("Will breach within 24 h", tiles.due_24h, "#forecast"),
+    ]
+    return Table("overview", "Now", ["Figure", "Cases"], [[Cell(name), cell(n, href)] for name, n, href in rows])
+
+
+def forecast_cases(scope: Scope, period: Period) -> list[Case]:
+    return list(breach_forecast(scope=scope, now=period.now, hours=24))
+
+
+def forecast_table(scope: Scope, period: Period, cases: list[Case] | None = None) -> Table:
+    cases = forecast_cases(scope, period) if cases is None else cases
+    rows = [
+        [
+            Cell(case.number, reverse("case-detail", args=[case.number])),
+            Cell(case.subject),
+            Cell(case.account.name),
+            Cell(case.priority.name),
+            Cell(case.assignee.get_full_name() if case.assignee else "Unassigned"),
+            Cell(f"{timezone.localtime(case.sla_due_at):%a %d %b %H:%M %Z}"),
+            Cell(time_left_label(case.sla_due_at, period.now)),
+        ]
+        for case in cases
+    ]
+    columns = ["Case", "Subject", "Account", "Priority", "Owner", "Due", "Time left"]
+    return Table(
+        "forecast",
+        "Will breach in the next 24 hours",
+        columns,
+        rows,
+        note="Open cases whose earliest running deadline falls in the next 24 hours, soonest first.",
+        empty="Nothing is due in the next 24 hours.",
+    )
+
+
+def backlog_table(scope: Scope, period: Period) -> Table:
+    rows = backlog(scope=scope, now=period.now)
+    columns = ["Priority", *(label for _, label, *_ in AGE_BUCKETS), "Total"]
+    body = [
+        [
+            Cell(row.priority, queue_link(priority=row.priority_id)),
+            *(cell(n, queue_link(priority=row.priority_id)) for n in row.counts),
+            cell(row.total, queue_link(priority=row.priority_id)),
+        ]
+        for row in rows
+    ]
+    by_age = [(label, float(sum(row.counts[i] for row in rows))) for i, (_, label, *_) in enumerate(AGE_BUCKETS)]
+    return Table(
+        "backlog",
+        "Backlog by age and priority",
+        columns,
+        body,
+        note="Open cases by how long ago they were opened.",
+        charts=[bar_chart("Open cases by age", by_age)],
+        empty="No open cases.",
+    )
+
+
+def load_table(scope: Scope, period: Period, rows: list[AgentLoad] | None = None) -> Table:
+    rows = agent_load(scope=scope) if rows is None else rows
+    body = [[Cell(r.name), Cell(r.email), cell(r.open, queue_link(assignee=r.user_id))] for r in rows]
+    chart = bar_chart("Open cases per analyst", [(r.name, float(r.open)) for r in rows])
+    return Table("agent-load", "Load per analyst", ["Analyst", "E-mail", "Open cases"], body, charts=[chart])
+
+
+def attainment_table(scope: Scope, period: Period) -> Table:
+    priorities, plans, weeks = attainment_by_week(tenant=scope.tenant, start=period.start, end=period.end)
+    columns = ["Week", "All", *priorities, *(f"Plan {name}" for name in plans), "Met", "Breached"]
+    report = reverse("sla-compliance")
+    body = [
+        [
+            Cell(week_label(w.week)),
+            cell(w.overall.attainment, report),
+            *(cell(w.by_priority[p].attainment if p in w.by_priority else None) for p in priorities),
+            *(cell(w.by_plan[p].attainment if p in w.by_plan else None) for p in plans),
+            cell(w.overall.met),
+            cell(w.overall.breached, cases_link(sla="breached")),
+        ]
+        for w in weeks
+    ]
+    chart = bar_chart(
+        "Share met on time per week", [(f"{w.week:%d %b}", w.overall.attainment) for w in weeks], unit="%", maximum=100
+    )
+    note = (
+        "Share (%) of the targets decided each week that were met on time: a target counts in the week it was "
+        "met, or in the week it was breached."
+    )
+    return Table("attainment", "SLA attainment by week", columns, body, note=note, charts=[chart])
+
+
+def medians_table(scope: Scope, period: Period) -> Table:
+    rows = median_times(tenant=scope.tenant, start=period.start, end=period.end)
+    body = [
+        [
+            Cell(r.priority),
+            Cell(Metric(r.metric).label),
+            cell(r.clocks),
+            Cell(duration_label(r.median_minutes)),
+            cell(r.median_minutes),
+        ]
+        for r in rows
+    ]
+    columns = ["Priority", "Target", "Met", "Median business time", "Median (business minutes)"]
+    charts = [
+        bar_chart(
+            f"Median {Metric(metric).label.lower()} (business hours)",
+            [
+                (r.priority, None if r.median_minutes is None else round(r.median_minutes / 60, 1))
+                for r in rows
+                if r.metric == metric
+            ],
+            unit=" h",
+        )
+        for metric in Metric.values
+        if any(r.metric == metric for r in rows)
+    ]
+    return Table("medians", "Time to first response and resolution", columns, body, charts=charts)
+
+
+def satisfaction_table(scope: Scope, period: Period) -> Table:
+    rows = satisfaction_by_week(tenant=scope.tenant, start=period.start, end=period.end)
+    report = reverse("satisfaction-report")
+    body = [
+        [
+            Cell(week_label(r.week)),
+            cell(r.invited),
+            cell(r.responses, report),
+            cell(r.satisfied, report),
+            cell(r.csat),
+            cell(r.response_rate),
+        ]
+        for r in rows
+    ]
+    columns = ["Week", "Surveys sent", "Answers", "Answers of 4–5", "CSAT (%)", "Response rate (%)"]
+    chart = bar_chart("CSAT per week", [(f"{r.week:%d %b}", r.csat) for r in rows], unit="%", maximum=100)
+    note = "CSAT is the share of answers scoring 4 or 5 overall; the response rate, answers per survey sent."
+    return Table("satisfaction", "Customer satisfaction by week", columns, body, note=note, charts=[chart])
+
+
+BUILDERS: dict[str, Callable[[Scope, Period], Table]] = {
+    "forecast": forecast_table,
+    "backlog": backlog_table,
+    "agent-load": load_table,
+    "attainment": attainment_table,
+    "medians": medians_table,
+    "satisfaction": satisfaction_table,
+}
