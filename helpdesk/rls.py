@@ -59,6 +59,7 @@ CROSS_TENANT_TASKS = frozenset(
 ROW_TASKS: dict[str, tuple[str, str]] = {
     "helpdesk.outbox_send": ("helpdesk.OutboxMessage", "message_id"),
     "helpdesk.webhook_deliver": ("helpdesk.WebhookDelivery", "delivery_id"),
+    "tickets.auto_assign": ("tickets.Case", "case_id"),
 }
 
 
