@@ -53,6 +53,7 @@ CROSS_TENANT_TASKS = frozenset(
         "sla.sweep_breaches",
         "sla.sweep_auto_close",
         "surveys.send_reminders",
+        "reports.rollup_recent",
     }
 )
 # Tasks about one row: the row's tenant is looked up (the one cross-tenant read) and set for the task.
