@@ -100,23 +100,23 @@ def _rollup(tenant: Any, *, again: bool = False) -> None:
 
 # Copies of one seeded case: numbers SC-2000000 upwards, subjects with a few common words,
 # spread over the tenant's accounts, priorities and analysts; mostly closed, as in a helpdesk
-# that has run for years.
+# that has run for years. Open Critical copies are worked first (work_rank 1), as the services
+# would have stored it.
 _COPY_CASES = """
 WITH accounts AS (SELECT array_agg(a.id ORDER BY a.id) AS ids,
                          array_agg(a.technical_contact_id ORDER BY a.id) AS contacts
                   FROM helpdesk_account a WHERE a.tenant_id = %(tenant)s),
-     priorities AS (SELECT array_agg(id ORDER BY rank) AS ids FROM tickets_priority WHERE tenant_id = %(tenant)s),
+     priorities AS (SELECT array_agg(id ORDER BY rank) AS ids, array_agg(worked_first ORDER BY rank) AS first
+                    FROM tickets_priority WHERE tenant_id = %(tenant)s),
      analysts AS (SELECT array_agg(id ORDER BY id) AS ids FROM helpdesk_user
                   WHERE tenant_id = %(tenant)s AND role = 'analyst')
 INSERT INTO tickets_case (number, subject, description, category, channel, status, cc_emails, recent_changes,
     business_impact, steps_to_reproduce, workaround, opened_at, updated_at, sla_due_at, version, account_id,
-    assignee_id, requester_id, sla_policy_id, store_id, tenant_id, plan_id, priority_id, imported_from)
+    assignee_id, requester_id, sla_policy_id, store_id, tenant_id, plan_id, priority_id, imported_from, work_rank)
 SELECT 'SC-' || (2000000 + g),
        (ARRAY['Refund fails', 'Checkout error', 'Stock sync stalled', 'Shipping labels missing', 'Tax rates wrong'])
          [1 + (g / 7) %% 5] || ' at store ' || (g %% 997),
-       t.description, t.category, t.channel,
-       CASE WHEN g %% 100 < 95 THEN 'closed' WHEN g %% 100 < 97 THEN 'resolved'
-            ELSE (ARRAY['new', 'open', 'waiting_on_customer', 'reopened'])[1 + (g / 100) %% 4] END,
+       t.description, t.category, t.channel, s.status,
        t.cc_emails, '', '', '', '',
        now() - make_interval(mins => g), now() - make_interval(mins => g / 2),
        CASE WHEN g %% 100 >= 97 AND (g / 100) %% 4 <> 2
@@ -124,8 +124,12 @@ SELECT 'SC-' || (2000000 + g),
        1, a.ids[1 + g %% cardinality(a.ids)],
        CASE WHEN g %% 3 = 0 THEN NULL ELSE n.ids[1 + g %% cardinality(n.ids)] END,
        a.contacts[1 + g %% cardinality(a.contacts)], t.sla_policy_id, NULL, t.tenant_id, t.plan_id,
-       p.ids[1 + g %% cardinality(p.ids)], ''
-FROM tickets_case t, accounts a, priorities p, analysts n, generate_series(%(start)s + 1, %(end)s) g
+       p.ids[1 + g %% cardinality(p.ids)], '',
+       CASE WHEN s.status NOT IN ('closed', 'resolved') AND p.first[1 + g %% cardinality(p.ids)] THEN 1 ELSE 2 END
+FROM tickets_case t, accounts a, priorities p, analysts n, generate_series(%(start)s + 1, %(end)s) g,
+     LATERAL (SELECT CASE WHEN g %% 100 < 95 THEN 'closed' WHEN g %% 100 < 97 THEN 'resolved'
+                     ELSE (ARRAY['new', 'open', 'waiting_on_customer', 'reopened'])[1 + (g / 100) %% 4] END
+              AS status) s
 WHERE t.id = %(template)s
 """
 
@@ -151,7 +155,7 @@ def _pages() -> list[tuple[str, str, str]]:
     from tickets.models import Case
 
     one = Case.objects.filter(number="SC-2500001").values_list("number", flat=True).first() or "SC-1001"
-    middle = Case.objects.filter(number="SC-2500000").values_list("sla_due_at", "opened_at", "pk").first()
+    middle = Case.objects.filter(number="SC-2500000").values_list("work_rank", "sla_due_at", "opened_at", "pk").first()
     deep = encode(list(middle)) if middle else ""
     analyst, merchant = "analyst@storeconnect.test", "merchant@harbour-homewares.test"
     year_ago = (datetime.now(UTC) - timedelta(days=360)).date().isoformat()
@@ -170,6 +174,8 @@ def _pages() -> list[tuple[str, str, str]]:
         ("all cases: common word", analyst, "/cases/?q=labels"),
         ("all cases: rare words", analyst, "/cases/?q=store+123"),
         ("case page", analyst, f"/cases/{one}/"),
+        ("notifications", analyst, "/notifications/"),
+        ("api: notifications", analyst, "/api/v1/notifications/"),
         ("portal", merchant, "/portal/"),
         ("merchant lookup", merchant, "/cases/?q=refund"),
         ("SLA compliance report", "manager@storeconnect.test", "/reports/sla/"),

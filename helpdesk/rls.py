@@ -62,6 +62,7 @@ ROW_TASKS: dict[str, tuple[str, str]] = {
     "helpdesk.outbox_send": ("helpdesk.OutboxMessage", "message_id"),
     "helpdesk.webhook_deliver": ("helpdesk.WebhookDelivery", "delivery_id"),
     "monitoring.check_store": ("helpdesk.Store", "store_id"),
+    "tickets.auto_assign": ("tickets.Case", "case_id"),
 }
 
 

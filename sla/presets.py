@@ -19,6 +19,7 @@ class PriorityPreset:
     criteria: str
     must_phone: bool = False
     escalate_on_open: bool = False
+    worked_first: bool = False  # open cases at this level are worked ahead of all others
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ STORECONNECT = Preset(
             "Errors that could create a legal liability for you or your customers.\n"
             "Errors that are severely disrupting your business.\n"
             "Other issues causing significant disruptions for your store.",
+            worked_first=True,
         ),
         PriorityPreset(
             "High",
@@ -125,6 +127,7 @@ MAGENTO_OMS = Preset(
             "24 hours.",
             must_phone=True,
             escalate_on_open=True,
+            worked_first=True,
         ),
         PriorityPreset(
             "P1",
@@ -136,6 +139,7 @@ MAGENTO_OMS = Preset(
             "hours.",
             must_phone=True,
             escalate_on_open=True,
+            worked_first=True,
         ),
         PriorityPreset(
             "P2",

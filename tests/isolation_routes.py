@@ -8,7 +8,8 @@ names no route any more. Add a row when you add a route: the roles come from `he
   password reset, the survey link, the API's schema); `SIGNED_IN` for every tenant user.
 - `target`: what the URL's argument names, so the matrix can aim it at the principal's own
   object, another account's, another tenant's and a missing one: `case` (a case number),
-  `escalation` (its id), `attachment` (its token), `reference` (an engineering issue), `store` (its id), or
+  `escalation` (its id), `attachment` (its token), `reference` (an engineering issue), `store` (its id),
+  `notification` (its id; each staff principal's own is its own notification), `canned_reply`, or
   `TOKEN` for capability links (a survey token, a password-reset token), tried only missing.
 - `method`: how a page is requested (`post` for pages that only act); API operations carry
   their own method in the key.
@@ -45,6 +46,14 @@ PAGES: dict[str, Rule] = {
     "escalations": Rule(MANAGING_ROLES),
     "escalation-action": Rule(MANAGING_ROLES, "escalation", "post", (("action", "acknowledge"),)),
     "sla-targets": Rule(ADMIN_ROLES),
+    "notifications": Rule(STAFF_ROLES),
+    "notification-bell": Rule(STAFF_ROLES),
+    "notifications-read-all": Rule(STAFF_ROLES, None, "post"),
+    "notification-settings": Rule(STAFF_ROLES),
+    "notification-read": Rule(STAFF_ROLES, "notification", "post"),
+    "canned-replies": Rule(MANAGING_ROLES),
+    "canned-reply": Rule(MANAGING_ROLES, "canned_reply"),
+    "canned-reply-remove": Rule(MANAGING_ROLES, "canned_reply", "post"),
     "attachment-download": Rule(SIGNED_IN, "attachment"),
     "case-list": Rule(SIGNED_IN),
     "case-new": Rule(MERCHANT_ROLES),
@@ -110,6 +119,9 @@ API: dict[str, Rule] = {
     "POST /api/v1/cases/{number}/confirm-closure/": Rule(STAFF_ROLES, "case"),
     "POST /api/v1/cases/{number}/reopen/": Rule(SIGNED_IN, "case"),
     "POST /api/v1/cases/{number}/escalate/": Rule(SIGNED_IN, "case"),
+    "POST /api/v1/cases/{number}/calls/": Rule(STAFF_ROLES, "case"),
+    "GET /api/v1/notifications/": Rule(STAFF_ROLES),
+    "POST /api/v1/notifications/{id}/read/": Rule(STAFF_ROLES, "notification"),
     "POST /api/v1/cases/{number}/engineering-issues/": Rule(STAFF_ROLES, "case"),
     "GET /api/v1/attachments/{token}/": Rule(SIGNED_IN, "attachment"),
     "GET /api/v1/escalations/": Rule(SIGNED_IN),

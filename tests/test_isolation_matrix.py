@@ -32,7 +32,8 @@ from drf_spectacular.generators import SchemaGenerator
 from helpdesk import rls
 from helpdesk.services import api_key_create, store_create
 from tests.isolation_routes import API, PAGES, PREFIXES, PUBLIC, TOKEN, Rule
-from tickets.services import attachment_add, comment_add, engineering_issue_link, escalation_raise
+from tickets.models import CaseEvent, Notification
+from tickets.services import attachment_add, canned_reply_save, comment_add, engineering_issue_link, escalation_raise
 from tickets.tests.factories import open_case
 
 pytestmark = pytest.mark.django_db
@@ -77,13 +78,34 @@ def _build_objects(world, account, setup, key: str) -> dict[str, str]:
     engineering_issue_link(case=case, actor=staff, reference=f"ENG-{key.upper()}", title=marker)
     escalation = escalation_raise(case=case, actor=account.technical_contact, reason="responsiveness", notes=marker)
     store = store_create(account=account, name=f"Shop {marker}", url=f"https://{key}.shop.example")
+    reply = canned_reply_save(actor=_staff(world, account, "manager"), title=f"Reply {marker}", body=marker)
     return {
         "store": str(store.pk),
         "case": case.number,
         "escalation": str(escalation.pk),
         "attachment": attachment.token,
         "reference": f"ENG-{key.upper()}",
+        "canned_reply": str(reply.pk),
+        **_notifications(world, account, case),
     }
+
+
+def _staff(world, account, role: str):
+    return getattr(world, f"{role}_{'a' if account.tenant_id == world.tenant_a.pk else 'b'}")
+
+
+def _notifications(world, account, case) -> dict[str, str]:
+    """A notification of this case for each staff principal of its tenant, under
+    "notification:<principal>" (notifications are per user), and one of them as "notification"."""
+    event = CaseEvent.objects.filter(case=case, code="case.opened").get()
+    ids = {}
+    for role in ("analyst", "manager", "admin"):
+        user = _staff(world, account, role)
+        notification, _ = Notification.objects.get_or_create(
+            recipient=user, event=event, defaults={"tenant": case.tenant, "case": case, "kind": "new_case"}
+        )
+        ids[f"notification:{role}_{'a' if account.tenant_id == world.tenant_a.pk else 'b'}"] = str(notification.pk)
+    return {"notification": next(iter(ids.values())), **ids}
 
 
 @pytest.fixture
@@ -100,6 +122,8 @@ def estate(world, setup_a, setup_b) -> dict[str, dict[str, str]]:
         "attachment": a1["attachment"][::-1],
         "reference": "ENG-MISSING",
         "store": str(int(a1["store"]) + 100000),
+        "notification": str(int(a1["notification"]) + 100000),
+        "canned_reply": str(int(a1["canned_reply"]) + 100000),
     }
     return objects
 
@@ -242,13 +266,18 @@ class Walker:
         for whose in (self.principal.other_account, self.principal.other_tenant):
             if whose is None:
                 continue
-            other_id = self.estate[whose][rule.target]
+            other_id = self._object(whose, rule.target)
             other = self._compared(method, url_for(other_id), other_id)
             if other != missing:
                 differ = _first_difference(other[1], missing[1])
                 self.problems.append(f"{label} {whose}'s: {other[0]}, a missing one: {missing[0]}; {differ}")
-        own_id = self.estate[self.principal.own][rule.target]
+        own_id = self._object(self.principal.own, rule.target)
         self._expect_own(label, rule, self._send(method, url_for(own_id))[0])
+
+    def _object(self, whose: str, target: str) -> str:
+        """The estate's object of `whose` for this principal: its own where objects are per user."""
+        objects = self.estate[whose]
+        return objects.get(f"{target}:{self.principal.name}", objects[target])
 
     def _compared(self, method: str, url: str, identifier: str) -> tuple[int, str]:
         answer, text = self._send(method, url)

@@ -11,6 +11,7 @@ from typing import Any
 from helpdesk.models import User
 from tickets.forms import (
     AttachForm,
+    CallForm,
     CaseActionForm,
     CommentForm,
     DetailsForm,
@@ -21,10 +22,11 @@ from tickets.forms import (
     PriorityForm,
     ReasonForm,
     ReassignForm,
+    StaffEscalateForm,
     WorkaroundForm,
 )
 from tickets.models import Case
-from tickets.operations import MERCHANT, OPERATIONS, operation_allowed
+from tickets.operations import MERCHANT, OPERATIONS, STAFF, operation_allowed
 
 
 def _same(user: User, data: dict[str, Any]) -> dict[str, Any]:
@@ -112,8 +114,21 @@ CASE_ACTIONS: dict[str, CaseAction] = {
         EscalateForm,
         "escalate",
         "A support manager has your escalation and will contact you.",
-        # Staff raise escalations from the escalations page; the case page offers it to merchants.
         offered_to=MERCHANT,
+    ),
+    "log-call": CaseAction(
+        "Log a phone call",
+        CallForm,
+        "log-call",
+        "The call is on the case.",
+        lambda user, data: _public(data),
+    ),
+    "escalate-staff": CaseAction(
+        "Escalate",
+        StaffEscalateForm,
+        "escalate",
+        "Escalated: the managers are told and the escalation is on the escalations page.",
+        offered_to=STAFF,
     ),
 }
 

@@ -17,12 +17,16 @@ from helpdesk.selectors import account_list, staff_list
 from helpdesk.tenancy import Scope
 from tickets.models import (
     MERCHANT_ESCALATION_REASONS,
+    CannedFollowUp,
     Case,
     Category,
     EngineeringState,
+    EscalationLevel,
     EscalationReason,
+    EscalationState,
     Plan,
     Priority,
+    RaisedBy,
     Status,
 )
 from tickets.selectors import plan_list, priority_list
@@ -336,6 +340,69 @@ class EscalateForm(CaseActionForm):
         label="Why escalate?",
     )
     notes = _text("What should the support manager know?")
+
+
+class EscalationFilterForm(forms.Form):
+    """The escalations page's filters: which state (the open ones by default; resolved ones are
+    the history) and which level."""
+
+    state = forms.ChoiceField(
+        choices=[("", "Open and acknowledged"), *EscalationState.choices], required=False, label="State"
+    )
+    level = forms.ChoiceField(choices=[("", "Any level"), *EscalationLevel.choices], required=False, label="Level")
+
+    def chosen(self) -> tuple[str, str]:
+        if not self.is_valid():
+            return "", ""
+        return self.cleaned_data["state"], self.cleaned_data["level"]
+
+
+class CallForm(CaseActionForm):
+    direction = forms.ChoiceField(
+        choices=[("outbound", "I called them"), ("inbound", "They called us")], widget=forms.RadioSelect, label="Call"
+    )
+    contact = forms.CharField(max_length=200, label="Who was on the call")
+    called_at = forms.DateTimeField(
+        label="When", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), help_text="In your time zone."
+    )
+    duration_minutes = forms.IntegerField(min_value=0, max_value=24 * 60, label="Minutes")
+    summary = _text("Summary", rows=3)
+    internal = forms.BooleanField(required=False, label="Staff only (not shown to the merchant)")
+
+
+class CannedReplyForm(forms.Form):
+    title = forms.CharField(max_length=120, label="Title")
+    body = _text(
+        "Reply",
+        rows=6,
+        help_text="Placeholders: {merchant_name}, {case_number}, {case_subject}, {next_deadline} (in the "
+        "merchant's time zone), {support_numbers}.",
+    )
+    follow_up = forms.ChoiceField(choices=CannedFollowUp.choices, required=False, label="Sending it also")
+
+
+class StaffEscalateForm(CaseActionForm):
+    """Staff raise an escalation from the case page: the merchant's, phoned in, or their own call
+    for a manager's help; at the level they choose."""
+
+    raised_by = forms.ChoiceField(
+        choices=[
+            (RaisedBy.MERCHANT, "The merchant escalated (by phone or mail): record it for them"),
+            (RaisedBy.ANALYST, "I need a manager's help with this case"),
+        ],
+        widget=forms.RadioSelect,
+        label="Whose escalation is it?",
+    )
+    reason = forms.ChoiceField(
+        choices=[(reason.value, reason.label) for reason in EscalationReason if reason in MERCHANT_ESCALATION_REASONS],
+        label="Why",
+    )
+    level = forms.ChoiceField(choices=EscalationLevel.choices, label="Escalate to")
+    notes = _text(
+        "What should the manager know?",
+        help_text="For a phoned-in escalation, what the merchant said: they see it on their case. "
+        "Your own call for help stays among staff.",
+    )
 
 
 class ReassignForm(CaseActionForm):

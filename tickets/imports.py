@@ -13,7 +13,7 @@ from pathlib import Path
 from django.db import transaction
 
 from helpdesk.models import Account, Tenant, User
-from tickets.models import Case, CaseEvent, Category, Channel, Priority, Status
+from tickets.models import Case, CaseEvent, Category, Channel, Priority, Status, work_rank
 
 REQUIRED = ("number", "account", "subject", "description", "priority", "opened_at")
 # An imported number becomes part of the case's address (/cases/<number>/), so it is kept plain.
@@ -146,6 +146,7 @@ def _build(
 def import_cases(*, cases: list[Case], progress: Callable[[int], None] | None = None) -> int:
     """Write checked cases with their original numbers and times; no SLA clocks (history)."""
     for done, case in enumerate(cases, start=1):
+        case.work_rank = work_rank(status=case.status, priority=case.priority)
         case.save()
         CaseEvent.objects.create(
             tenant_id=case.tenant_id,

@@ -33,6 +33,9 @@ class Priority(TenantOwned):
     criteria = models.TextField(blank=True, help_text="What qualifies a case for this level, shown to merchants.")
     must_phone = models.BooleanField(default=False, help_text="Must also be reported by phone.")
     escalate_on_open = models.BooleanField(default=False, help_text="Escalate to senior management when opened.")
+    worked_first = models.BooleanField(
+        default=False, help_text="Open cases at this priority are worked ahead of all others, whatever their deadlines."
+    )
 
     class Meta:
         ordering = ["tenant", "rank"]
@@ -56,6 +59,15 @@ class Status(models.TextChoices):
 
 
 ACTIVE_STATUSES = frozenset({Status.NEW, Status.OPEN, Status.WAITING, Status.REOPENED})
+
+# A case's group in the work order (PRODUCT.md): open cases at a priority worked ahead of all
+# others first, then every other case. Stored on the case (`work_rank`) by the services.
+WORKED_FIRST_RANK = 1
+OTHER_RANK = 2
+
+
+def work_rank(*, status: str, priority: Priority) -> int:
+    return WORKED_FIRST_RANK if status in ACTIVE_STATUSES and priority.worked_first else OTHER_RANK
 
 
 class Category(models.TextChoices):
@@ -116,6 +128,8 @@ class Case(TenantOwned):
     updated_at = models.DateTimeField(default=timezone.now)
     # The earliest deadline of the case's running clocks: the queue's urgency order, indexed.
     sla_due_at = models.DateTimeField(null=True, blank=True)
+    # The work order's group (work_rank() above), ahead of the deadline in every list's index.
+    work_rank = models.PositiveSmallIntegerField(default=OTHER_RANK)
     # Bumped by every change; a caller holding an older version is told someone else changed it.
     version = models.PositiveIntegerField(default=1)
     imported_from = models.CharField(max_length=60, blank=True, help_text="The helpdesk it was imported from, if any.")
@@ -126,13 +140,21 @@ class Case(TenantOwned):
         ordering = ["-opened_at"]
         constraints = [models.UniqueConstraint(fields=["tenant", "number"], name="case_number_unique_per_tenant")]
         indexes = [
-            # Case lists come most urgent first (tickets.selectors.case_list orders by
+            # Case lists come in the work order (tickets.selectors.case_list orders by work_rank,
             # sla_due_at NULLS LAST, opened_at, id): each list's filter, then that order, so a
             # page of 50 is read straight off an index, never sorted out of a million cases.
-            models.Index(fields=["tenant", "sla_due_at", "opened_at", "id"], name="case_urgency"),
-            models.Index(fields=["tenant", "status", "sla_due_at", "opened_at", "id"], name="case_status_urgency"),
-            models.Index(fields=["tenant", "account", "sla_due_at", "opened_at", "id"], name="case_account_urgency"),
-            models.Index(fields=["tenant", "assignee", "sla_due_at", "opened_at", "id"], name="case_assignee_urgency"),
+            models.Index(fields=["tenant", "work_rank", "sla_due_at", "opened_at", "id"], name="case_work_order"),
+            models.Index(
+                fields=["tenant", "status", "work_rank", "sla_due_at", "opened_at", "id"], name="case_status_work_order"
+            ),
+            models.Index(
+                fields=["tenant", "account", "work_rank", "sla_due_at", "opened_at", "id"],
+                name="case_account_work_order",
+            ),
+            models.Index(
+                fields=["tenant", "assignee", "work_rank", "sla_due_at", "opened_at", "id"],
+                name="case_assignee_work_order",
+            ),
             models.Index(fields=["tenant", "account", "-opened_at"], name="case_account_recent"),
             models.Index(fields=["tenant", "updated_at"], name="case_updated"),
             models.Index(fields=["resolved_at"], name="case_resolved_to_close", condition=Q(status=Status.RESOLVED)),
@@ -197,10 +219,12 @@ EVENT_LABELS = {
     "case.updated": "Details changed",
     "case.status_changed": "Status changed",
     "case.noted": "Note",
+    "case.call_logged": "Phone call logged",
     "attachment.added": "File attached",
     "escalation.raised": "Escalated",
     "escalation.acknowledged": "Escalation acknowledged",
     "escalation.resolved": "Escalation resolved",
+    "escalation.noted": "Escalation note added",
     "sla.met": "Service level met",
     "sla.at_risk": "Service level at risk",
     "sla.breached": "Service level breached",
@@ -417,3 +441,105 @@ class MonitoringAlert(TenantOwned):
         constraints = [
             models.UniqueConstraint(fields=["tenant", "account", "dedup_key"], name="one_alert_per_account_dedup_key")
         ]
+
+
+class NotificationKind(models.TextChoices):
+    """What a staff notification is about (PRODUCT.md, "Staff notifications")."""
+
+    ASSIGNED = "assigned", "A case was assigned to you"
+    REASSIGNED = "reassigned", "A case was reassigned to you"
+    CUSTOMER_REPLIED = "customer_replied", "The merchant replied"
+    FILE_ADDED = "file_added", "The merchant added a file"
+    REOPENED = "reopened", "The merchant reopened a case"
+    ESCALATED = "escalated", "The merchant escalated your case"
+    CLOSURE_REQUESTED = "closure_requested", "The merchant asked to close a case"
+    AT_RISK = "at_risk", "A service level is at risk"
+    BREACHED = "breached", "A service level was breached"
+    NEW_CASE = "new_case", "A new case nobody owns"
+    ESCALATION_RAISED = "escalation_raised", "An escalation was raised"
+
+
+class Notification(TenantOwned):
+    """One thing one staff member should know about, caused by one case event (never twice)."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=24, choices=NotificationKind.choices)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "event"], name="one_notification_per_recipient_and_event")
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "recipient", "-created_at", "-id"], name="notification_inbox"),
+            models.Index(fields=["recipient"], name="notification_unread", condition=Q(read_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id} on {self.case_id}"
+
+
+class StaffProfile(TenantOwned):
+    """What the queue knows of a staff member: which notification kinds they do not want by mail
+    (the bell still shows them). Read with the user in one join (`select_related("staff_profile")`)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    mail_off = models.JSONField(default=list, blank=True, help_text="Notification kinds not mailed.")
+    shift_hours = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Weekly hours on shift in the user\'s own time zone, e.g. {"mon": [["09:00", "17:00"]]}.',
+    )
+    last_assigned_at = models.DateTimeField(null=True, blank=True, help_text="Last given a case automatically.")
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user_id}"
+
+
+class QueueSettings(TenantOwned):
+    """How a tenant's queue is worked: where new unowned cases are announced."""
+
+    team_email = models.EmailField(
+        blank=True, help_text="Mail new unowned cases here instead of to each analyst (empty: the analysts)."
+    )
+    auto_assign = models.BooleanField(
+        default=False, help_text="Give each new case to an analyst on shift: fewest open cases first, in turn."
+    )
+    on_call_email = models.EmailField(blank=True, help_text="Mailed when a new case finds nobody on shift.")
+
+    class Meta:
+        verbose_name_plural = "queue settings"
+        constraints = [models.UniqueConstraint(fields=["tenant"], name="one_queue_settings_per_tenant")]
+
+
+class CannedFollowUp(models.TextChoices):
+    """What sending a saved reply also does to the case (the case page fills that action's form)."""
+
+    NOTHING = "", "Just reply"
+    WAIT = "waiting_on_customer", "Ask for information: wait on the customer"
+    RESOLVE = "propose_resolution", "Propose the resolution"
+
+
+class CannedReply(TenantOwned):
+    """A tenant's saved reply, with placeholders filled in for the case it is used on
+    (tickets.canned), managed by managers and admins."""
+
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+    follow_up = models.CharField(max_length=24, choices=CannedFollowUp.choices, blank=True, default="")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["tenant", "title"]
+        verbose_name_plural = "canned replies"
+        constraints = [models.UniqueConstraint(fields=["tenant", "title"], name="canned_reply_title_unique_per_tenant")]
+
+    def __str__(self) -> str:
+        return self.title

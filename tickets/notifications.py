@@ -16,10 +16,10 @@ from django.conf import settings
 from django.utils.crypto import constant_time_compare
 
 from helpdesk.messaging.outbox import mail_enqueue
-from helpdesk.models import Account, Role, User
+from helpdesk.models import Account, User
 from sla.models import SlaClock, Unit
-from tickets import visibility
-from tickets.models import Case, CaseEvent, Comment, Escalation, EscalationLevel, EscalationReason, RaisedBy
+from tickets import staff_notifications, visibility
+from tickets.models import Case, CaseEvent, Comment, Escalation, RaisedBy
 from tickets.public_policy import service_hours
 
 
@@ -76,23 +76,6 @@ def _contact_email(case: Case) -> str:
     return emails.first() or ""
 
 
-def _staff_mail(event: CaseEvent, kind: str, to: list[str], **context: object) -> None:
-    mail_enqueue(
-        tenant=event.case.tenant,
-        kind=kind,
-        to=to,
-        case=event.case,
-        dedupe_key=f"event:{event.pk}:{kind}",
-        context={"case": event.case, "event": event, "zone": ZoneInfo(event.case.tenant.time_zone), **context},
-    )
-
-
-def _emails(case: Case, *roles: str) -> list[str]:
-    return list(
-        User.objects.for_tenant(case.tenant).filter(role__in=roles, is_active=True).values_list("email", flat=True)
-    )
-
-
 def _comment(event: CaseEvent) -> Comment | None:
     return (
         Comment.objects.for_tenant(event.case.tenant)
@@ -106,10 +89,6 @@ def _escalation(event: CaseEvent, *, customer: bool) -> Escalation:
     """The event's escalation with its text as the mail's readers may see it (tickets.visibility)."""
     escalations = Escalation.objects.for_tenant(event.case.tenant).select_related("owner", "raised_by_user")
     return visibility.escalations_for(escalations, customer=customer).get(pk=event.new["escalation"])
-
-
-def _clock(event: CaseEvent) -> SlaClock:
-    return SlaClock.objects.for_tenant(event.case.tenant).get(pk=event.new["clock"])
 
 
 def on_opened(event: CaseEvent) -> None:
@@ -155,16 +134,17 @@ def on_engineering_changed(event: CaseEvent) -> None:
     _case_mail(event, "case_engineering_changed")
 
 
+def on_reassigned(event: CaseEvent) -> None:
+    _case_mail(event, "case_reassigned")  # who owns it now; the reassignment note stays staff-only
+
+
+def on_priority_changed(event: CaseEvent) -> None:
+    _case_mail(event, "case_priority_changed")  # with its reason: the merchant sees why
+
+
 def on_escalation_raised(event: CaseEvent) -> None:
-    escalation = _escalation(event, customer=False)
-    if escalation.reason == EscalationReason.SLA_BREACHED:
-        return  # the breach mail to the managers says it all
-    if escalation.level == EscalationLevel.SENIOR_MANAGEMENT:
-        senior = [event.case.tenant.senior_management_email, *_emails(event.case, Role.MANAGER)]
-        _staff_mail(event, "senior_management_alert", senior, escalation=escalation)
-        return
-    _staff_mail(event, "escalation_raised_staff", _emails(event.case, Role.MANAGER), escalation=escalation)
-    if escalation.raised_by == RaisedBy.MERCHANT:
+    # Staff hear of it through tickets.staff_notifications; the merchant gets the confirmation.
+    if event.new.get("raised_by") == RaisedBy.MERCHANT:
         _case_mail(event, "escalation_raised", escalation=_escalation(event, customer=True))
 
 
@@ -176,16 +156,6 @@ def on_escalation_resolved(event: CaseEvent) -> None:
     _case_mail(event, "escalation_resolved", escalation=_escalation(event, customer=True))
 
 
-def on_at_risk(event: CaseEvent) -> None:
-    case = event.case
-    to = [case.assignee.email] if case.assignee is not None else _emails(case, Role.ANALYST)
-    _staff_mail(event, "sla_at_risk", to, clock=_clock(event))
-
-
-def on_breached(event: CaseEvent) -> None:
-    _staff_mail(event, "sla_breached", _emails(event.case, Role.MANAGER), clock=_clock(event))
-
-
 HANDLERS: dict[str, Callable[[CaseEvent], None]] = {
     "case.opened": on_opened,
     "case.commented": on_commented,
@@ -193,11 +163,11 @@ HANDLERS: dict[str, Callable[[CaseEvent], None]] = {
     "case.resolution_proposed": on_resolution_proposed,
     "case.closed": on_closed,
     "case.engineering_changed": on_engineering_changed,
+    "case.priority_changed": on_priority_changed,
+    "case.reassigned": on_reassigned,
     "escalation.raised": on_escalation_raised,
     "escalation.acknowledged": on_escalation_acknowledged,
     "escalation.resolved": on_escalation_resolved,
-    "sla.at_risk": on_at_risk,
-    "sla.breached": on_breached,
 }
 
 
@@ -205,3 +175,4 @@ def notify(event: CaseEvent) -> None:
     handler = HANDLERS.get(event.code)
     if handler is not None:
         handler(event)
+    staff_notifications.notify_staff(event)

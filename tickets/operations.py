@@ -60,6 +60,7 @@ OPERATIONS: dict[str, Operation] = {
     "confirm-closure": Operation(STAFF, NOT_CLOSED, services.case_confirm_closure),
     "reopen": Operation(EVERYONE, frozenset({Status.RESOLVED, Status.CLOSED}), services.case_reopen, versioned=False),
     "escalate": Operation(EVERYONE, NOT_CLOSED, services.escalation_raise),
+    "log-call": Operation(STAFF, NOT_CLOSED, services.case_log_call),
 }
 
 

@@ -14,16 +14,21 @@ from sla.models import SlaClock
 from tickets import visibility
 from tickets.models import (
     ACTIVE_STATUSES,
+    WORKED_FIRST_RANK,
     Attachment,
+    CannedReply,
     Case,
     CaseEvent,
     Comment,
     EngineeringIssue,
     Escalation,
     EscalationState,
+    Notification,
     Plan,
     Priority,
+    StaffProfile,
 )
+from tickets.shifts import has_shift, on_shift
 
 
 def plan_list(*, tenant: Tenant) -> QuerySet[Plan]:
@@ -79,8 +84,9 @@ def case_list(
     search: str | None = None,
     escalated: bool | None = None,
 ) -> QuerySet[Case]:
-    """Cases of the scope (a merchant's own account only), most urgent first: the earliest
-    running deadline, then the oldest; cases with no running clock after those with one."""
+    """Cases of the scope (a merchant's own account only) in the work order (PRODUCT.md): open
+    cases at a priority worked ahead of all others first; within each group the earliest running
+    deadline, then the oldest; cases with no running clock after those with one."""
     cases = Case.objects.for_scope(scope).select_related(*CASE_LIST_RELATED)
     if status:
         cases = cases.filter(status=status)
@@ -122,7 +128,7 @@ def case_list(
             warned_at__isnull=False, met_at__isnull=True, breached_at__isnull=True
         )
         cases = cases.filter(pk__in=risky.values("case")) if at_risk else cases.exclude(pk__in=risky.values("case"))
-    return cases.order_by(F("sla_due_at").asc(nulls_last=True), "opened_at", "pk")
+    return cases.order_by("work_rank", F("sla_due_at").asc(nulls_last=True), "opened_at", "pk")
 
 
 def with_sla_flags(cases: QuerySet[Case], *, tenant: Tenant) -> QuerySet[Case]:
@@ -188,10 +194,12 @@ def attachment_for_download(*, scope: Scope, token: str) -> Attachment:
     return attachment
 
 
-def escalation_list(*, scope: Scope, state: str | None = None) -> QuerySet[Escalation]:
+def escalation_list(*, scope: Scope, state: str | None = None, level: str | None = None) -> QuerySet[Escalation]:
     escalations: QuerySet[Escalation] = Escalation.objects.for_tenant(scope.tenant).select_related(
-        "case", "case__account", "case__priority", "owner", "raised_by_user"
+        "case", "case__account", "case__priority", "case__assignee", "owner", "raised_by_user"
     )
+    if level:
+        escalations = escalations.filter(level=level)
     if scope.is_merchant:
         escalations = escalations.filter(case__account__in=sorted(scope.accounts or ()))
     escalations = visibility.escalations_for(escalations, customer=scope.is_merchant)
@@ -221,3 +229,63 @@ def event_export_list(*, scope: Scope) -> QuerySet[CaseEvent]:
     """The scope's tenant's case events as the scope may see them, with their cases and actors."""
     events = CaseEvent.objects.for_tenant(scope.tenant).select_related("case", "actor")
     return visibility.events_for(events, customer=scope.is_merchant)
+
+
+# -- staff notifications -----------------------------------------------------------------------
+
+
+def notification_list(*, scope: Scope, unread: bool = False) -> QuerySet[Notification]:
+    """The scope's user's own notifications, newest first (index notification_inbox)."""
+    notifications = Notification.objects.for_tenant(scope.tenant).filter(recipient=scope.user)
+    if unread:
+        notifications = notifications.filter(read_at__isnull=True)
+    return notifications.select_related("case", "event", "event__actor").order_by("-created_at", "-pk")
+
+
+def notification_unread_count(*, scope: Scope) -> int:
+    return Notification.objects.for_tenant(scope.tenant).filter(recipient=scope.user, read_at__isnull=True).count()
+
+
+def notification_get(*, scope: Scope, pk: int) -> Notification:
+    """One of the scope's user's notifications; anyone else's answers like a missing one."""
+    notifications = Notification.objects.for_tenant(scope.tenant).select_related("case")
+    notification = notifications.filter(recipient=scope.user, pk=pk).first()
+    if notification is None:
+        raise NotFound("No such notification.")
+    return notification
+
+
+def notification_mail_off(*, scope: Scope) -> set[str]:
+    """The kinds the scope's user turned off by mail."""
+    profile = StaffProfile.objects.for_tenant(scope.tenant).filter(user=scope.user).first()
+    return set(profile.mail_off) if profile else set()
+
+
+def canned_reply_list(*, tenant: Tenant) -> QuerySet[CannedReply]:
+    return CannedReply.objects.for_tenant(tenant).order_by("title", "pk")
+
+
+def canned_reply_get(*, tenant: Tenant, pk: int) -> CannedReply:
+    reply = canned_reply_list(tenant=tenant).filter(pk=pk).first()
+    if reply is None:
+        raise NotFound("No such saved reply.")
+    return reply
+
+
+def handoff_candidates(*, scope: Scope, now: datetime, limit: int = 20) -> list[Case]:
+    """Open cases at a worked-first priority whose owner's shift is over (they have shift hours
+    and `now` is outside them): the queue offers them for the time-zone hand-off."""
+    cases = (
+        Case.objects.for_tenant(scope.tenant)
+        .filter(work_rank=WORKED_FIRST_RANK, assignee__isnull=False)
+        .select_related("assignee__staff_profile", "priority")
+        .order_by("work_rank", F("sla_due_at").asc(nulls_last=True), "opened_at", "pk")
+    )
+    zone = scope.tenant.time_zone
+    return [
+        case
+        for case in cases[:200]
+        if case.assignee is not None
+        and has_shift(case.assignee)
+        and not on_shift(case.assignee, now=now, default_zone=zone)
+    ][:limit]

@@ -41,3 +41,13 @@ def check_store(store_id: int) -> str:
     from tickets.store_monitoring import store_check
 
     return store_check(store_id=store_id)
+
+
+@shared_task(name="tickets.auto_assign", acks_late=True, ignore_result=True)
+def auto_assign(case_id: int) -> bool:
+    """Give a just-opened case to an analyst on shift (tickets.services.case_auto_assign)."""
+    from tickets.models import Case
+    from tickets.services import case_auto_assign
+
+    case = Case.objects.filter(pk=case_id).first()
+    return case is not None and case_auto_assign(case=case) is not None

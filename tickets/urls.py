@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tickets.views import account_report, case, escalations, lists, opening, shell, sla_targets, support_policy
+from tickets.views import (
+    account_report,
+    canned_replies,
+    case,
+    escalations,
+    lists,
+    notifications,
+    opening,
+    shell,
+    sla_targets,
+    support_policy,
+)
 
 urlpatterns = [
     path("portal/", lists.portal, name="portal"),
@@ -15,6 +26,14 @@ urlpatterns = [
     path("shell/counts/", shell.shell_counts_view, name="shell-counts"),
     path("escalations/", escalations.escalations, name="escalations"),
     path("escalations/<int:pk>/<slug:action>/", escalations.escalation_action, name="escalation-action"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("notifications/bell/", notifications.bell, name="notification-bell"),
+    path("notifications/read-all/", notifications.notifications_read_all, name="notifications-read-all"),
+    path("notifications/settings/", notifications.notification_settings, name="notification-settings"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification-read"),
+    path("settings/canned-replies/", canned_replies.canned_replies, name="canned-replies"),
+    path("settings/canned-replies/<int:pk>/", canned_replies.canned_replies, name="canned-reply"),
+    path("settings/canned-replies/<int:pk>/remove/", canned_replies.canned_reply_remove, name="canned-reply-remove"),
     path("settings/sla/", sla_targets.sla_targets, name="sla-targets"),
     path("attachments/<str:token>/", case.attachment_download, name="attachment-download"),
     path("cases/", lists.case_index, name="case-list"),

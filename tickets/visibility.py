@@ -20,13 +20,17 @@ from django.db.models import F, Q, QuerySet, Value, When
 from tickets.models import CaseEvent, Escalation, RaisedBy
 
 # Events a customer never sees at all.
-STAFF_ONLY_EVENTS = frozenset({"case.noted"})
+STAFF_ONLY_EVENTS = frozenset({"case.noted", "escalation.noted"})
 # Events a customer sees, but whose note is staff-only text.
 STAFF_NOTE_EVENTS = frozenset({"case.reassigned", "escalation.acknowledged", "escalation.resolved"})
 
 
 def _staff_only_event() -> Q:
-    return Q(code__in=STAFF_ONLY_EVENTS) | Q(code="attachment.added", new__public=False)
+    return (
+        Q(code__in=STAFF_ONLY_EVENTS)
+        | Q(code="attachment.added", new__public=False)
+        | Q(code="case.call_logged", new__public=False)
+    )
 
 
 def _staff_note() -> Q:

@@ -51,24 +51,30 @@ def _require(condition: bool) -> None:
         raise ValueError("not a cursor value")  # decode() answers it as an invalid cursor
 
 
+# The last group of the work order (tickets.models.OTHER_RANK; the platform imports no app above it).
+LAST_WORK_RANK = 2
+
+
 def urgency_page(cases: QuerySet, cursor: str | None, limit: int) -> tuple[list, str | None]:
-    """A page of cases in urgency order (sla_due_at, nulls last; then opened_at, pk)."""
+    """A page of cases in the work order (work_rank; sla_due_at, nulls last; then opened_at, pk)."""
     if cursor:
-        due, opened, pk = decode(cursor, datetime, datetime, int, nullable=frozenset({0}))
+        rank, due, opened, pk = decode(cursor, int, datetime, datetime, int, nullable=frozenset({1}))
         # (opened_at, pk) > (opened, pk), with opened_at >= opened spelled out so that the
-        # index on (..., sla_due_at, opened_at, id) starts its range there.
+        # index on (..., work_rank, sla_due_at, opened_at, id) starts its range there.
         after_in_group = Q(opened_at__gte=opened) & (Q(opened_at__gt=opened) | Q(pk__gt=pk))
         if due is None:
-            cases = cases.filter(Q(sla_due_at__isnull=True) & after_in_group)
+            after_in_rank = Q(sla_due_at__isnull=True) & after_in_group
         else:
-            cases = cases.filter(
-                Q(sla_due_at__gt=due) | Q(sla_due_at=due) & after_in_group | Q(sla_due_at__isnull=True)
-            )
+            after_in_rank = Q(sla_due_at__gt=due) | Q(sla_due_at=due) & after_in_group | Q(sla_due_at__isnull=True)
+        in_rank = Q(work_rank=rank) & after_in_rank
+        # In the last group the condition is a plain AND, which the index serves as a range; an
+        # OR with the later groups would make PostgreSQL filter every row before the cursor.
+        cases = cases.filter(in_rank if rank >= LAST_WORK_RANK else in_rank | Q(work_rank__gt=rank))
     rows = list(cases[: limit + 1])
     if len(rows) <= limit:
         return rows, None
     last = rows[limit - 1]
-    return rows[:limit], encode([last.sla_due_at, last.opened_at, last.pk])
+    return rows[:limit], encode([last.work_rank, last.sla_due_at, last.opened_at, last.pk])
 
 
 def time_page(rows: QuerySet, field: str, cursor: str | None, limit: int) -> tuple[list, str | None]:

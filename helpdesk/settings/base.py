@@ -262,6 +262,9 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "EscalationReasonEnum": "tickets.models.EscalationReason",
+        "NotificationKindEnum": "tickets.models.NotificationKind",
+        # An alert's kind keeps its name beside the notifications' own `kind`.
+        "KindEnum": [(kind, kind) for kind in ("availability", "data_synchronisation", "payment", "other")],
         "ReassignReasonEnum": [
             ("time_zone", "time_zone"),
             ("expertise", "expertise"),

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sla.models import Metric, SlaClock
-from tickets.models import Category, Channel, EngineeringState, EscalationReason, Status
+from tickets.models import Category, Channel, EngineeringState, EscalationLevel, EscalationReason, RaisedBy, Status
 from tickets.services import ReassignReason
 
 
@@ -176,6 +176,15 @@ class SummarySerializer(serializers.Serializer):
     summary = serializers.CharField(help_text="What was done: mailed to the merchant with confirm and reopen links.")
 
 
+class CallSerializer(serializers.Serializer):
+    direction = serializers.ChoiceField(choices=["inbound", "outbound"])
+    contact = serializers.CharField(max_length=200)
+    called_at = serializers.DateTimeField(help_text="ISO 8601 with an offset.")
+    duration_minutes = serializers.IntegerField(min_value=0, max_value=24 * 60)
+    summary = serializers.CharField()
+    public = serializers.BooleanField(default=True, help_text="false: staff only.")
+
+
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
@@ -187,6 +196,16 @@ class OptionalReasonSerializer(serializers.Serializer):
 class EscalateSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=EscalationReason.choices)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
+    level = serializers.ChoiceField(
+        choices=EscalationLevel.choices,
+        default=EscalationLevel.SUPPORT_MANAGER,
+        help_text="Staff choose; a merchant's escalation goes to a support manager.",
+    )
+    raised_by = serializers.ChoiceField(
+        choices=[RaisedBy.MERCHANT, RaisedBy.ANALYST],
+        required=False,
+        help_text="Staff keys: merchant records the merchant's phoned-in escalation; analyst (default) their own.",
+    )
 
 
 class NoteSerializer(serializers.Serializer):
@@ -215,6 +234,7 @@ class PrioritySerializer(NamedSerializer):
     criteria = serializers.CharField()
     must_phone = serializers.BooleanField()
     escalate_on_open = serializers.BooleanField()
+    worked_first = serializers.BooleanField(help_text="Open cases at this priority are worked ahead of all others.")
 
 
 class AlertSerializer(serializers.Serializer):

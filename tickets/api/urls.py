@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from tickets.api import account_report
+from tickets.api import notification_views as notifications
 from tickets.api.views import actions, alerts, cases, conversation, engineering, escalations, export, reference, sla
 
 urlpatterns = [
@@ -27,12 +28,15 @@ urlpatterns = [
     path("cases/<str:number>/confirm-closure/", actions.CaseConfirmClosureView.as_view()),
     path("cases/<str:number>/reopen/", actions.CaseReopenView.as_view()),
     path("cases/<str:number>/escalate/", actions.CaseEscalateView.as_view()),
+    path("cases/<str:number>/calls/", actions.CaseLogCallView.as_view()),
     path("cases/<str:number>/engineering-issues/", actions.CaseLinkEngineeringView.as_view()),
     path("attachments/<str:token>/", conversation.AttachmentDownloadView.as_view()),
     path("escalations/", escalations.EscalationListView.as_view()),
     path("escalations/<int:pk>/acknowledge/", escalations.EscalationAcknowledgeView.as_view()),
     path("escalations/<int:pk>/resolve/", escalations.EscalationResolveView.as_view()),
     path("engineering-issues/<path:reference>/state/", engineering.EngineeringIssueStateView.as_view()),
+    path("notifications/", notifications.NotificationListView.as_view()),
+    path("notifications/<int:pk>/read/", notifications.NotificationReadView.as_view()),
     path("alerts/", alerts.AlertView.as_view()),
     path("reports/account-sla/", account_report.AccountSlaView.as_view()),
     path("export/cases/", export.ExportCasesView.as_view()),

@@ -15,7 +15,7 @@ from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
 from helpdesk.tenancy import customer_account_ids
 from helpdesk.validators import validate_email_list
 from tickets import notifications, webhook_events
-from tickets.models import Case, CaseEvent, Status
+from tickets.models import Case, CaseEvent, Status, work_rank
 
 # What each status allows, for error messages that say what can be done instead.
 ALLOWED_ACTIONS = {
@@ -42,6 +42,7 @@ LOCKED_CASE_RELATED = (
     "account__technical_contact",
     "requester",
     "assignee",
+    "assignee__staff_profile",  # whether the owner wants notification mail (tickets.staff_notifications)
 )
 
 
@@ -65,9 +66,12 @@ def lock_case(case: Case, *, expected_version: int | None = None) -> Case:
 
 
 def save_case(case: Case, fields: Iterable[str], *, at: datetime) -> None:
+    """Save the changed fields, bump the version, and keep the case's place in the work order
+    (its status or priority may have changed)."""
     case.version += 1
     case.updated_at = at
-    case.save(update_fields=[*fields, "version", "updated_at"])
+    case.work_rank = work_rank(status=case.status, priority=case.priority)
+    case.save(update_fields=[*fields, "version", "updated_at", "work_rank"])
 
 
 def record(

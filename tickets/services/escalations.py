@@ -22,9 +22,18 @@ from tickets.services._common import check_actor, lock_case, now_or, record, req
 
 
 def _raiser(actor: User | None, raised_by: str | None) -> str:
+    """Who the escalation is from: the system (no actor), a merchant in the portal, or staff
+    either for themselves (asking a manager for help) or recording a merchant's phoned-in one."""
     if actor is None:
         return RaisedBy.SYSTEM
-    return RaisedBy.MERCHANT if actor.role in MERCHANT_ROLES else (raised_by or RaisedBy.ANALYST)
+    if actor.role in MERCHANT_ROLES:
+        return RaisedBy.MERCHANT
+    if raised_by not in (None, "", RaisedBy.MERCHANT, RaisedBy.ANALYST):
+        raise ValidationFailed(
+            "Staff record an escalation of their own or the merchant's (phoned in).",
+            errors={"raised_by": ["Use merchant or analyst."]},
+        )
+    return raised_by or RaisedBy.ANALYST
 
 
 @transaction.atomic
@@ -40,11 +49,18 @@ def escalation_raise(
     expected_version: int | None = None,
 ) -> Escalation:
     """Escalate a case. Merchants may at any time, for one of PRODUCT.md's merchant reasons, with
-    their own words; staff and the system (actor None) for any reason."""
+    their own words; staff and the system (actor None) for any reason, at either level. A case
+    keeps one open system escalation for breaches: a second breach adds a note to it."""
     at = now_or(at)
     case = lock_case(case, expected_version=expected_version)
     if actor is not None:
         check_actor(case, actor)
+    if actor is None and reason == EscalationReason.SLA_BREACHED:
+        open_breach = _open_breach_escalation(case)
+        if open_breach is not None:
+            _note_breach(case, open_breach, notes=notes, at=at)
+            save_case(case, [], at=at)
+            return open_breach
     escalation = escalation_write(
         case, actor=actor, reason=reason, notes=notes, level=level, raised_by=raised_by, at=at
     )
@@ -64,7 +80,8 @@ def escalation_write(
             allowed = ", ".join(EscalationReason(r).label.lower() for r in sorted(MERCHANT_ESCALATION_REASONS))
             raise ValidationFailed(f"Choose a reason: {allowed}.", errors={"reason": ["Not a merchant reason."]})
         notes = require_text(notes, "notes", "Tell the support manager what is wrong.")
-        level = EscalationLevel.SUPPORT_MANAGER
+        if actor is not None and actor.role in MERCHANT_ROLES:
+            level = EscalationLevel.SUPPORT_MANAGER  # from the portal; staff choose for a phoned-in one
     if level not in EscalationLevel.values:
         raise ValidationFailed(f"Unknown escalation level “{level}”.", errors={"level": ["Unknown level."]})
     escalation = Escalation.objects.create(
@@ -86,6 +103,44 @@ def escalation_write(
         note=escalation.notes,
     )
     return escalation
+
+
+def _open_breach_escalation(case: Case) -> Escalation | None:
+    escalations = Escalation.objects.filter(tenant_id=case.tenant_id, case=case, raised_by=RaisedBy.SYSTEM)
+    unresolved = escalations.filter(reason=EscalationReason.SLA_BREACHED).exclude(state=EscalationState.RESOLVED)
+    return unresolved.select_for_update().order_by("created_at").first()
+
+
+def _note_breach(case: Case, escalation: Escalation, *, notes: str, at: datetime) -> None:
+    """Add another breach to the case's open breach escalation instead of raising a second one."""
+    escalation.notes = f"{escalation.notes}\n{notes.strip()}".strip()
+    escalation.save(update_fields=["notes"])
+    record(case, "escalation.noted", actor=None, at=at, new={"escalation": escalation.pk}, note=notes.strip())
+
+
+def escalations_resolve_on_close(case: Case, *, at: datetime) -> int:
+    """Resolve a closing case's open escalations by the system, with a note (no mail: the
+    closing mail tells the merchant). Called by the closing service on the case it holds."""
+    note = f"Resolved by the system: case {case.number} was closed."
+    escalations = Escalation.objects.filter(tenant_id=case.tenant_id, case=case).exclude(state=EscalationState.RESOLVED)
+    resolved = 0
+    for escalation in escalations.select_for_update().order_by("created_at"):
+        old_state = escalation.state
+        escalation.state, escalation.resolution_note, escalation.resolved_at = EscalationState.RESOLVED, note, at
+        escalation.acknowledged_at = escalation.acknowledged_at or at
+        escalation.save(update_fields=["state", "resolution_note", "resolved_at", "acknowledged_at"])
+        record(
+            case,
+            "escalation.resolved",
+            actor=None,
+            at=at,
+            old={"state": old_state},
+            new={"escalation": escalation.pk, "state": escalation.state, "by": "system"},
+            note=note,
+            notify=False,
+        )
+        resolved += 1
+    return resolved
 
 
 def _lock_escalation(escalation: Escalation, actor: User) -> Escalation:

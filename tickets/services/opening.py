@@ -22,7 +22,9 @@ from tickets.models import (
     EscalationReason,
     Plan,
     Priority,
+    QueueSettings,
     RaisedBy,
+    work_rank,
 )
 from tickets.services._common import check_cc_emails, now_or, record, require_text, save_case
 from tickets.services.escalations import escalation_write
@@ -133,6 +135,7 @@ def case_open(
     case.number = next_case_number(tenant)
     case.plan = _plan(tenant, account)
     case.sla_policy = policy_current(tenant=tenant)
+    case.work_rank = work_rank(status=case.status, priority=case.priority)
     # The clocks are planned before the case exists so that it is written once, with its deadline.
     clocks = clocks_plan(case=case)
     case.sla_due_at = earliest_due(clocks)
@@ -141,6 +144,7 @@ def case_open(
     case.save(force_insert=True)
     clocks_start(clocks=clocks)
     _record_opening(case, opened_by=opened_by, at=at)
+    transaction.on_commit(lambda: _assign_when_committed(case.pk, tenant.pk), robust=True)
     return case
 
 
@@ -165,6 +169,15 @@ def _record_opening(case: Case, *, opened_by: User, at: datetime) -> None:
             raised_by=RaisedBy.SYSTEM,
             at=at,
         )
+
+
+def _assign_when_committed(case_id: int, tenant_id: int) -> None:
+    """Tenants that assign automatically give the new case to an analyst on shift, in a task
+    (read after the commit, so opening itself pays nothing for it)."""
+    from tickets.tasks import auto_assign
+
+    if QueueSettings.objects.filter(tenant_id=tenant_id, auto_assign=True).exists():
+        auto_assign.delay(case_id)
 
 
 __all__ = ["case_open", "next_case_number", "save_case"]

@@ -9,7 +9,7 @@ from helpdesk.models import Tenant, User
 from sla.models import SlaPolicy
 from sla.presets import Preset
 from sla.services import preset_targets_apply
-from tickets.models import Plan, Priority
+from tickets.models import ACTIVE_STATUSES, OTHER_RANK, WORKED_FIRST_RANK, Case, Plan, Priority
 
 
 @transaction.atomic
@@ -33,6 +33,16 @@ def preset_apply(*, tenant: Tenant, preset: Preset, actor: User | None = None) -
                 "criteria": level.criteria,
                 "must_phone": level.must_phone,
                 "escalate_on_open": level.escalate_on_open,
+                "worked_first": level.worked_first,
             },
         )
+        priority_cases_rerank(priority=priorities[level.name])
     return preset_targets_apply(tenant=tenant, preset=preset, plans=plans, priorities=priorities, actor=actor)
+
+
+def priority_cases_rerank(*, priority: Priority) -> int:
+    """Move a priority's open cases to their work-order group after its "worked ahead of all
+    others" flag was set or cleared (a sort column, not a change of the cases: no event)."""
+    rank = WORKED_FIRST_RANK if priority.worked_first else OTHER_RANK
+    cases = Case.objects.filter(tenant_id=priority.tenant_id, priority=priority, status__in=ACTIVE_STATUSES)
+    return cases.exclude(work_rank=rank).update(work_rank=rank)

@@ -26,6 +26,7 @@ from tickets.services._common import (
     save_case,
 )
 from tickets.services.conversation import comment_write
+from tickets.services.escalations import escalations_resolve_on_close
 
 
 @transaction.atomic
@@ -73,6 +74,7 @@ def _close(case: Case, *, actor: User | None, at: datetime, how: str) -> Case:
     case.resolved_at = case.resolved_at or at
     save_case(case, ["status", "closed_at", "resolved_at", "sla_due_at"], at=at)
     record(case, "case.closed", actor=actor, at=at, old={"status": old}, new={"status": case.status, "how": how})
+    escalations_resolve_on_close(case, at=at)
     return case
 
 

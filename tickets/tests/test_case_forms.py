@@ -10,10 +10,12 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
+from django.utils.html import escape
 
 from helpdesk.models import Store
 from surveys.models import SurveyInvitation
 from tickets.models import Attachment, Case, CaseEvent, Channel, Comment, Escalation, Status
+from tickets.templatetags.history_tags import event_story
 from tickets.tests.factories import open_case
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +179,7 @@ def test_the_whole_conversation_from_the_case_page(client, world, setup_a):
     history = client.get(f"/cases/{case.number}/").content.decode()
     for event in CaseEvent.objects.filter(case=case):
         assert event.label != event.code, f"{event.code} has no label on the case page"
-        assert event.label in history
+        assert escape(event_story(event)) in history  # the history tells each event (tickets.history)
 
 
 def test_a_stale_or_repeated_form_is_refused_and_changes_nothing(client, world, setup_a):

@@ -139,7 +139,9 @@ def test_at_risk_goes_to_the_assignee_or_the_analysts_and_breaches_to_the_manage
     comment_add(case=assigned, actor=world.manager_a, body="Looking now.", at=syd(2026, 11, 23, 12, 45))
     assert sweep_breaches(now=syd(2026, 11, 23, 13, 1)) == 1  # the other one was answered in time
     breach = mails("sla_breached")
-    assert len(breach) == 1 and breach[0].to == [world.manager_a.email] and breach[0].case_id == unassigned.pk
+    # An unowned case's breach goes to the analysts, as its warning did, and to the managers.
+    assert len(breach) == 1 and breach[0].case_id == unassigned.pk
+    assert breach[0].to == [world.analyst_a.email, world.manager_a.email]
     assert mails("escalation_raised_staff") == []  # the breach mail is the managers' one mail
 
 
@@ -185,9 +187,12 @@ def _inbound(client, payload: dict):
     )
 
 
-def test_no_mail_when_the_merchant_opens_nothing_new(world, setup_a, account):
+def test_opening_mails_the_merchant_once_and_announces_the_unowned_case_to_the_analysts(world, setup_a, account):
     open_case(account, setup_a.normal, at=MONDAY_9)
-    assert [m.kind for m in mails()] == ["case_acknowledgement"]
+    assert [(m.kind, m.to) for m in mails()] == [
+        ("case_acknowledgement", ["merchant@alpha-one.test"]),
+        ("staff_notification", [world.analyst_a.email]),
+    ]
 
 
 def test_text_mail_and_subjects_are_not_html_escaped(world, setup_a, account):
@@ -209,3 +214,36 @@ def test_text_mail_and_subjects_are_not_html_escaped(world, setup_a, account):
         # The HTML part still escapes what the merchant typed.
         assert "O&#x27;Brien &amp; Co: &lt;checkout&gt;" in message.body_html
         assert "<checkout>" not in message.body_html
+
+
+def test_a_priority_change_is_mailed_to_the_merchant_with_its_reason(world, setup_a, account):
+    from tickets.services import case_change_priority
+
+    case = open_case(account, setup_a.normal)
+    case_change_priority(case=case, actor=world.analyst_a, priority=setup_a.urgent, reason="Checkout is down for all")
+    (mail,) = mails("case_priority_changed")
+    assert mail.to == ["merchant@alpha-one.test"] and mail.cc == ["ops@alpha-one.test"]
+    assert "from Normal to Urgent" in mail.body_text and "Why: Checkout is down for all" in mail.body_text
+
+
+def test_where_assignment_meets_the_first_response_the_acknowledgement_promises_assignment(world, account):
+    from sla.models import MetBy
+    from tickets.tests.factories import setup_case_tenant
+
+    setup = setup_case_tenant(world.tenant_a, met_by=MetBy.ASSIGNMENT)
+    open_case(account, setup.normal, at=MONDAY_9)
+    (ack,) = mails("case_acknowledgement")
+    assert "An analyst will be assigned to your case by Monday 23 November 2026, 13:00 AEDT" in ack.body_text
+    assert "will respond by" not in ack.body_text
+
+
+def test_a_reassignment_tells_the_merchant_who_owns_the_case_but_not_the_note(world, setup_a, account):
+    from tickets.services import case_reassign
+
+    case = open_case(account, setup_a.normal)
+    case_assign(case=case, actor=world.analyst_a, assignee=world.analyst_a)
+    case_reassign(case=case, actor=world.analyst_a, assignee=world.manager_a, reason="time_zone", note="He is grumpy")
+    (mail,) = mails("case_reassigned")
+    assert mail.to == ["merchant@alpha-one.test"]
+    assert f"{world.manager_a.get_full_name()} now owns your case" in mail.body_text
+    assert "grumpy" not in mail.body_text and "grumpy" not in mail.body_html

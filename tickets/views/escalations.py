@@ -11,7 +11,7 @@ from helpdesk.forms import add_domain_error
 from helpdesk.http import post_or_back
 from helpdesk.roles import MANAGING_ROLES
 from helpdesk.tenancy import ScopedRequest, require_scope
-from tickets.forms import EscalationResolveForm
+from tickets.forms import EscalationFilterForm, EscalationResolveForm
 from tickets.models import EscalationState
 from tickets.selectors import escalation_list
 from tickets.services import escalation_acknowledge, escalation_resolve
@@ -23,10 +23,15 @@ LIST_SIZE = 50
 def escalations(
     request: ScopedRequest, *, refused: tuple[int, EscalationResolveForm] | None = None, status: int = 200
 ) -> HttpResponse:
-    """Open escalations, oldest first, each with acknowledge and resolve."""
-    open_escalations = (
-        escalation_list(scope=request.scope).exclude(state=EscalationState.RESOLVED).order_by("created_at")
-    )
+    """Open escalations, oldest first, each with acknowledge and resolve; filtered by state and
+    level, and resolved ones (the history) most recently resolved first."""
+    filters = EscalationFilterForm(request.GET or None)
+    state, level = filters.chosen()
+    open_escalations = escalation_list(scope=request.scope, state=state or None, level=level or None)
+    if state == EscalationState.RESOLVED:
+        open_escalations = open_escalations.order_by("-resolved_at", "-pk")
+    else:
+        open_escalations = open_escalations.exclude(state=EscalationState.RESOLVED).order_by("created_at", "pk")
     rows = [
         (
             escalation,
@@ -36,7 +41,8 @@ def escalations(
         )
         for escalation in open_escalations[:LIST_SIZE]
     ]
-    return render(request, "helpdesk/escalations.html", {"rows": rows}, status=status)
+    context = {"rows": rows, "filters": filters, "history": state == EscalationState.RESOLVED}
+    return render(request, "helpdesk/escalations.html", context, status=status)
 
 
 @post_or_back("escalations")

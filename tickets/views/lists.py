@@ -47,8 +47,9 @@ OPEN_STATUSES = [Status.NEW, Status.OPEN, Status.WAITING, Status.REOPENED]
 
 @require_scope(STAFF_ROLES)
 def queue(request: ScopedRequest) -> HttpResponse:
-    """Open work, most urgent first (the earliest running SLA deadline), with filters kept in the
-    URL. htmx asks for the list alone every 30 seconds; the tiles' counts come with the shell's."""
+    """Open work in the work order (worked-first priorities, then the earliest running SLA
+    deadline), with filters kept in the URL. htmx asks for the list alone every 30 seconds; the
+    tiles' counts come with the shell's."""
     scope = request.scope
     filters = CaseFilterForm(request.GET or None, scope=scope, statuses=OPEN_STATUSES)
     cases = case_list(scope=scope, **filters.filters()).exclude(status__in=[Status.CLOSED, Status.RESOLVED])

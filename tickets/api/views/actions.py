@@ -79,6 +79,7 @@ CaseRequestClosureView = action("request-closure", s.OptionalReasonSerializer, "
 CaseConfirmClosureView = action("confirm-closure", None, "Staff confirm the merchant's closure request.")
 CaseReopenView = action("reopen", s.ReasonSerializer, "Reopen a resolved or closed case.")
 CaseEscalateView = action("escalate", s.EscalateSerializer, "Escalate to a support manager.")
+CaseLogCallView = action("log-call", s.CallSerializer, "Log a phone call on the case (public or staff-only).")
 CaseLinkEngineeringView = action(
     "link-engineering-issue", s.EngineeringLinkSerializer, "Link the case to an engineering issue."
 )
