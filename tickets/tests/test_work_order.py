@@ -121,7 +121,7 @@ def test_the_migration_flags_existing_tenants_levels_and_their_open_cases(world,
     critical = Priority.objects.get(tenant=world.tenant_a, name="Critical")
     case = open_case(world.account_a1, critical)
     Case.objects.filter(pk=case.pk).update(work_rank=OTHER_RANK)
-    migration = importlib.import_module("tickets.migrations.0010_work_order")
+    migration = importlib.import_module("tickets.migrations.0011_work_order")
     migration.flag_worked_first(apps, None)
     assert set(Priority.objects.filter(worked_first=True).values_list("name", flat=True)) == {"Critical"}
     assert Case.objects.get(pk=case.pk).work_rank == WORKED_FIRST_RANK
