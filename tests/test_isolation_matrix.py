@@ -182,9 +182,10 @@ def _body(response) -> str:
 
 
 def _blanked(text: str, identifier: str) -> str:
-    """The identifier blanked wherever it stands alone (an id of 1 leaves `initial-scale=1` be)."""
+    """The identifier blanked wherever it stands alone (an id of 1 leaves `initial-scale=1` be, an
+    id of 3 the version in `bootstrap-5.3.8`)."""
     for form in {identifier, quote(identifier, safe=""), quote(identifier)}:
-        text = re.sub(rf"(?<![\w=-]){re.escape(form)}(?!\w)", "{id}", text)
+        text = re.sub(rf"(?<![\w=-])(?<!\d\.){re.escape(form)}(?!\w|\.\d)", "{id}", text)
     return text
 
 

@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from helpdesk.models import WebhookDelivery
-from helpdesk.services import api_key_create, webhook_endpoint_create
+from helpdesk.services import api_key_create, store_create, webhook_endpoint_create
 from surveys.models import SurveyInvitation
 from surveys.services import Answer, invitation_token, survey_answer
 from tickets.models import Attachment
@@ -88,9 +88,12 @@ def site(world, setup_a):
     api_key_create(user=world.analyst_a, name="walk")
     fresh = open_case(world.account_a1, setup_a.low, at=now - timedelta(hours=1))
     case_propose_resolution(case=fresh, actor=world.analyst_a, summary="Done", at=now - timedelta(minutes=30))
+    store = store_create(account=world.account_a1, name="Walk shop", url="https://walk.shop.example")
     return {
         "number": case.number,
         "action": "comment",
+        "store_id": store.pk,
+        "tenant_slug": world.tenant_a.slug,
         "pk": escalation.pk,
         "token": Attachment.objects.get(case=case).token,
         "reference": "ENG-1",
