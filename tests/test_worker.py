@@ -62,9 +62,9 @@ def test_mail_is_sent_by_the_worker_after_commit(world, setup_a, start_worker, p
     start_worker()
     case = open_case(world.account_a1, setup_a.normal, at=timezone.now())
     wait_for(all_sent, what="the acknowledgement to be sent")
-    message = OutboxMessage.objects.get(case=case)
+    message = OutboxMessage.objects.get(case=case, kind="case_acknowledgement")
     assert message.kind == "case_acknowledgement" and message.provider_message_id.startswith("pm-")
-    assert postmark.requests[0]["To"] == "merchant@alpha-one.test"
+    assert "merchant@alpha-one.test" in [request["To"] for request in postmark.requests]
     assert_every_mail_sent_exactly_once(postmark)
 
 
@@ -123,7 +123,7 @@ def test_a_case_opened_while_redis_is_down_is_saved_and_acknowledged_later(world
     assert "the drain will send it" in result.stderr
     case = Case.objects.get(subject="Redis is down")
     assert result.stdout.strip().endswith(case.number)
-    message = OutboxMessage.objects.get(case=case)
+    message = OutboxMessage.objects.get(case=case, kind="case_acknowledgement")
     assert message.status == OutboxStatus.PENDING
 
     start_worker()  # Redis is back (the worker and this process use the real one)
