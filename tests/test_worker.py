@@ -90,7 +90,8 @@ def test_worker_killed_mid_sweep_records_and_mails_every_breach_once(world, setu
 
     assert CaseEvent.objects.filter(code="sla.breached").count() == clocks
     # One breach escalation per case (a second breached metric adds a note to it, PRODUCT.md).
-    assert Escalation.objects.filter(reason="sla_breached").count() == SlaClock.objects.values("case").distinct().count()
+    cases = SlaClock.objects.values("case").distinct().count()
+    assert Escalation.objects.filter(reason="sla_breached").count() == cases
     assert OutboxMessage.objects.filter(kind="sla_breached").count() == clocks
     for clock_id in SlaClock.objects.values_list("pk", flat=True):
         assert CaseEvent.objects.filter(code="sla.breached", new__clock=clock_id).count() == 1
