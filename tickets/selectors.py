@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.models import Tenant, User
+from helpdesk.selectors import staff_list
 from helpdesk.tenancy import Scope, get_for_scope_or_404
 from sla.models import SlaClock
 from tickets import visibility
@@ -274,18 +275,17 @@ def canned_reply_get(*, tenant: Tenant, pk: int) -> CannedReply:
 
 def handoff_candidates(*, scope: Scope, now: datetime, limit: int = 20) -> list[Case]:
     """Open cases at a worked-first priority whose owner's shift is over (they have shift hours
-    and `now` is outside them): the queue offers them for the time-zone hand-off."""
+    and `now` is outside them): the queue offers them for the time-zone hand-off. Who is off shift
+    is decided over the tenant's staff (a few rows), then the cases are one index read."""
+    zone = scope.tenant.time_zone
+    staff = staff_list(scope=scope).select_related("staff_profile")
+    off_shift = [user.pk for user in staff if has_shift(user) and not on_shift(user, now=now, default_zone=zone)]
+    if not off_shift:
+        return []
     cases = (
         Case.objects.for_tenant(scope.tenant)
-        .filter(work_rank=WORKED_FIRST_RANK, assignee__isnull=False)
-        .select_related("assignee__staff_profile", "priority")
+        .filter(work_rank=WORKED_FIRST_RANK, assignee_id__in=off_shift)
+        .select_related("assignee", "priority")
         .order_by("work_rank", F("sla_due_at").asc(nulls_last=True), "opened_at", "pk")
     )
-    zone = scope.tenant.time_zone
-    return [
-        case
-        for case in cases[:200]
-        if case.assignee is not None
-        and has_shift(case.assignee)
-        and not on_shift(case.assignee, now=now, default_zone=zone)
-    ][:limit]
+    return list(cases[:limit])
