@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from helpdesk.models import Account, ApiKey, Role, Store, Tenant, User, WebhookDelivery, WebhookEndpoint
+from helpdesk.models import (
+    Account,
+    ApiKey,
+    Role,
+    SettingChange,
+    Store,
+    Tenant,
+    User,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from helpdesk.tenancy import Scope, get_for_scope_or_404
 
 
@@ -68,3 +78,9 @@ def webhook_delivery_list(*, tenant: Tenant) -> QuerySet[WebhookDelivery]:
 def account_profile(*, scope: Scope) -> Account:
     """The merchant's own account with its plan and technical contact, for the account page."""
     return account_list(scope=scope).select_related("plan", "technical_contact").get(pk=scope.own_account.pk)
+
+
+def setting_change_list(*, scope: Scope, area: str | None = None) -> QuerySet[SettingChange]:
+    """The tenant's settings history, newest first, optionally of one settings page."""
+    changes = SettingChange.objects.for_tenant(scope.tenant).select_related("actor")
+    return changes.filter(area=area) if area else changes

@@ -1,9 +1,10 @@
-"""Writes of platform data: tenants, accounts, stores and users."""
+"""Writes of platform data: tenants, accounts, stores, users, API keys, webhooks and the settings history."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from helpdesk.models import (
     ApiKey,
     PartnerLink,
     Role,
+    SettingChange,
     Store,
     Tenant,
     User,
@@ -232,3 +234,44 @@ def webhook_endpoint_set_active(*, endpoint: WebhookEndpoint, active: bool) -> W
     endpoint.is_active = active
     endpoint.save(update_fields=["is_active"])
     return endpoint
+
+
+def setting_change_record(
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    area: str,
+    label: str,
+    before: Mapping[str, object] | None = None,
+    after: Mapping[str, object] | None = None,
+    action: str | None = None,
+) -> SettingChange | None:
+    """Record one change to a tenant setting, inside the caller's transaction.
+
+    `before` and `after` map each field's label to its value as the admin sees it (say
+    ``{"Time zone": "Australia/Sydney"}``); only the fields that differ are kept. With no `before`
+    the setting was created, with no `after` removed; `action` overrides that (e.g. "published").
+    A save that changed nothing records nothing and returns None."""
+    before, after = dict(before or {}), dict(after or {})
+    if action is None:
+        action = SettingChange.Action.CREATED if not before else SettingChange.Action.CHANGED
+        action = SettingChange.Action.REMOVED if not after else action
+    changes = [
+        {"field": field, "before": _setting_text(before.get(field)), "after": _setting_text(after.get(field))}
+        for field in dict.fromkeys([*before, *after])
+        if _setting_text(before.get(field)) != _setting_text(after.get(field))
+    ]
+    if not changes and action == SettingChange.Action.CHANGED:
+        return None
+    return SettingChange.objects.create(
+        tenant=tenant, actor=actor, area=area, action=action, label=label[:200], changes=changes
+    )
+
+
+def _setting_text(value: object) -> str:
+    """A setting's value as one line of text: lists joined, nothing as an empty string."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(_setting_text(item) for item in value)
+    return str(value)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("settings/", home.tenant_settings, name="tenant-settings"),
     path("settings/api-keys/", settings_pages.api_keys, name="settings-api-keys"),
     path("settings/webhooks/", settings_pages.webhooks, name="settings-webhooks"),
+    path("settings/history/", settings_pages.settings_history, name="settings-history"),
     path("stores/<int:store_id>/", stores.store_detail, name="store-detail"),
     path("", include("tickets.urls")),
     path("", include("sla.urls")),

@@ -41,6 +41,7 @@ PAGES: dict[str, Rule] = {
     "tenant-settings": Rule(ADMIN_ROLES),
     "settings-api-keys": Rule(ADMIN_ROLES),
     "settings-webhooks": Rule(ADMIN_ROLES),
+    "settings-history": Rule(ADMIN_ROLES),
     "portal": Rule(MERCHANT_ROLES),
     "queue": Rule(STAFF_ROLES),
     "escalations": Rule(MANAGING_ROLES),

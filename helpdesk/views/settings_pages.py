@@ -1,4 +1,4 @@
-"""Tenant admin pages: API keys (created, shown once, revoked) and outbound webhooks."""
+"""Tenant admin pages: API keys (created, shown once, revoked), outbound webhooks and the settings history."""
 
 from __future__ import annotations
 
@@ -11,9 +11,15 @@ from helpdesk.api.params import id_param
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.forms import ApiKeyForm, WebhookEndpointForm, add_domain_error
 from helpdesk.messaging.webhooks import webhook_replay
-from helpdesk.models import WebhookEndpoint
+from helpdesk.models import SETTING_AREAS, WebhookEndpoint
 from helpdesk.roles import ADMIN_ROLES
-from helpdesk.selectors import active_user_list, api_key_list, webhook_delivery_list, webhook_endpoint_list
+from helpdesk.selectors import (
+    active_user_list,
+    api_key_list,
+    setting_change_list,
+    webhook_delivery_list,
+    webhook_endpoint_list,
+)
 from helpdesk.services import api_key_create, api_key_revoke, webhook_endpoint_create, webhook_endpoint_set_active
 from helpdesk.tenancy import ScopedRequest, require_scope
 
@@ -88,3 +94,22 @@ def _webhook_action(request: ScopedRequest, endpoints: QuerySet[WebhookEndpoint]
         again = webhook_replay(delivery=delivery)
         messages.success(request, f"Delivery {delivery.pk} is sent again as delivery {again.pk}.")
     return redirect("settings-webhooks")
+
+
+HISTORY_PAGE_SIZE = 200
+
+
+@require_scope(ADMIN_ROLES)
+def settings_history(request: ScopedRequest) -> HttpResponse:
+    """Who changed which setting, newest first; `?area=` narrows it to one settings page."""
+    area = request.GET.get("area") or None
+    if area is not None and area not in SETTING_AREAS:
+        raise ValidationFailed("Choose a settings page from the list.", errors={"area": ["Unknown settings page."]})
+    changes = list(setting_change_list(scope=request.scope, area=area)[: HISTORY_PAGE_SIZE + 1])
+    context = {
+        "changes": changes[:HISTORY_PAGE_SIZE],
+        "more": len(changes) > HISTORY_PAGE_SIZE,
+        "areas": SETTING_AREAS,
+        "area": area,
+    }
+    return render(request, "helpdesk/settings_history.html", context)
