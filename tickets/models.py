@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pgtrigger
 from django.conf import settings
 from django.db import models
@@ -9,6 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from helpdesk.tenancy import TenantOwned
+
+if TYPE_CHECKING:
+    from helpdesk.models import User
+    from sla.models import SlaClock
 
 
 class Plan(TenantOwned):
@@ -97,6 +103,11 @@ class CaseSequence(TenantOwned):
 
 
 class Case(TenantOwned):
+    # Not fields: rows the step working on this instance holds already, so that the mail and
+    # notifications it causes do not read them again. None on a case read from the database.
+    opening_clocks: list[SlaClock] | None = None  # the clocks case_open started, with their calendars
+    active_staff: list[User] | None = None  # the tenant's active staff, read once per step
+
     account = models.ForeignKey("helpdesk.Account", on_delete=models.PROTECT, related_name="cases")
     store = models.ForeignKey("helpdesk.Store", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -233,6 +244,10 @@ EVENT_LABELS = {
 
 class CaseEvent(TenantOwned):
     """One entry of a case's append-only history: who did what, when, old → new."""
+
+    # Not a field: the escalation an escalation event is about, when the service recording the
+    # event holds it, so its staff mail does not read it again.
+    held_escalation: Escalation | None = None
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     code = models.CharField(max_length=40, help_text="Stable code such as case.assigned.")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from helpdesk.errors import NotFound, PermissionDenied, ValidationFailed
 from helpdesk.models import Account, Store, Tenant, User
@@ -29,15 +28,23 @@ from tickets.models import (
 from tickets.services._common import check_cc_emails, now_or, record, require_text, save_case
 from tickets.services.escalations import escalation_write
 
+# One statement takes the next number: it creates the tenant's sequence at its first case (the
+# model's default, plus one) or bumps it, and gives the new number back.
+_NEXT_NUMBER_SQL = """
+    INSERT INTO "tickets_casesequence" ("tenant_id", "last_number") VALUES (%s, %s)
+    ON CONFLICT ("tenant_id") DO UPDATE SET "last_number" = "tickets_casesequence"."last_number" + 1
+    RETURNING "last_number"
+"""
+
 
 def next_case_number(tenant: Tenant) -> str:
     """The tenant's next case number. The sequence row stays locked until the transaction ends,
     so concurrent openings queue here and numbers are never handed out twice."""
-    CaseSequence.objects.bulk_create([CaseSequence(tenant=tenant)], ignore_conflicts=True)
-    sequence = CaseSequence.objects.for_tenant(tenant)
+    first = CaseSequence._meta.get_field("last_number").get_default() + 1
     while True:  # skip numbers that imported cases already hold
-        sequence.update(last_number=F("last_number") + 1)
-        number = f"{tenant.case_number_prefix}-{sequence.values_list('last_number', flat=True).get()}"
+        with connection.cursor() as cursor:
+            cursor.execute(_NEXT_NUMBER_SQL, [tenant.pk, first])
+            number = f"{tenant.case_number_prefix}-{cursor.fetchone()[0]}"
         if not Case.objects.for_tenant(tenant).filter(number=number).exists():
             return number
 
@@ -143,6 +150,7 @@ def case_open(
     # reads are the checked objects given (all of this tenant), not a second read.
     case.save(force_insert=True)
     clocks_start(clocks=clocks)
+    case.opening_clocks = clocks  # for the acknowledgement mail
     _record_opening(case, opened_by=opened_by, at=at)
     transaction.on_commit(lambda: _assign_when_committed(case.pk, tenant.pk), robust=True)
     return case
