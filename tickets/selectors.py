@@ -220,20 +220,10 @@ def with_clocks(cases: CasesT, *, tenant: Tenant) -> CasesT:
     return cases.prefetch_related(Prefetch("clocks", queryset=clocks))
 
 
-# The columns the API's case representation reads (tickets.api.serializers.CaseSerializer), and
-# the work order's keys that a page's cursor is made of: compiling and fetching every column of
-# the case and its five relations cost more than the rest of an API read.
-API_CASE_FIELDS = (
-    *("number", "subject", "description", "status", "category", "channel", "cc_emails", "version"),
-    *("recent_changes", "business_impact", "steps_to_reproduce", "workaround"),
-    *("opened_at", "updated_at", "resolved_at", "closed_at", "work_rank", "sla_due_at"),
-    *("account__slug", "priority__name", "plan__name", "store__name", "requester__email", "assignee__email"),
-)
-
-
 def for_api(cases: CasesT, *, tenant: Tenant) -> CasesT:
-    """The cases with only what their API representation reads, their clocks in one more query."""
-    return with_clocks(cases.select_related(*CASE_LIST_RELATED, "store").only(*API_CASE_FIELDS), tenant=tenant)
+    """The cases with what their API representation reads: five relations joined, the clocks in one
+    more query. (Narrowing the columns with only() was measured slower for a page of 50, not faster.)"""
+    return with_clocks(cases.select_related(*CASE_LIST_RELATED, "store"), tenant=tenant)
 
 
 def case_for_api(*, scope: Scope, number: str) -> Case:

@@ -7,9 +7,15 @@ from datetime import datetime, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 
+from helpdesk.models import Store
+from helpdesk.tenancy import scope_for_user
+from tickets.api.serializers import CaseSerializer, case_data
 from tickets.models import Case, Comment, Status
-from tickets.services import case_propose_resolution, escalation_raise
+from tickets.selectors import case_list, for_api
+from tickets.services import case_assign, case_propose_resolution, case_request_information, escalation_raise
 from tickets.tests.factories import open_case
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +161,25 @@ def test_escalations_list_for_merchants_is_their_own(world, case, api, setup_a):
     escalation_raise(case=other, actor=world.merchant_a2, reason="responsiveness", notes="x")
     assert api(world.merchant_a1).get("/api/v1/escalations/").json() == []
     assert len(api(world.manager_a).get("/api/v1/escalations/").json()) == 1
+
+
+def test_the_written_out_representation_is_the_declared_serializer_byte_for_byte(world, setup_a):
+    """tickets.api.serializers.case_data writes CaseSerializer's shape out for speed: every kind of
+    value (no owner or an owner, a store, CC addresses, running and stopped clocks, times in a
+    zone that is not UTC) must come out exactly as the declared serializer gives it."""
+    store = Store.objects.create(tenant=world.tenant_a, account=world.account_a1, name="Harbour St")
+    plain = open_case(world.account_a1, setup_a.normal, subject="Plain")
+    waiting = open_case(world.account_a1, setup_a.urgent, subject="Waiting", store=store, cc_emails=["cc@example.com"])
+    resolved = open_case(world.account_a1, setup_a.normal, subject="Resolved")
+    case_assign(case=waiting, actor=world.analyst_a, assignee=world.analyst_a)
+    case_request_information(case=waiting, actor=world.analyst_a, message="Logs?")
+    case_propose_resolution(case=resolved, actor=world.analyst_a, summary="Fixed")
+    scope = scope_for_user(world.analyst_a)
+    rows = list(for_api(case_list(scope=scope), tenant=scope.tenant))
+    assert {row.number for row in rows} == {plain.number, waiting.number, resolved.number}
+    for zone in ("UTC", "Australia/Sydney"):
+        with timezone.override(zone):
+            for row in rows:
+                assert JSONRenderer().render(case_data(row)) == JSONRenderer().render(CaseSerializer(row).data)
+    states = {row.subject: {m: c and c["state"] for m, c in case_data(row)["sla"].items()} for row in rows}
+    assert states["Plain"]["first_response"] == "running" and states["Resolved"]["first_response"] != "running"
