@@ -346,9 +346,7 @@ def _walk_api(walker: Walker) -> None:
 
 # The same walks with the application role on the connection (tests/test_row_level_security.py):
 # every page and operation still answers as the table says when PostgreSQL enforces the tenant too.
-RLS_PRINCIPALS = [
-    p for p in PRINCIPALS if p.name in ("anonymous", "merchant_a2", "partner_a1", "manager_a", "admin_b")
-]
+RLS_PRINCIPALS = [p for p in PRINCIPALS if p.name in ("anonymous", "merchant_a2", "partner_a1", "manager_a", "admin_b")]
 
 
 @pytest.mark.slow
