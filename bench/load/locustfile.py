@@ -59,7 +59,7 @@ class PageUser(HttpUser):
     role = ""
 
     def on_start(self) -> None:
-        me = random.choice(PRINCIPALS[self.role])
+        me = random.choice(PRINCIPALS[self.role])  # nosec B311  # picks a simulated user's next case, not a secret
         self.client.cookies.set("sessionid", me["session"])
         self.priority = me.get("priority", "")
 
@@ -106,7 +106,7 @@ class Merchant(PageUser):
         numbers = NUMBER.findall(portal.text)
         if numbers:
             mark = token()
-            if self.act(random.choice(numbers), "comment", {"body": f"More detail {mark}"}):
+            if self.act(random.choice(numbers), "comment", {"body": f"More detail {mark}"}):  # nosec B311  # picks a simulated user's next case, not a secret
                 journal("comment", token=mark)
 
 
@@ -120,7 +120,7 @@ class Analyst(PageUser):
         numbers = NUMBER.findall(queue.text)
         if not numbers:
             return
-        number = random.choice(numbers[:20])
+        number = random.choice(numbers[:20])  # nosec B311  # picks a simulated user's next case, not a secret
         if self.act(number, "take", {}):
             journal("take", case=number)
         mark = token()
@@ -136,7 +136,7 @@ class ApiClient(HttpUser):
     wait_time = between(0.5, 2)
 
     def on_start(self) -> None:
-        me = random.choice(PRINCIPALS["api"])
+        me = random.choice(PRINCIPALS["api"])  # nosec B311  # picks a simulated user's next case, not a secret
         self.client.headers["Authorization"] = f"Bearer {me['key']}"
         self.priority = me["priority"]
 

@@ -16,7 +16,7 @@ import json
 import os
 import shutil
 import signal
-import subprocess
+import subprocess  # nosec B404  # starts our own servers, workers and locust
 import sys
 import time
 from collections import Counter
