@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from helpdesk.api.params import id_param
@@ -125,7 +127,10 @@ def calendar_edit(request: ScopedRequest, pk: int) -> HttpResponse:
         done = _act(request, calendar, forms_shown)
         if done:
             messages.success(request, done)
-            return redirect("settings-calendar", pk=calendar.pk)
+            # Back to the same preview, so the admin sees what the change did to the due times.
+            preview_at = request.POST.get("preview_at", "")
+            query = f"?{urlencode({'preview_at': preview_at})}" if preview_at else ""
+            return redirect(reverse("settings-calendar", kwargs={"pk": calendar.pk}) + query)
     preview = PreviewForm(request.GET or None, zone=calendar.time_zone)
     opened_at = preview.instant()
     targets = calendar_targets(scope=request.scope, calendar=calendar)

@@ -149,7 +149,9 @@ def test_an_override_opens_a_public_holiday_and_bad_ranges_are_refused(admin_cli
 def test_a_new_calendar_is_created_with_a_unique_name(admin_client, estate):
     taken = admin_client.post("/settings/calendars/new/", calendar_data())
     assert "Already in use." in taken.content.decode()
-    made = admin_client.post("/settings/calendars/new/", calendar_data(name="weekend", holiday_country="", holiday_subdivision=""))
+    made = admin_client.post(
+        "/settings/calendars/new/", calendar_data(name="weekend", holiday_country="", holiday_subdivision="")
+    )
     assert made.status_code == 302
     assert Calendar.objects.for_tenant(estate.tenant_a).filter(name="weekend").exists()
 
@@ -168,7 +170,9 @@ def test_another_tenants_calendar_answers_like_a_missing_one(admin_client, estat
     foreign.refresh_from_db()
     assert foreign.name == "business"
     holiday = CalendarHoliday.objects.create(tenant=estate.tenant_b, calendar=foreign, date=date(2026, 12, 11))
-    removed = admin_client.post(f"/settings/calendars/{business.pk}/", {"action": "holiday-remove", "holiday": holiday.pk})
+    removed = admin_client.post(
+        f"/settings/calendars/{business.pk}/", {"action": "holiday-remove", "holiday": holiday.pk}
+    )
     assert removed.status_code == 404 and CalendarHoliday.objects.filter(pk=holiday.pk).exists()
 
 
