@@ -19,6 +19,7 @@ from sla.business_time import WEEKDAYS
 from sla.models import Calendar, CalendarOverride
 from sla.services.calendars import DAY_NAMES
 
+TIME_ATTRS = {"type": "time", "class": "form-control form-control-sm"}
 SLOTS = 3  # interval slots per weekday shown (more when a calendar already has more)
 ALL_DAY = ["00:00", "24:00"]
 MAX_SUBDIVISION = Calendar._meta.get_field("holiday_subdivision").max_length or 10
@@ -113,7 +114,7 @@ class CalendarForm(forms.Form):
                     self.fields[f"{day}_{i}_{edge}"] = forms.TimeField(
                         required=False,
                         label=f"{name}, interval {i}: {'opens' if edge == 'start' else 'closes'}",
-                        widget=forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M"),
+                        widget=forms.TimeInput(attrs=TIME_ATTRS, format="%H:%M"),
                     )
 
     @staticmethod

@@ -120,8 +120,8 @@ def calendar_edit(request: ScopedRequest, pk: int) -> HttpResponse:
         return _subdivisions(request)
     forms_shown: dict[str, forms.Form] = {
         "form": CalendarForm(calendar=calendar, path=request.path),
-        "holiday_form": HolidayForm(),
-        "override_form": OverrideForm(),
+        "holiday_form": HolidayForm(prefix="holiday"),
+        "override_form": OverrideForm(prefix="override"),
     }
     if request.method == "POST":
         done = _act(request, calendar, forms_shown)
@@ -181,14 +181,14 @@ def _act(request: ScopedRequest, calendar: Calendar, shown: dict[str, forms.Form
         calendar_override_remove(calendar=calendar, override=override, actor=actor)
         return f"Removed the hours of {override.date:%-d %b %Y}; the usual hours apply."
     if action == "holiday-add":
-        form = shown["holiday_form"] = HolidayForm(request.POST)
+        form = shown["holiday_form"] = HolidayForm(request.POST, prefix="holiday")
         if form.is_valid():
             day = form.cleaned_data["date"]
             calendar_holiday_add(calendar=calendar, day=day, name=form.cleaned_data["name"], actor=actor)
             return f"Added the holiday on {day:%-d %b %Y}: the calendar is closed that day."
         return ""
     if action == "override-set":
-        override_form = shown["override_form"] = OverrideForm(request.POST)
+        override_form = shown["override_form"] = OverrideForm(request.POST, prefix="override")
         if override_form.is_valid():
             day, data = override_form.cleaned_data["date"], override_form.cleaned_data
             try:

@@ -74,7 +74,7 @@ def test_an_admin_publishes_a_new_version_after_reviewing_the_diff(live_server, 
         assert policy_current(tenant=world.tenant_a).version == 1  # nothing published yet
         page.get_by_label("What changes in this version").fill("Faster Flagship replies")
         page.get_by_role("button", name="Publish v2").click()
-        page.get_by_text("Published SLA policy v2").wait_for()
+        page.get_by_role("alert").or_(page.get_by_role("status")).get_by_text("Published SLA policy v2.").wait_for()
         assert page.get_by_test_id("versions").get_by_role("link", name="v2").is_visible()
         assert policy_current(tenant=world.tenant_a).note == "Faster Flagship replies"
         assert page.get_by_test_id("setting-change").first.get_by_text("Published SLA policy v2").is_visible()

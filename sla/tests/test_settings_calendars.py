@@ -119,7 +119,7 @@ def test_adding_a_holiday_moves_the_preview_and_removing_it_moves_it_back(admin_
     before = preview_due(admin_client, business, at)
     assert "Fri 11 Dec 2026 10:00 AEDT" in before
     url = f"/settings/calendars/{business.pk}/"
-    added = admin_client.post(url, {"action": "holiday-add", "date": "2026-12-11", "name": "Staff day"})
+    added = admin_client.post(url, {"action": "holiday-add", "holiday-date": "2026-12-11", "holiday-name": "Staff day"})
     assert added.status_code == 302
     after = preview_due(admin_client, business, at)
     assert "Fri 11 Dec 2026 10:00 AEDT" not in after and "Mon 14 Dec 2026 10:00 AEDT" in after
@@ -133,16 +133,16 @@ def test_adding_a_holiday_moves_the_preview_and_removing_it_moves_it_back(admin_
 
 def test_an_override_opens_a_public_holiday_and_bad_ranges_are_refused(admin_client, business):
     url = f"/settings/calendars/{business.pk}/"
-    bad = admin_client.post(url, {"action": "override-set", "date": "2026-12-25", "intervals": "13:00-09:00"})
+    day = {"action": "override-set", "override-date": "2026-12-25"}
+    bad = admin_client.post(url, {**day, "override-intervals": "13:00-09:00"})
     assert "13:00–09:00 ends before it starts." in bad.content.decode()
-    junk = admin_client.post(url, {"action": "override-set", "date": "2026-12-25", "intervals": "noon"})
+    junk = admin_client.post(url, {**day, "override-intervals": "noon"})
     assert "“noon” is not a time range" in junk.content.decode()
     assert not CalendarOverride.objects.filter(calendar=business).exists()
-    good = admin_client.post(
-        url, {"action": "override-set", "date": "2026-12-25", "intervals": "09:00–13:00", "note": "Sale"}
-    )
+    good = admin_client.post(url, {**day, "override-intervals": "09:00–13:00", "override-note": "Sale"})
     assert good.status_code == 302
-    assert CalendarOverride.objects.get(calendar=business).intervals == [["09:00", "13:00"]]
+    override = CalendarOverride.objects.get(calendar=business)
+    assert override.intervals == [["09:00", "13:00"]] and override.note == "Sale"
     assert "open: date override" in admin_client.get(url).content.decode()
 
 
