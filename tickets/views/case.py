@@ -36,6 +36,7 @@ from tickets.selectors import (
     case_get,
     engineering_issue_get,
     escalation_list,
+    staff_roster,
 )
 from tickets.services import (
     case_confirm_resolution,
@@ -85,6 +86,7 @@ def _case_page(
         "engineering_states": EngineeringState.choices,
         "actions": actions,
         "refusal": refusal,
+        "roster": None if scope.is_merchant else staff_roster(scope=scope, now=timezone.now()),
     }
     return render(request, "tickets/case_detail.html", context, status=status)
 
