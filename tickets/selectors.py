@@ -263,6 +263,18 @@ def notification_mail_off(*, scope: Scope) -> set[str]:
     return set(profile.mail_off) if profile else set()
 
 
+def staff_names(*, scope: Scope) -> dict[str, str]:
+    """The tenant's staff display names by e-mail address (events name people by address), in
+    one read: the history says "reassigned from Ana to Sam"."""
+    return {email: name or email for email, name in staff_list(scope=scope).values_list("email", "full_name")}
+
+
+def shift_hours_get(*, scope: Scope) -> dict[str, list[list[str]]]:
+    """The scope's user's weekly shift hours ({} when they keep none)."""
+    profile = StaffProfile.objects.for_tenant(scope.tenant).filter(user=scope.user).first()
+    return dict(profile.shift_hours) if profile else {}
+
+
 def canned_reply_list(*, tenant: Tenant) -> QuerySet[CannedReply]:
     return CannedReply.objects.for_tenant(tenant).order_by("title", "pk")
 
