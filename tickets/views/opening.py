@@ -22,12 +22,9 @@ from helpdesk.models import User
 from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
 from helpdesk.selectors import account_list, merchant_list, store_list
 from helpdesk.tenancy import ScopedRequest, require_scope
-from tickets.forms import (
-    CaseDetailsForm,
-    CaseOpenForm,
-    PhoneCaseForm,
-)
+from tickets.forms import CaseDetailsForm, CaseOpenForm
 from tickets.models import Case, Channel
+from tickets.phone_form import PhoneCaseForm
 from tickets.selectors import (
     priority_list,
 )
