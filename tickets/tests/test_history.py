@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -215,3 +216,13 @@ def test_the_case_page_tells_the_story_and_escapes_what_people_typed(client, wor
     assert "<script>alert(1)</script>" not in page
     assert "Reassigned from Analyst tenant-a to Manager tenant-a (workload)" in page  # display names
     assert world.analyst_a.email not in page
+
+
+@pytest.mark.django_db
+def test_a_met_response_tells_when_and_how_far_from_its_deadline_on_the_case_page(client, world, setup_a):
+    case = open_case(world.account_a1, setup_a.normal, at=MONDAY_9)  # Gold/Normal: 4 business hours
+    case_assign(case=case, actor=world.analyst_a, assignee=world.analyst_a, at=MONDAY_9)
+    comment_add(case=case, actor=world.analyst_a, body="Looking now.", at=MONDAY_9 + timedelta(hours=2, minutes=50))
+    client.force_login(world.merchant_a1)
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert "First response met at 11:50 AEDT, 1 h 10 m before its deadline (Mon 23 Nov, 13:00 AEDT)" in page
