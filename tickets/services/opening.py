@@ -8,8 +8,9 @@ from django.db import connection, transaction
 
 from helpdesk.errors import NotFound, PermissionDenied, ValidationFailed
 from helpdesk.models import Account, Store, Tenant, User
-from helpdesk.roles import MERCHANT_ROLES
+from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
 from helpdesk.tenancy import customer_account_ids
+from sla.models import MetBy
 from sla.selectors import policy_current
 from sla.services import clocks_plan, clocks_start, earliest_due
 from tickets.models import (
@@ -23,8 +24,10 @@ from tickets.models import (
     Priority,
     QueueSettings,
     RaisedBy,
+    Status,
     work_rank,
 )
+from tickets.services._clock_steps import meet_first_response, record_met
 from tickets.services._common import check_cc_emails, now_or, record, require_text, save_case
 from tickets.services.escalations import escalation_write
 
@@ -114,9 +117,11 @@ def case_open(
     steps_to_reproduce: str = "",
     cc_emails: list[str] | None = None,
     at: datetime | None = None,
+    assignee: User | None = None,
 ) -> Case:
     """Open a case for a merchant user. `opened_by` is the analyst logging a phone call (or the
-    requester, by default). The case locks the SLA policy version in force now."""
+    requester, by default), who may give it an owner at once (`assignee`, staff of the tenant).
+    The case locks the SLA policy version in force now."""
     # In UTC, as the database gives it back: an ambiguous local time (a DST fold) compares unequal
     # to the same instant in another zone.
     at = now_or(at).astimezone(UTC)
@@ -139,6 +144,9 @@ def case_open(
         updated_at=at,
     )
     _check_opening(case, opened_by=opened_by)
+    if assignee is not None:
+        _check_owner(case, opened_by=opened_by, assignee=assignee)
+        case.assignee, case.status = assignee, Status.OPEN
     case.number = next_case_number(tenant)
     case.plan = _plan(tenant, account)
     case.sla_policy = policy_current(tenant=tenant)
@@ -152,8 +160,31 @@ def case_open(
     clocks_start(clocks=clocks)
     case.opening_clocks = clocks  # for the acknowledgement mail
     _record_opening(case, opened_by=opened_by, at=at)
-    transaction.on_commit(lambda: _assign_when_committed(case.pk, tenant.pk), robust=True)
+    if assignee is not None:
+        _record_owner(case, opened_by=opened_by, at=at)
+    else:
+        transaction.on_commit(lambda: _assign_when_committed(case.pk, tenant.pk), robust=True)
     return case
+
+
+def _check_owner(case: Case, *, opened_by: User, assignee: User) -> None:
+    if opened_by.role not in STAFF_ROLES:
+        raise PermissionDenied("Only staff give a new case an owner.")
+    if assignee.tenant_id != case.tenant_id or assignee.role not in STAFF_ROLES or not assignee.is_active:
+        raise ValidationFailed("No such analyst in this support team.", errors={"owner": ["Choose an analyst."]})
+
+
+def _record_owner(case: Case, *, opened_by: User, at: datetime) -> None:
+    """The owner given at opening, as an assignment in the history; where assignment meets the
+    first response (the tenant's rule), it is met now."""
+    assignee = case.assignee
+    assert assignee is not None
+    new = {"assignee": assignee.email, "assignee_name": assignee.get_full_name(), "status": case.status}
+    record(case, "case.assigned", actor=opened_by, at=at, old={"status": Status.NEW}, new=new)
+    clocks = meet_first_response(case, MetBy.ASSIGNMENT, at)
+    if clocks.met:
+        save_case(case, ["sla_due_at"], at=at)
+        record_met(case, clocks, at)
 
 
 def _record_opening(case: Case, *, opened_by: User, at: datetime) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,10 +11,12 @@ from django.test import override_settings
 from django.utils.html import escape
 
 from surveys.models import SurveyInvitation
+from tickets.history import describe
 from tickets.models import Attachment, CaseEvent, Escalation, Status
-from tickets.templatetags.history_tags import event_story
 from tickets.tests.factories import open_case
 from tickets.tests.page_helpers import PNG, act
+
+SYDNEY = ZoneInfo("Australia/Sydney")
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +48,11 @@ def test_the_whole_conversation_from_the_case_page(client, world, setup_a):
     for code in ("case.assigned", "case.information_requested", "case.resolution_proposed"):
         assert code in codes
     history = client.get(f"/cases/{case.number}/").content.decode()
+    names = {user.email: user.get_full_name() for user in (world.analyst_a, world.manager_a, world.admin_a)}
     for event in CaseEvent.objects.filter(case=case):
         assert event.label != event.code, f"{event.code} has no label on the case page"
-        assert escape(event_story(event)) in history  # the history tells each event (tickets.history)
+        story = describe(code=event.code, old=event.old, new=event.new, zone=SYDNEY, names=names)
+        assert escape(story) in history  # the history tells each event (tickets.history)
 
 
 def test_a_stale_or_repeated_form_is_refused_and_changes_nothing(client, world, setup_a):
@@ -192,7 +197,7 @@ def test_files_are_attached_from_the_case_page_and_staff_only_files_stay_hidden(
     client.force_login(world.merchant_a1)
     page = client.get(f"/cases/{case.number}/").content.decode()
     assert "receipt.png" in page and "vendor-contract.png" not in page
-    assert page.count("File attached") == 1  # the staff-only file leaves no trace in the history
+    assert page.count("File receipt.png attached") == 1  # the staff-only file leaves no trace in the history
 
 
 @override_settings(ATTACHMENT_MAX_BYTES=32)
