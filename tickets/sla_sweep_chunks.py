@@ -26,7 +26,8 @@ from django.db.models import F, QuerySet
 
 from helpdesk.messaging.outbox import mail_enqueue_many
 from helpdesk.messaging.webhooks import webhook_enqueue_many
-from helpdesk.models import OutboxMessage, Role, User, WebhookDelivery, WebhookEndpoint
+from helpdesk.models import OutboxMessage, User, WebhookDelivery, WebhookEndpoint
+from helpdesk.roles import STAFF_ROLES
 from sla.models import SlaClock
 from tickets import staff_notifications, webhook_events
 from tickets.models import (
@@ -74,9 +75,9 @@ def _claim(candidates: QuerySet[SlaClock], *, size: int, **claimed: object) -> t
 
 
 def _preload(cases: list[Case]) -> None:
-    """Each tenant's active analysts and managers and its active webhook endpoints, read once."""
+    """Each tenant's active staff (`_staff` picks analysts or managers) and webhook endpoints, read once."""
     tenants = {case.tenant_id for case in cases}
-    staff = User.objects.filter(tenant_id__in=tenants, role__in=(Role.ANALYST, Role.MANAGER), is_active=True)
+    staff = User.objects.filter(tenant_id__in=tenants, role__in=STAFF_ROLES, is_active=True)
     by_tenant: dict[int, list[User]] = {}
     for user in staff.select_related("staff_profile").order_by("pk"):
         by_tenant.setdefault(user.tenant_id or 0, []).append(user)

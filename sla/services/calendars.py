@@ -3,7 +3,7 @@ calendar's revision so that the calendar cache builds it again."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import F
@@ -14,6 +14,7 @@ from helpdesk.models import Tenant
 from sla.business_time import InvalidCalendar
 from sla.calendar_cache import build_calendar
 from sla.models import Calendar, CalendarHoliday, CalendarOverride
+from sla.services.reschedule import clocks_reschedule
 
 
 def _check_calendar(**parts: object) -> None:
@@ -54,18 +55,23 @@ def calendar_save(
     return calendar
 
 
-def calendar_touch(*, calendar: Calendar) -> None:
-    """Mark a calendar changed so that loaders rebuild it (after hours, holiday or override edits)."""
-    Calendar.objects.filter(pk=calendar.pk).update(revision=F("revision") + 1, updated_at=timezone.now())
+def calendar_touch(*, calendar: Calendar, at: datetime | None = None) -> None:
+    """Mark a calendar changed so that loaders rebuild it (after hours, holiday or override edits),
+    and reschedule the running clocks on it (sla.services.reschedule), in the caller's transaction."""
+    now = at or timezone.now()
+    Calendar.objects.filter(pk=calendar.pk).update(revision=F("revision") + 1, updated_at=now)
     calendar.refresh_from_db(fields=["revision", "updated_at"])
+    clocks_reschedule(calendar=calendar, now=now)
 
 
 @transaction.atomic
-def calendar_holiday_add(*, calendar: Calendar, day: date, name: str = "") -> CalendarHoliday:
+def calendar_holiday_add(
+    *, calendar: Calendar, day: date, name: str = "", at: datetime | None = None
+) -> CalendarHoliday:
     holiday, _ = CalendarHoliday.objects.update_or_create(
         tenant_id=calendar.tenant_id, calendar=calendar, date=day, defaults={"name": name}
     )
-    calendar_touch(calendar=calendar)
+    calendar_touch(calendar=calendar, at=at)
     return holiday
 
 
