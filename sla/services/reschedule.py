@@ -76,7 +76,9 @@ def _pauses(calendar: Calendar) -> dict[int, list[Pause]]:
 def _schedule(row: tuple[Any, ...], measure: Measure, pauses: list[Pause], now: datetime) -> tuple[Any, ...] | None:
     """The row's new (id, length, due, at risk, unwarn), or None when nothing changes."""
     pk, _, metric, amount, unit, started_at, length, share, due_at, at_risk_at, warned_at = row
-    new_length: timedelta = target_length(measure=measure, started_at=started_at, amount=amount, unit=unit)
+    new_length: timedelta = length  # business minutes and hours are that much open time on any calendar
+    if unit == Unit.BUSINESS_DAYS:  # N days' length depends on which days are open
+        new_length = target_length(measure=measure, started_at=started_at, amount=amount, unit=unit)
     applicable = pauses if metric == Metric.RESOLUTION else []
     due = instant_after(measure=measure, started_at=started_at, length=new_length, pauses=applicable)
     at_risk = instant_after(
