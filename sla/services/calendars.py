@@ -2,10 +2,10 @@
 calendar's revision so that the calendar cache builds it again, and records a SettingChange
 (area "calendars") in the same transaction.
 
-A calendar change does not move the stored deadlines of running clocks: PRODUCT.md has deadlines
-computed when a case opens and recomputed when its priority changes, so a case keeps what it was
-promised; the next recompute of a case (a priority change, a pause ending) counts on the calendar
-as it is then."""
+A calendar change reschedules the running clocks on it in the same transaction
+(`sla.services.reschedule.clocks_reschedule`, set-based): a holiday added for tomorrow moves the
+deadlines that would have fallen due while nobody works, as the SLA policy's "business days
+exclude holidays" means. Met and breached clocks keep what was recorded."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from helpdesk.services import setting_change_record
 from sla.business_time import WEEKDAYS, InvalidCalendar
 from sla.calendar_cache import build_calendar
 from sla.models import Calendar, CalendarHoliday, CalendarOverride
+from sla.services.reschedule import clocks_reschedule
 
 AREA = "calendars"
 DAY_NAMES = dict(
@@ -90,10 +91,12 @@ def calendar_save(
 
 
 def calendar_touch(*, calendar: Calendar) -> None:
-    """Mark a calendar changed so that loaders rebuild it (after hours, holiday or override edits)."""
+    """Mark a calendar changed so that loaders rebuild it (after hours, holiday or override edits),
+    and reschedule the running clocks that count on it."""
     mine = Calendar.objects.filter(pk=calendar.pk, tenant_id=calendar.tenant_id)
     mine.update(revision=F("revision") + 1, updated_at=timezone.now())
     calendar.revision, calendar.updated_at = mine.values_list("revision", "updated_at").get()
+    clocks_reschedule(calendar=calendar, now=timezone.now())
 
 
 def _record_day(calendar: Calendar, actor: User | None, field: str, before: str | None, after: str | None) -> None:

@@ -1,13 +1,13 @@
-"""Rescheduling a calendar's running clocks after it changed (sla.services.reschedule, run
-explicitly: a calendar change alone keeps what cases were promised), set-based, as a case opened
-then would have them; met and breached clocks keep their record; each case's earliest deadline
-follows."""
+"""Rescheduling a calendar's running clocks when it changes (sla.services.reschedule, run by every
+calendar change), set-based, as a case opened then would have them; met and breached clocks keep
+their record; each case's earliest deadline follows."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -29,8 +29,9 @@ def _clocks(case: Case) -> dict[str, tuple]:
 def test_a_holiday_moves_running_deadlines_as_a_case_opened_after_it_has_them(world, setup_a):
     running = open_case(world.account_a1, setup_a.normal)  # first response Mon 13:00, resolution Tue 17:00
     assert running.sla_due_at == syd(2026, 11, 23, 13, 0)
-    calendar_holiday_add(calendar=setup_a.office, day=date(2026, 11, 23), name="Picnic day")
-    assert clocks_reschedule(calendar=setup_a.office, now=MONDAY_9) == 2
+    with time_machine.travel(MONDAY_9, tick=False):
+        calendar_holiday_add(calendar=setup_a.office, day=date(2026, 11, 23), name="Picnic day")
+    assert clocks_reschedule(calendar=setup_a.office, now=MONDAY_9) == 0  # the change itself rescheduled
     fresh = open_case(world.account_a1, setup_a.normal, subject="Opened after the holiday was added")
     assert _clocks(running) == _clocks(fresh)
     due = {c.metric: c.due_at for c in SlaClock.objects.filter(case=running)}
@@ -49,8 +50,8 @@ def test_met_and_breached_clocks_keep_their_record_and_a_stale_warning_is_cleare
     SlaClock.objects.filter(pk=warned.pk).update(warned_at=syd(2026, 11, 24, 14, 0))
     before_met, before_breached = _clocks(met), SlaClock.objects.get(case=breached, metric="first_response")
 
-    calendar_holiday_add(calendar=setup_a.office, day=date(2026, 11, 24), name="Closed")
-    clocks_reschedule(calendar=setup_a.office, now=syd(2026, 11, 24, 14, 30))
+    with time_machine.travel(syd(2026, 11, 24, 14, 30), tick=False):
+        calendar_holiday_add(calendar=setup_a.office, day=date(2026, 11, 24), name="Closed")
 
     assert _clocks(met) == before_met
     after = SlaClock.objects.get(pk=before_breached.pk)
@@ -63,9 +64,8 @@ def test_met_and_breached_clocks_keep_their_record_and_a_stale_warning_is_cleare
 @pytest.mark.django_db
 def test_rescheduling_runs_a_fixed_number_of_queries_whatever_the_number_of_clocks(world, setup_a):
     def queries_for_a_holiday(day: date) -> int:
-        calendar_holiday_add(calendar=setup_a.office, day=day)
-        with CaptureQueriesContext(connection) as queries:
-            clocks_reschedule(calendar=setup_a.office, now=MONDAY_9)
+        with CaptureQueriesContext(connection) as queries, time_machine.travel(MONDAY_9, tick=False):
+            calendar_holiday_add(calendar=setup_a.office, day=day)
         return len([q for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))])
 
     for n in range(2):
