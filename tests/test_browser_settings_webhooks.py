@@ -15,6 +15,7 @@ from helpdesk.models import DeliveryStatus, WebhookDelivery
 from helpdesk.services import api_key_create, webhook_endpoint_create, webhook_endpoint_set_active
 from tests.support.browser import browser_page, sign_in
 from tests.test_browser_pages import WIDTHS, _check
+from tickets.tests.factories import open_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,4 +65,24 @@ def test_webhook_and_api_key_pages_fit_both_widths_and_pass_axe(live_server, wor
         page.goto(f"{live_server.url}/settings/webhooks/?delete={pk}")
         page.get_by_role("button", name="Delete the webhook").click()
         page.get_by_text("is deleted, with its log of 2 deliveries").wait_for()
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_dashboard_with_its_backlog_and_load_fits_both_widths(live_server, world, setup_a):
+    now = timezone.now()
+    for hours_ago, subject in ((1, "Refunds fail"), (30, "Stock sync"), (200, "Tax rates")):
+        open_case(world.account_a1, setup_a.normal, at=now - timedelta(hours=hours_ago), subject=subject)
+    problems: list[str] = []
+    with browser_page() as page:
+        sign_in(page, live_server.url, world.manager_a.email, world.password)
+        page.wait_for_load_state("networkidle")
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_server.url}/dashboard/")
+            problems += _check(page, "dashboard", width, ["tiles", "table-backlog", "table-agent-load"])
+        page.set_viewport_size({"width": 1366, "height": 900})
+        page.goto(f"{live_server.url}/dashboard/")
+        page.get_by_test_id("table-backlog").locator("a", has_text="1").first.click()
+        page.wait_for_url("**/queue/?priority=*&age=*")
+        assert page.get_by_test_id("cases").locator("tbody tr").count() == 1
     assert problems == [], "\n".join(problems)
