@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from helpdesk.messaging.outbox import mail_enqueue
 from helpdesk.models import Role, User
+from helpdesk.roles import STAFF_ROLES
 from sla.models import SlaClock
 from tickets import visibility
 from tickets.models import (
@@ -37,8 +38,12 @@ MAIL_TEMPLATES = {Kind.AT_RISK: "sla_at_risk", Kind.BREACHED: "sla_breached"}
 
 
 def _staff(case: Case, *roles: str) -> list[User]:
-    users = User.objects.for_tenant(case.tenant).filter(role__in=roles, is_active=True)
-    return list(users.select_related("staff_profile").order_by("pk"))
+    """The tenant's active staff in these roles, read once per step (an opening that escalates
+    tells the analysts and the managers)."""
+    if case.active_staff is None:
+        users = User.objects.for_tenant(case.tenant).filter(role__in=STAFF_ROLES, is_active=True)
+        case.active_staff = list(users.select_related("staff_profile").order_by("pk"))
+    return [user for user in case.active_staff if user.role in roles]
 
 
 def _owner_or_analysts(case: Case) -> list[User]:
@@ -171,8 +176,10 @@ def _mail(event: CaseEvent, kind: str, to: list[str]) -> None:
     if kind in (Kind.AT_RISK, Kind.BREACHED):
         context["clock"] = SlaClock.objects.for_tenant(case.tenant).get(pk=event.new["clock"])
     elif kind == Kind.ESCALATION_RAISED:
-        escalations = Escalation.objects.for_tenant(case.tenant).select_related("owner", "raised_by_user")
-        escalation = visibility.escalations_for(escalations, customer=False).get(pk=event.new["escalation"])
+        escalation = event.held_escalation
+        if escalation is None or escalation.pk != event.new["escalation"]:
+            escalations = Escalation.objects.for_tenant(case.tenant).select_related("owner", "raised_by_user")
+            escalation = visibility.escalations_for(escalations, customer=False).get(pk=event.new["escalation"])
         context["escalation"] = escalation
         template = "escalation_raised_staff"
         if escalation.level == EscalationLevel.SENIOR_MANAGEMENT:
