@@ -185,6 +185,10 @@ def _pages() -> list[tuple[str, str, str]]:
         ("dashboard: CSV of backlog", "manager@storeconnect.test", "/dashboard/?export=backlog"),
         ("api: dashboard", "manager@storeconnect.test", "/api/v1/reports/dashboard/"),
         ("satisfaction report", "manager@storeconnect.test", "/reports/satisfaction/"),
+        ("SLA compliance: CSV by month", "manager@storeconnect.test", "/reports/sla/?export=month"),
+        ("satisfaction: CSV by month", "manager@storeconnect.test", "/reports/satisfaction/?export=month"),
+        ("customer SLA report", merchant, "/reports/account-sla/"),
+        ("api: customer SLA report", merchant, "/api/v1/reports/account-sla/"),
         (RECOUNT, "manager@storeconnect.test", "/reports/sla/?refresh=1"),
     ]
 

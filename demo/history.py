@@ -31,9 +31,9 @@ from tickets.services import (
 
 HISTORY_DAYS = 90
 # Every case is played through the services (clocks, events, mail rows, surveys are the real
-# ones), about a tenth of a second each on SQLite: 150 per tenant keeps `seed_demo --history`
-# near half a minute.
-CASES_PER_TENANT = 150
+# ones), about a tenth of a second of CPU each on SQLite: 300 per tenant (issue #14's minimum)
+# make `seed_demo --history` take about a minute, once.
+CASES_PER_TENANT = 300
 M = timedelta(minutes=1)
 SUBJECTS = (
     ("Orders not syncing to the warehouse", "Orders placed since this morning are missing in the WMS."),
@@ -79,7 +79,14 @@ def seed_history(*, tenant: Tenant, analysts: tuple[User, User], now: datetime, 
     for invitation in invitations.order_by("pk"):
         if rng.random() < 0.55 and invitation.created_at + timedelta(hours=6) < now:
             score = rng.choice(SCORES)
-            answer = Answer(score, max(1, score - rng.randint(0, 1)), score, max(1, score - rng.randint(0, 1)))
+            met = "yes" if score >= 4 else ("partly" if score == 3 else "no")
+            answer = Answer(
+                score,
+                max(1, score - rng.randint(0, 1)),
+                score,
+                max(1, score - rng.randint(0, 1)),
+                met_expectations=met if rng.random() < 0.9 else "",
+            )
             survey_answer(invitation=invitation, answer=answer, at=invitation.created_at + timedelta(hours=5))
     rollup_recent(tenant=tenant, now=now, days=HISTORY_DAYS + 1)
 
@@ -114,6 +121,9 @@ def _play(actors: Actors, rng: random.Random, index: int) -> Case:
     at += timedelta(hours=rng.choice((1, 3, 8, 30, 70, 200)))
     if at > actors.now - timedelta(hours=2):
         return case  # still being worked on
+    if at > actors.now - timedelta(days=4) and rng.random() < 0.3:
+        case_request_information(case=case, actor=analyst, message="Does it still happen after the fix?", at=at)
+        return case  # waiting on the merchant
     case_propose_resolution(case=case, actor=analyst, summary="Fixed; details in the thread above.", at=at)
     if rng.random() < 0.85 and at + timedelta(hours=4) < actors.now:
         case_confirm_resolution(case=case, actor=contact, at=at + timedelta(hours=rng.uniform(0.5, 4)))

@@ -34,6 +34,7 @@ class DemoAccount:
     contact_name: str
     store: str
     cc: tuple[str, ...] = ()
+    health: str = ""  # "up" or "down": the store's health URL (HEALTH_URLS), empty: not monitored
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,12 @@ class DemoPartner:
     email: str
     name: str
     accounts: tuple[str, ...]  # slugs
+
+
+# The demo's monitored stores need no internet: a green one checks the product's own liveness
+# probe (`make demo` serves it on 127.0.0.1:8000), a red one a local port nothing listens on, so
+# after three failed checks beat opens its availability case. (Development allows local addresses.)
+HEALTH_URLS = {"up": "http://127.0.0.1:8000/healthz", "down": "http://127.0.0.1:9/healthz"}
 
 
 @dataclass(frozen=True)
@@ -64,9 +71,9 @@ DEMO_TENANTS = (
                 "harbourhomewares.example",
                 ("ops@harbour-homewares.test",),
             ),
-            DemoAccount("bondi-bakes", "Bondi Bakes", "Emporium", "Ben Baker", "bondibakes.example"),
+            DemoAccount("bondi-bakes", "Bondi Bakes", "Emporium", "Ben Baker", "bondibakes.example", health="up"),
             DemoAccount("koala-kitchen", "Koala Kitchen", "Boutique", "Kim Koala", "koalakitchen.example"),
-            DemoAccount("popup-pals", "Pop-Up Pals", "Pop-Up", "Pat Pal", "popuppals.example"),
+            DemoAccount("popup-pals", "Pop-Up Pals", "Pop-Up", "Pat Pal", "popuppals.example", health="down"),
         ),
         (DemoPartner("partner@storeconnect.test", "Priya Partner", ("bondi-bakes", "koala-kitchen")),),
     ),
@@ -81,9 +88,15 @@ DEMO_TENANTS = (
                 "Avery Acme",
                 "acme-retail.example",
                 ("it-support@acme-retail.test",),
+                health="up",
             ),
             DemoAccount(
-                "globex-outfitters", "Globex Outfitters", "Standard", "Gale Globex", "globex-outfitters.example"
+                "globex-outfitters",
+                "Globex Outfitters",
+                "Standard",
+                "Gale Globex",
+                "globex-outfitters.example",
+                health="down",
             ),
         ),
     ),
@@ -171,5 +184,6 @@ def _account(tenant: Tenant, spec: DemoAccount) -> Account:
             cc_addresses=list(spec.cc),
         )
     if not Store.objects.for_tenant(tenant).filter(account=account, name=spec.name).exists():
-        store_create(account=account, name=spec.name, url=f"https://{spec.store}/")
+        monitoring = {"health_url": HEALTH_URLS[spec.health], "check_interval_seconds": 60} if spec.health else {}
+        store_create(account=account, name=spec.name, url=f"https://{spec.store}/", **monitoring)
     return account

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import time
+import time as clock
+from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from helpdesk.errors import DomainError
 from helpdesk.models import WEBHOOK_EVENTS, User
@@ -34,7 +37,7 @@ class SignInLimitMixin(AuthenticationForm):
     def clean(self) -> dict[str, Any]:
         address = self.cleaned_data.get("username") or ""
         ip = client_ip(self.request) if self.request is not None else "unknown"
-        now = time.time()
+        now = clock.time()
         self._refuse_while_locked(address, ip, now)
         try:
             cleaned = super().clean()
@@ -69,19 +72,54 @@ class AdminSignInForm(SignInLimitMixin, AdminAuthenticationForm):
 
 class ApiKeyForm(forms.Form):
     user = forms.ModelChoiceField(
-        queryset=User.objects.none(), label="Acts as", help_text="A merchant key sees that account only."
+        queryset=User.objects.none(),
+        label="Acts as",
+        help_text="A merchant key sees that account only.",
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
-    name = forms.CharField(max_length=80, required=False, label="Used by")
-    expires_at = forms.DateTimeField(required=False, label="Expires (optional)")
+    name = forms.CharField(
+        max_length=80,
+        required=False,
+        label="Used by",
+        help_text="What uses the key, e.g. the shop's monitor.",
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    expires_on = forms.DateField(
+        required=False,
+        label="Expires on (optional)",
+        help_text="The key works until the end of this day, in the support desk's time zone.",
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )
 
-    def __init__(self, *args: Any, users: QuerySet[User], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, users: QuerySet[User], zone: ZoneInfo, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.zone = zone
         form_field(self, "user", forms.ModelChoiceField).queryset = users
+        self.fields["expires_on"].widget.attrs["min"] = timezone.localdate(timezone=zone).isoformat()
+
+    def clean_expires_on(self) -> date | None:
+        expires_on: date | None = self.cleaned_data.get("expires_on")
+        if expires_on is not None and expires_on < timezone.localdate(timezone=self.zone):
+            raise forms.ValidationError("Choose today or a later day: the expiry cannot lie in the past.")
+        return expires_on
+
+    def expires_at(self) -> datetime | None:
+        """The end of the chosen day in the desk's zone (the first instant of the next day)."""
+        expires_on: date | None = self.cleaned_data.get("expires_on")
+        if expires_on is None:
+            return None
+        return datetime.combine(expires_on + timedelta(days=1), time.min, tzinfo=self.zone)
 
 
 class WebhookEndpointForm(forms.Form):
-    url = forms.URLField(max_length=500, label="URL", assume_scheme="https")
-    events = forms.MultipleChoiceField(choices=[], widget=forms.CheckboxSelectMultiple)
+    url = forms.URLField(
+        max_length=500,
+        label="URL",
+        assume_scheme="https",
+        help_text="A public https:// address; deliveries follow no redirects.",
+        widget=forms.URLInput(attrs={"class": "form-control", "placeholder": "https://example.com/hooks/helpdesk"}),
+    )
+    events = forms.MultipleChoiceField(choices=[], widget=forms.CheckboxSelectMultiple, label="Events")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

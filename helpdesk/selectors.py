@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from helpdesk.errors import NotFound
 from helpdesk.models import (
     Account,
     ApiKey,
@@ -70,9 +71,28 @@ def webhook_endpoint_list(*, tenant: Tenant) -> QuerySet[WebhookEndpoint]:
     return WebhookEndpoint.objects.for_tenant(tenant)
 
 
-def webhook_delivery_list(*, tenant: Tenant) -> QuerySet[WebhookDelivery]:
-    """The tenant's deliveries, newest first (the model's order), with their endpoints."""
-    return WebhookDelivery.objects.for_tenant(tenant).select_related("endpoint")
+def webhook_endpoint_get(*, tenant: Tenant, endpoint_id: int) -> WebhookEndpoint:
+    """One of the tenant's webhooks (NotFound when missing or another tenant's)."""
+    endpoint = webhook_endpoint_list(tenant=tenant).filter(pk=endpoint_id).first()
+    if endpoint is None:
+        raise NotFound("No such webhook.")
+    return endpoint
+
+
+def webhook_delivery_list(*, tenant: Tenant, endpoint: WebhookEndpoint | None = None) -> QuerySet[WebhookDelivery]:
+    """The tenant's deliveries (or one endpoint's), newest first (the model's order), with their endpoints."""
+    deliveries = WebhookDelivery.objects.for_tenant(tenant).select_related("endpoint")
+    return deliveries.filter(endpoint=endpoint) if endpoint is not None else deliveries
+
+
+def webhook_delivery_logs(
+    *, tenant: Tenant, endpoints: list[WebhookEndpoint], per_endpoint: int
+) -> dict[int, list[WebhookDelivery]]:
+    """Each endpoint's latest deliveries (one indexed read per endpoint; a tenant has a handful)."""
+    return {
+        endpoint.pk: list(webhook_delivery_list(tenant=tenant, endpoint=endpoint)[:per_endpoint])
+        for endpoint in endpoints
+    }
 
 
 def account_profile(*, scope: Scope) -> Account:

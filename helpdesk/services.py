@@ -24,6 +24,7 @@ from helpdesk.models import (
     Store,
     Tenant,
     User,
+    WebhookDelivery,
     WebhookEndpoint,
 )
 
@@ -185,8 +186,11 @@ def api_key_hash(raw: str) -> str:
 
 
 @transaction.atomic
-def api_key_create(*, user: User, name: str = "", expires_at: datetime | None = None) -> tuple[ApiKey, str]:
-    """A new key for `user`; returns the row and the key itself, which is shown once."""
+def api_key_create(
+    *, user: User, name: str = "", expires_at: datetime | None = None, actor: User | None = None
+) -> tuple[ApiKey, str]:
+    """A new key for `user`; returns the row and the key itself, which is shown once (and never
+    recorded: the settings history names the key by its prefix)."""
     if user.tenant_id is None or not user.is_active:
         raise ValidationFailed("API keys belong to active users of a tenant.", errors={"user": ["Not a tenant user."]})
     if expires_at is not None and expires_at <= timezone.now():
@@ -201,7 +205,16 @@ def api_key_create(*, user: User, name: str = "", expires_at: datetime | None = 
         key_hash=api_key_hash(raw),
         expires_at=expires_at,
     )
+    if actor is not None and user.tenant is not None:
+        setting_change_record(
+            tenant=user.tenant, actor=actor, area="api-keys", label=f"API key hk_{prefix}_…", after=_key_values(key)
+        )
     return key, raw
+
+
+def _key_values(key: ApiKey) -> dict[str, object]:
+    expires = timezone.localtime(key.expires_at).strftime("%-d %b %Y") if key.expires_at else "never"
+    return {"Acts as": key.user.email, "Used by": key.name, "Expires": expires}
 
 
 @transaction.atomic
@@ -211,11 +224,18 @@ def api_key_revoke(*, key: ApiKey, actor: User) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
+        setting_change_record(
+            tenant=key.tenant,
+            actor=actor,
+            area="api-keys",
+            label=f"API key hk_{key.prefix}_…",
+            before={"State": "active"},
+            after={"State": "revoked"},
+        )
     return key
 
 
-@transaction.atomic
-def webhook_endpoint_create(*, tenant: Tenant, url: str, events: list[str]) -> WebhookEndpoint:
+def _webhook_checked(url: str, events: list[str]) -> None:
     unknown = sorted(set(events) - set(WEBHOOK_EVENTS))
     if not events or unknown:
         raise ValidationFailed(
@@ -226,14 +246,84 @@ def webhook_endpoint_create(*, tenant: Tenant, url: str, events: list[str]) -> W
         outbound_http.check_url(url)
     except outbound_http.RefusedURL as refusal:
         raise ValidationFailed(refusal.message, errors={"url": [refusal.message]}) from None
-    return WebhookEndpoint.objects.create(tenant=tenant, url=url, events=events, secret=secrets.token_hex(32))
+
+
+def _webhook_values(endpoint: WebhookEndpoint) -> dict[str, object]:
+    """What the history shows of a webhook: never its signing secret."""
+    return {"URL": endpoint.url, "Events": list(endpoint.events), "State": "active" if endpoint.is_active else "paused"}
 
 
 @transaction.atomic
-def webhook_endpoint_set_active(*, endpoint: WebhookEndpoint, active: bool) -> WebhookEndpoint:
+def webhook_endpoint_create(
+    *, tenant: Tenant, url: str, events: list[str], actor: User | None = None
+) -> WebhookEndpoint:
+    _webhook_checked(url, events)
+    endpoint = WebhookEndpoint.objects.create(tenant=tenant, url=url, events=events, secret=secrets.token_hex(32))
+    setting_change_record(
+        tenant=tenant, actor=actor, area="webhooks", label=f"Webhook {url}", after=_webhook_values(endpoint)
+    )
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_update(
+    *, endpoint: WebhookEndpoint, url: str, events: list[str], actor: User | None = None
+) -> WebhookEndpoint:
+    """Change where a webhook posts and which events it gets; deliveries already queued keep
+    going to the endpoint (its new URL), the secret stays."""
+    _webhook_checked(url, events)
+    before = _webhook_values(endpoint)
+    endpoint.url, endpoint.events = url, events
+    endpoint.save(update_fields=["url", "events"])
+    setting_change_record(
+        tenant=endpoint.tenant,
+        actor=actor,
+        area="webhooks",
+        label=f"Webhook {url}",
+        before=before,
+        after=_webhook_values(endpoint),
+    )
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_set_active(
+    *, endpoint: WebhookEndpoint, active: bool, actor: User | None = None
+) -> WebhookEndpoint:
+    """Pause (no new deliveries are queued for it) or resume a webhook."""
+    before = _webhook_values(endpoint)
     endpoint.is_active = active
     endpoint.save(update_fields=["is_active"])
+    setting_change_record(
+        tenant=endpoint.tenant,
+        actor=actor,
+        area="webhooks",
+        label=f"Webhook {endpoint.url}",
+        before=before,
+        after=_webhook_values(endpoint),
+    )
     return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor: User | None = None) -> int:
+    """Remove a webhook together with its delivery log (the log carries case data sent to that
+    URL and has no use without it); returns how many deliveries went with it. The settings
+    history keeps the record of the webhook."""
+    setting_change_record(
+        tenant=endpoint.tenant,
+        actor=actor,
+        area="webhooks",
+        label=f"Webhook {endpoint.url}",
+        before=_webhook_values(endpoint),
+    )
+    # Plain DELETEs with the tenant in their condition: Django's cascade would read and delete the
+    # deliveries by endpoint alone. Replays point only at deliveries of the same endpoint.
+    deliveries = WebhookDelivery.objects.for_tenant(endpoint.tenant).filter(endpoint=endpoint)
+    removed = deliveries._raw_delete(deliveries.db)
+    endpoints = WebhookEndpoint.objects.for_tenant(endpoint.tenant).filter(pk=endpoint.pk)
+    endpoints._raw_delete(endpoints.db)
+    return removed
 
 
 def setting_change_record(

@@ -112,7 +112,10 @@ def backlog_table(scope: Scope, period: Period) -> Table:
     body = [
         [
             Cell(row.priority, queue_link(priority=row.priority_id)),
-            *(cell(n, queue_link(priority=row.priority_id)) for n in row.counts),
+            *(
+                cell(n, queue_link(priority=row.priority_id, age=key))
+                for n, (key, *_) in zip(row.counts, AGE_BUCKETS, strict=True)
+            ),
             cell(row.total, queue_link(priority=row.priority_id)),
         ]
         for row in rows
@@ -132,10 +135,22 @@ def backlog_table(scope: Scope, period: Period) -> Table:
 
 
 def load_table(scope: Scope, period: Period, rows: list[AgentLoad] | None = None) -> Table:
-    rows = agent_load(scope=scope) if rows is None else rows
-    body = [[Cell(r.name), Cell(r.email), cell(r.open, queue_link(assignee=r.user_id))] for r in rows]
-    chart = bar_chart("Open cases per analyst", [(r.name, float(r.open)) for r in rows])
-    return Table("agent-load", "Load per analyst", ["Analyst", "E-mail", "Open cases"], body, charts=[chart])
+    rows = agent_load(scope=scope, now=period.now) if rows is None else rows
+    body = [
+        [
+            Cell(r.name),
+            Cell(r.email),
+            Cell("On shift" if r.on_shift else "Off shift"),
+            cell(r.open, queue_link(assignee=r.user_id)),
+        ]
+        for r in rows
+    ]
+    chart = bar_chart(
+        "Open cases per analyst", [(f"{r.name}{'' if r.on_shift else ' (off shift)'}", float(r.open)) for r in rows]
+    )
+    columns = ["Analyst", "E-mail", "Shift now", "Open cases"]
+    note = "Open cases held by each analyst, whether or not their shift hours include this moment."
+    return Table("agent-load", "Load per analyst", columns, body, note=note, charts=[chart])
 
 
 def attainment_table(scope: Scope, period: Period) -> Table:

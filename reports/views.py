@@ -44,7 +44,7 @@ def dashboard(request: ScopedRequest) -> HttpResponse:
     tiles = dashboard_tiles(scope=scope, now=now)
     cases = forecast_cases(scope, period)
     forecast = forecast_table(scope, period, cases)
-    least = _least_loaded(load := agent_load(scope=scope))
+    least = _least_loaded(load := agent_load(scope=scope, now=now))
     tables = {key: build(scope, period) for key, build in BUILDERS.items() if key not in {"forecast", "agent-load"}}
     tables["agent-load"] = load_table(scope, period, load)
     context = {

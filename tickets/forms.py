@@ -16,6 +16,7 @@ from helpdesk.forms import form_field
 from helpdesk.models import Account, Store, User
 from helpdesk.selectors import account_list, staff_list
 from helpdesk.tenancy import Scope
+from tickets.ages import AGE_CHOICES
 from tickets.models import (
     MERCHANT_ESCALATION_REASONS,
     CannedFollowUp,
@@ -214,6 +215,8 @@ class CaseFilterForm(forms.Form):
     )
     plan = forms.ModelChoiceField(queryset=Plan.objects.none(), required=False, empty_label="Any plan", label="Plan")
     escalated = forms.ChoiceField(required=False, choices=ESCALATED_CHOICES, label="Escalation")
+    # How long ago the case was opened: the dashboard's backlog links each age bucket here.
+    age = forms.ChoiceField(required=False, choices=[("", "Any age"), *AGE_CHOICES], label="Opened")
 
     def __init__(self, data: Any = None, *, scope: Scope, statuses: Iterable[str] | None = None) -> None:
         super().__init__(data)
@@ -256,6 +259,7 @@ class CaseFilterForm(forms.Form):
             "account_slug": account.slug if account else None,
             "plan": data.get("plan"),
             "escalated": {"yes": True, "no": False}.get(escalated or ""),
+            "age": data.get("age") or None,
         }
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.models import Tenant, User
@@ -14,6 +15,7 @@ from helpdesk.selectors import staff_list
 from helpdesk.tenancy import Scope, get_for_scope_or_404
 from sla.models import SlaClock
 from tickets import visibility
+from tickets.ages import opened_window
 from tickets.models import (
     ACTIVE_STATUSES,
     WORKED_FIRST_RANK,
@@ -85,6 +87,8 @@ def case_list(
     updated_since: datetime | None = None,
     search: str | None = None,
     escalated: bool | None = None,
+    age: str | None = None,
+    now: datetime | None = None,
 ) -> QuerySet[Case]:
     """Cases of the scope (a merchant's own account only) in the work order (PRODUCT.md): open
     cases at a priority worked ahead of all others first; within each group the earliest running
@@ -104,6 +108,8 @@ def case_list(
         cases = cases.filter(plan=plan)
     if updated_since is not None:
         cases = cases.filter(updated_at__gte=updated_since)
+    if age:
+        cases = cases.filter(opened_window(age, now=now or timezone.now()))
     if search:
         # Both halves are indexed: the number by (tenant, number), the subject by its trigram index.
         term = search.strip()

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from demo.seed import seed_demo_history
-from helpdesk.models import Account, Tenant
+from demo.seed import HEALTH_URLS, seed_demo_history
+from helpdesk.models import Account, Store, Tenant
 from reports.models import DailySatisfaction, DailySlaTally
 from sla.models import SlaClock
 from surveys.models import SurveyResponse
@@ -37,3 +37,13 @@ def test_history_spreads_over_accounts_priorities_and_states_and_is_added_once()
     before = Case.objects.count()
     seed_demo_history(now=now, cases=24)
     assert Case.objects.count() == before
+
+
+def test_history_answers_say_whether_expectations_were_met_and_stores_show_green_and_red():
+    call_command("seed_demo")
+    seed_demo_history(now=timezone.now(), cases=30)
+    tenant = Tenant.objects.get(slug="storeconnect")
+    answers = set(SurveyResponse.objects.for_tenant(tenant).values_list("met_expectations", flat=True))
+    assert {"yes", "no"} <= answers
+    monitored = dict(Store.objects.for_tenant(tenant).exclude(health_url="").values_list("account__slug", "health_url"))
+    assert monitored == {"bondi-bakes": HEALTH_URLS["up"], "popup-pals": HEALTH_URLS["down"]}

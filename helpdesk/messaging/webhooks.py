@@ -91,6 +91,22 @@ def webhook_replay(*, delivery: WebhookDelivery) -> WebhookDelivery:
     return again
 
 
+PING_EVENT = "ping"
+
+
+def webhook_ping(*, endpoint: WebhookEndpoint, now: datetime | None = None) -> WebhookDelivery:
+    """Queue a `ping` delivery to one endpoint (paused or not), through the same signed, logged and
+    retried delivery as every event, so an admin sees whether the receiver answers."""
+    now = now or timezone.now()
+    payload = {"endpoint": endpoint.pk, "url": endpoint.url, "sent_at": now.isoformat()}
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.create(
+            tenant_id=endpoint.tenant_id, endpoint=endpoint, event=PING_EVENT, payload=payload
+        )
+        delivery_queue.send_after_commit(QUEUE, delivery.pk)
+    return delivery
+
+
 def deliveries_due(*, now: datetime, limit: int = 500) -> list[int]:
     return delivery_queue.due_ids(QUEUE, now=now, limit=limit)
 

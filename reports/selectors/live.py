@@ -11,25 +11,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from helpdesk.models import Role, User
 from helpdesk.selectors import staff_list
 from helpdesk.tenancy import Scope
 from sla.models import SlaClock
+from tickets.ages import AGE_BUCKETS, opened_window
 from tickets.models import ACTIVE_STATUSES, Case, EscalationState
 from tickets.selectors import escalation_list, priority_list
+from tickets.shifts import on_shift
 
 FORECAST_HOURS = (4, 24)
 FORECAST_LIMIT = 50
-# (key, label, lower bound of age, upper bound of age or None)
-AGE_BUCKETS: tuple[tuple[str, str, timedelta, timedelta | None], ...] = (
-    ("under_4h", "Under 4 h", timedelta(0), timedelta(hours=4)),
-    ("4h_1d", "4–24 h", timedelta(hours=4), timedelta(days=1)),
-    ("1d_3d", "1–3 days", timedelta(days=1), timedelta(days=3)),
-    ("3d_7d", "3–7 days", timedelta(days=3), timedelta(days=7)),
-    ("7d_30d", "7–30 days", timedelta(days=7), timedelta(days=30)),
-    ("over_30d", "Over 30 days", timedelta(days=30), None),
-)
 
 
 def open_cases(*, scope: Scope) -> QuerySet[Case]:
@@ -99,11 +93,8 @@ class BacklogRow:
 def backlog(*, scope: Scope, now: datetime) -> list[BacklogRow]:
     """Open cases per priority (most urgent first) and age bucket, in one grouped query."""
     buckets = {}
-    for key, _, low, high in AGE_BUCKETS:
-        window = Q(opened_at__lte=now - low)
-        if high is not None:
-            window &= Q(opened_at__gt=now - high)
-        buckets[key] = Count("pk", filter=window)
+    for key, *_ in AGE_BUCKETS:
+        buckets[key] = Count("pk", filter=opened_window(key, now=now))
     # Grouped by the bare id, so the count reads the case_open_figures index alone (no join).
     counted = open_cases(scope=scope).values("priority_id").annotate(**buckets)
     rows: dict[int, Any] = {row["priority_id"]: row for row in counted}
@@ -121,11 +112,14 @@ class AgentLoad:
     name: str
     open: int
     role: str = Role.ANALYST
+    on_shift: bool = False
 
 
-def agent_load(*, scope: Scope) -> list[AgentLoad]:
+def agent_load(*, scope: Scope, now: datetime | None = None) -> list[AgentLoad]:
     """Open cases per analyst: every active analyst (none left out for having nothing), and any
-    other staff member who holds open cases; the busiest first."""
+    other staff member who holds open cases, each with whether their shift hours include `now`;
+    the busiest first."""
+    now = now or timezone.now()
     held = dict(
         open_cases(scope=scope)
         .filter(assignee__isnull=False)
@@ -135,7 +129,13 @@ def agent_load(*, scope: Scope) -> list[AgentLoad]:
         .values_list("assignee", "n")
     )
     people: list[User] = [
-        user for user in staff_list(scope=scope) if (user.role == Role.ANALYST and user.is_active) or user.pk in held
+        user
+        for user in staff_list(scope=scope).select_related("staff_profile")
+        if (user.role == Role.ANALYST and user.is_active) or user.pk in held
     ]
-    load = [AgentLoad(u.pk, u.email, u.get_full_name(), held.get(u.pk, 0), u.role) for u in people]
+    zone = scope.tenant.time_zone
+    load = [
+        AgentLoad(u.pk, u.email, u.get_full_name(), held.get(u.pk, 0), u.role, on_shift(u, now=now, default_zone=zone))
+        for u in people
+    ]
     return sorted(load, key=lambda row: (-row.open, row.email))

@@ -63,7 +63,8 @@ def test_every_table_downloads_as_csv_with_what_the_page_shows(world, live, mana
     assert backlog[0][0] == "Priority" and backlog[0][-1] == "Total"
     assert [(row[0], row[-1]) for row in backlog[1:]] == [("Urgent", "1"), ("Normal", "2"), ("Low", "1")]
     load = rows_of(manager.get("/dashboard/?export=agent-load"))
-    assert load[1][1:] == ["analyst@tenant-a.test", "1"]
+    assert load[0][1:] == ["E-mail", "Shift now", "Open cases"]
+    assert load[1][1:] == ["analyst@tenant-a.test", "Off shift", "1"]
     for key in ("attainment", "medians", "satisfaction"):
         answer = manager.get(f"/dashboard/?export={key}&start=2026-11-01&end=2026-11-30")
         assert answer.status_code == 200
@@ -156,3 +157,15 @@ def test_the_page_reads_the_same_number_of_queries_for_one_forecast_case_or_many
         page = manager.get("/dashboard/")
     assert len(page.context["forecast_rows"]) == 7
     assert len(many) == len(few)
+
+
+def test_a_backlog_figure_opens_the_queue_of_those_cases_only(world, live, manager, setup_a):
+    html = manager.get("/dashboard/").content.decode()
+    link = f"/queue/?priority={setup_a.normal.pk}&amp;age=under_4h"
+    assert f'<a href="{link}">2</a>' in html  # two Normal cases opened under 4 h ago
+    queue = manager.get(link.replace("&amp;", "&")).content.decode()
+    assert live["due_soon"].number in queue and live["silver"].number in queue
+    assert live["urgent"].number not in queue and "Other tenant" not in queue
+    older = manager.get(f"/queue/?priority={setup_a.normal.pk}&age=1d_3d").content.decode()
+    assert live["due_soon"].number not in older
+    assert "Off shift" in html  # the load table says who is on shift

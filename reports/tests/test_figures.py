@@ -22,6 +22,9 @@ from reports.selectors import (
 )
 from reports.selectors.trends import median_minutes
 from reports.services import rollup_day, rollup_recent
+from tickets.ages import AGE_BUCKETS
+from tickets.models import Priority, StaffProfile, Status
+from tickets.selectors import case_list
 from tickets.tests.factories import MONDAY_9
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +115,32 @@ def test_median_of_a_histogram():
     assert median_minutes(Counter({5: 1})) == 5
     assert median_minutes(Counter({1: 1, 3: 1})) == 2
     assert median_minutes(Counter({1: 2, 10: 1})) == 1
+
+
+def test_agent_load_says_whether_each_analyst_is_on_shift_now(world, live):
+    weekdays = {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
+    world.analyst_a.time_zone = "Australia/Sydney"
+    world.analyst_a.save(update_fields=["time_zone"])
+    StaffProfile.objects.update_or_create(
+        tenant=world.tenant_a, user=world.analyst_a, defaults={"shift_hours": weekdays}
+    )
+    scope = scope_of(world.manager_a)
+    [at_noon] = agent_load(scope=scope, now=live["now"])  # Monday 12:30 in Sydney
+    [at_night] = agent_load(scope=scope, now=live["now"] + hours(10))
+    assert (at_noon.email, at_noon.open, at_noon.on_shift) == ("analyst@tenant-a.test", 1, True)
+    assert (at_night.open, at_night.on_shift) == (1, False)
+    [other] = agent_load(scope=scope_of(world.manager_b), now=live["now"])
+    assert not other.on_shift  # no shift hours: never on shift
+
+
+def test_each_backlog_figure_opens_exactly_the_cases_it_counts(world, live, setup_a):
+    scope = scope_of(world.manager_a)
+    for now in (live["now"], live["now"] + timedelta(days=2), live["now"] + timedelta(days=9)):
+        for row in backlog(scope=scope, now=now):
+            priority = Priority.objects.get(pk=row.priority_id)
+            for (key, *_), counted in zip(AGE_BUCKETS, row.counts, strict=True):
+                listed = case_list(scope=scope, priority=priority, age=key, now=now).exclude(
+                    status__in=[Status.CLOSED, Status.RESOLVED]
+                )
+                assert listed.count() == counted, (now, row.priority, key)
+    assert sum(sum(row.counts) for row in backlog(scope=scope, now=live["now"])) == 4  # tenant B's case is not here
