@@ -42,6 +42,8 @@ PAGES: dict[str, Rule] = {
     "settings-api-keys": Rule(ADMIN_ROLES),
     "settings-webhooks": Rule(ADMIN_ROLES),
     "settings-history": Rule(ADMIN_ROLES),
+    "settings-branding": Rule(ADMIN_ROLES),
+    "brand-logo": Rule(SIGNED_IN),
     "portal": Rule(MERCHANT_ROLES),
     "queue": Rule(STAFF_ROLES),
     "escalations": Rule(MANAGING_ROLES),
