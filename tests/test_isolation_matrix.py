@@ -86,6 +86,7 @@ def _build_objects(world, account, setup, key: str) -> dict[str, str]:
         "attachment": attachment.token,
         "reference": f"ENG-{key.upper()}",
         "canned_reply": str(reply.pk),
+        "staff_member": str(_staff(world, account, "analyst").pk),
         **_notifications(world, account, case),
     }
 
@@ -124,6 +125,7 @@ def estate(world, setup_a, setup_b) -> dict[str, dict[str, str]]:
         "store": str(int(a1["store"]) + 100000),
         "notification": str(int(a1["notification"]) + 100000),
         "canned_reply": str(int(a1["canned_reply"]) + 100000),
+        "staff_member": str(int(a1["staff_member"]) + 100000),
     }
     return objects
 

@@ -14,6 +14,7 @@ from tickets.views import (
     opening,
     shell,
     sla_targets,
+    staff_settings,
     support_policy,
 )
 
@@ -34,6 +35,8 @@ urlpatterns = [
     path("settings/canned-replies/", canned_replies.canned_replies, name="canned-replies"),
     path("settings/canned-replies/<int:pk>/", canned_replies.canned_replies, name="canned-reply"),
     path("settings/canned-replies/<int:pk>/remove/", canned_replies.canned_reply_remove, name="canned-reply-remove"),
+    path("settings/staff/", staff_settings.staff, name="settings-staff"),
+    path("settings/staff/<int:pk>/", staff_settings.staff_member, name="settings-staff-member"),
     path("settings/sla/", sla_targets.sla_targets, name="sla-targets"),
     path("attachments/<str:token>/", case.attachment_download, name="attachment-download"),
     path("cases/", lists.case_index, name="case-list"),

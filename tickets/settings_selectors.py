@@ -1,0 +1,41 @@
+"""Reads behind the tenant admin's settings pages of case reference data and staff."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from helpdesk.errors import NotFound
+from helpdesk.models import User
+from helpdesk.tenancy import Scope
+from tickets.models import ACTIVE_STATUSES, Case, StaffProfile
+
+
+def staff_settings_list(*, scope: Scope) -> QuerySet[User]:
+    """The tenant's staff, active first, each with its shift hours."""
+    return (
+        User.objects.for_tenant(scope.tenant)
+        .staff()
+        .select_related("staff_profile")
+        .order_by("-is_active", "full_name", "email")
+    )
+
+
+def staff_open_case_counts(*, scope: Scope) -> dict[int, int]:
+    """Open cases per owner, by user id (one grouped read)."""
+    cases = Case.objects.for_tenant(scope.tenant).filter(status__in=ACTIVE_STATUSES, assignee__isnull=False)
+    return dict(cases.values_list("assignee").annotate(n=Count("pk")).values_list("assignee", "n"))
+
+
+def staff_member_get(*, scope: Scope, pk: int) -> User:
+    """One staff member of the scope's tenant (NotFound when missing, a merchant or another tenant's)."""
+    user = staff_settings_list(scope=scope).filter(pk=pk).first()
+    if user is None:
+        raise NotFound("No such staff member.")
+    return user
+
+
+def staff_shift_hours(user: User) -> dict[str, list[list[str]]]:
+    try:
+        return dict(user.staff_profile.shift_hours)
+    except StaffProfile.DoesNotExist:
+        return {}
