@@ -72,7 +72,7 @@ class ShiftHoursForm(forms.Form):
                 required=False,
                 max_length=120,
                 initial=shift_text((hours or {}).get(day, [])),
-                widget=forms.TextInput(attrs={"placeholder": "09:00–17:00", "inputmode": "numeric"}),
+                widget=forms.TextInput(attrs={"placeholder": "Off"}),
             )
 
     def clean(self) -> dict[str, Any]:
