@@ -1,5 +1,5 @@
 """The settings pages in a real browser: an admin uploads a logo and changes the colour and the
-app shell shows both; branding and staff pages fit 1366 and 375 px and pass axe."""
+app shell shows both; the branding, staff and account pages fit 1366 and 375 px and pass axe."""
 
 from __future__ import annotations
 
@@ -66,6 +66,8 @@ def test_the_settings_pages_fit_both_widths_and_pass_axe(live_server, world):
         ("settings-branding", "/settings/branding/", ["branding-form"]),
         ("settings-staff", "/settings/staff/", ["staff-list", "staff-invite-form"]),
         ("settings-staff-member", f"/settings/staff/{world.analyst_a.pk}/", ["staff-member-form"]),
+        ("settings-accounts", "/settings/accounts/", ["account-list"]),
+        ("settings-account", f"/settings/accounts/{world.account_a1.pk}/", ["account-form", "store-form"]),
     ]
     problems: list[str] = []
     with browser_page() as page:

@@ -87,6 +87,7 @@ def _build_objects(world, account, setup, key: str) -> dict[str, str]:
         "reference": f"ENG-{key.upper()}",
         "canned_reply": str(reply.pk),
         "staff_member": str(_staff(world, account, "analyst").pk),
+        "account": str(account.pk),
         **_notifications(world, account, case),
     }
 
@@ -126,6 +127,7 @@ def estate(world, setup_a, setup_b) -> dict[str, dict[str, str]]:
         "notification": str(int(a1["notification"]) + 100000),
         "canned_reply": str(int(a1["canned_reply"]) + 100000),
         "staff_member": str(int(a1["staff_member"]) + 100000),
+        "account": str(int(a1["account"]) + 100000),
     }
     return objects
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from helpdesk.errors import NotFound
-from helpdesk.models import User
+from helpdesk.models import Account, PartnerLink, Store, User
 from helpdesk.tenancy import Scope
 from tickets.models import ACTIVE_STATUSES, Case, StaffProfile
 
@@ -39,3 +39,33 @@ def staff_shift_hours(user: User) -> dict[str, list[list[str]]]:
         return dict(user.staff_profile.shift_hours)
     except StaffProfile.DoesNotExist:
         return {}
+
+
+def account_settings_list(*, scope: Scope) -> QuerySet[Account]:
+    """The tenant's accounts with plan, contact, and their stores and partner links counted."""
+    return (
+        Account.objects.for_tenant(scope.tenant)
+        .select_related("plan", "technical_contact")
+        .annotate(store_count=Count("stores", distinct=True), partner_count=Count("partner_links", distinct=True))
+        .order_by("name")
+    )
+
+
+def account_settings_get(*, scope: Scope, pk: int) -> Account:
+    account = Account.objects.for_tenant(scope.tenant).select_related("plan", "technical_contact").filter(pk=pk).first()
+    if account is None:
+        raise NotFound("No such account.")
+    return account
+
+
+def account_merchants(*, scope: Scope, account: Account) -> QuerySet[User]:
+    """The account's active merchant users, who may be its technical contact."""
+    return User.objects.for_tenant(scope.tenant).filter(account=account, is_active=True).order_by("full_name", "email")
+
+
+def account_stores(*, scope: Scope, account: Account) -> QuerySet[Store]:
+    return Store.objects.for_tenant(scope.tenant).filter(account=account).select_related("account")
+
+
+def account_partner_links(*, scope: Scope, account: Account) -> QuerySet[PartnerLink]:
+    return PartnerLink.objects.for_tenant(scope.tenant).filter(account=account).select_related("user")

@@ -6,6 +6,7 @@ from django.urls import path
 
 from tickets.views import (
     account_report,
+    account_settings,
     canned_replies,
     case,
     escalations,
@@ -35,6 +36,8 @@ urlpatterns = [
     path("settings/canned-replies/", canned_replies.canned_replies, name="canned-replies"),
     path("settings/canned-replies/<int:pk>/", canned_replies.canned_replies, name="canned-reply"),
     path("settings/canned-replies/<int:pk>/remove/", canned_replies.canned_reply_remove, name="canned-reply-remove"),
+    path("settings/accounts/", account_settings.accounts, name="settings-accounts"),
+    path("settings/accounts/<int:pk>/", account_settings.account_detail, name="settings-account"),
     path("settings/staff/", staff_settings.staff, name="settings-staff"),
     path("settings/staff/<int:pk>/", staff_settings.staff_member, name="settings-staff-member"),
     path("settings/sla/", sla_targets.sla_targets, name="sla-targets"),
