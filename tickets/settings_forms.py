@@ -84,3 +84,38 @@ class StoreSettingsForm(forms.Form):
     failure_threshold = forms.IntegerField(
         min_value=1, max_value=20, initial=3, label="Failed checks before a case opens"
     )
+
+
+class AssignmentForm(forms.Form):
+    auto_assign = forms.BooleanField(
+        required=False,
+        label="Assign new cases automatically",
+        help_text="Each new case goes to an analyst on shift: fewest open cases first, in turn.",
+    )
+    on_call_email = forms.EmailField(
+        required=False,
+        label="On-call address",
+        help_text="Mailed when a new case finds nobody on shift (with automatic assignment on).",
+    )
+    team_email = forms.EmailField(
+        required=False,
+        label="Team address for new unowned cases",
+        help_text="Mail new unowned cases here instead of to each analyst; empty: each analyst.",
+    )
+
+
+class PrioritySettingsForm(forms.Form):
+    name = forms.CharField(max_length=60, label="Name")
+    criteria = forms.CharField(
+        required=False,
+        label="Criteria",
+        help_text="What qualifies a case for this level; merchants read it when they choose.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    worked_first = forms.BooleanField(required=False, label="Worked ahead of all others, whatever their deadlines")
+    escalate_on_open = forms.BooleanField(required=False, label="Escalates to senior management when opened")
+    must_phone = forms.BooleanField(required=False, label="Must also be reported by phone")
+
+
+class PlanSettingsForm(forms.Form):
+    name = forms.CharField(max_length=60, label="Name")

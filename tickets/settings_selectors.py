@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from helpdesk.errors import NotFound
-from helpdesk.models import Account, PartnerLink, Store, User
+from helpdesk.models import Account, PartnerLink, Role, Store, User
 from helpdesk.tenancy import Scope
-from tickets.models import ACTIVE_STATUSES, Case, StaffProfile
+from tickets.models import ACTIVE_STATUSES, Case, QueueSettings, StaffProfile
 
 
 def staff_settings_list(*, scope: Scope) -> QuerySet[User]:
@@ -69,3 +69,19 @@ def account_stores(*, scope: Scope, account: Account) -> QuerySet[Store]:
 
 def account_partner_links(*, scope: Scope, account: Account) -> QuerySet[PartnerLink]:
     return PartnerLink.objects.for_tenant(scope.tenant).filter(account=account).select_related("user")
+
+
+def queue_settings_get(*, scope: Scope) -> QueueSettings:
+    """The tenant's queue settings, or the defaults (unsaved) when none were saved yet."""
+    found = QueueSettings.objects.for_tenant(scope.tenant).first()
+    return found or QueueSettings(tenant=scope.tenant)
+
+
+def analysts_with_shifts(*, scope: Scope) -> QuerySet[User]:
+    """Active analysts who have shift hours (the only ones automatic assignment picks)."""
+    analysts = User.objects.for_tenant(scope.tenant).filter(role=Role.ANALYST, is_active=True)
+    return (
+        analysts.select_related("staff_profile")
+        .exclude(staff_profile__shift_hours={})
+        .exclude(staff_profile__isnull=True)
+    )
