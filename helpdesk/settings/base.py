@@ -190,7 +190,16 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    # Publishing gives up after one quick retry when Redis is down (kombu's default retries for
+    # ever, and a page that changed a case would hang with it); the rows wait for the drain.
+    # Workers reconnect by broker_connection_max_retries, which these do not change.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "visibility_timeout": 3600,
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "filesystem://"
@@ -220,7 +229,12 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailB
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Helpdesk <support@helpdesk.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-ANYMAIL = {key[len("ANYMAIL_") :]: value for key, value in os.environ.items() if key.startswith("ANYMAIL_")}
+ANYMAIL: dict[str, Any] = {
+    key[len("ANYMAIL_") :]: value for key, value in os.environ.items() if key.startswith("ANYMAIL_")
+}
+# Seconds to wait for the provider's API (anymail's default: 30); a number, not the variable's text.
+if "REQUESTS_TIMEOUT" in ANYMAIL:
+    ANYMAIL["REQUESTS_TIMEOUT"] = float(ANYMAIL["REQUESTS_TIMEOUT"])
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

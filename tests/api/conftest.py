@@ -18,3 +18,10 @@ def api(world):
         return client
 
     return client_for
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    from tests.api import request_count
+
+    if request_count.total():
+        terminalreporter.write_line(f"schemathesis: {request_count.total()} requests sent")

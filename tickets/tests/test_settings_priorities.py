@@ -46,7 +46,7 @@ def test_bad_priorities_are_refused_at_their_field(client, world, setup_a, data,
     answer = client.post("/settings/priorities/", data)
     page = answer.content.decode()
     assert answer.status_code == 400 and f'href="#id_{field}"' in page and message in page
-    assert _names(Priority, world.tenant_a) == before and not SettingChange.objects.exists()
+    assert _names(Priority, world.tenant_a) == before and not SettingChange.objects.filter(area="priorities").exists()
 
 
 def test_plans_are_added_renamed_and_reordered(client, world):
