@@ -341,6 +341,10 @@ ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(env("FILE_UPLOAD_MAX_MEMORY_SIZE", str(1_048_576)))
 
+# The SLA sweeps claim and record due clocks this many at a time, one transaction each, until
+# none are due (tickets.sla_sweep_chunks); a test lowers it to kill a worker between chunks.
+SLA_SWEEP_CHUNK = int(env("SLA_SWEEP_CHUNK", "1000"))
+
 # Absolute links in mail, and the domain of reply addresses (reply+<case>.<signature>@MAIL_DOMAIN)
 # whose inbound mail the provider posts to /anymail/<provider>/inbound/.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -14,7 +14,7 @@ from helpdesk.tenancy import ScopedRequest, require_scope
 from tickets.forms import CaseFilterForm
 from tickets.models import Status
 from tickets.public_policy import tenant_service_hours
-from tickets.selectors import case_list, with_sla_flags
+from tickets.selectors import case_list, staff_roster, with_sla_flags
 
 LIST_SIZE = 50
 
@@ -65,6 +65,7 @@ def queue(request: ScopedRequest) -> HttpResponse:
         "now": timezone.now(),
         "views": views,
         "filtered": bool(chosen) and not any(v["active"] for v in views),
+        "roster": staff_roster(scope=scope, now=timezone.now()),  # the owners' on-shift dots
     }
     template = "tickets/_queue_list.html" if request.htmx else "helpdesk/queue.html"
     return render(request, template, context)
