@@ -13,6 +13,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from helpdesk.branding import logo_content_type, phone_lines
 from helpdesk.errors import DomainError
 from helpdesk.models import WEBHOOK_EVENTS, User
 from helpdesk.signin_limits import SIGN_IN, client_ip, wait_message
@@ -139,3 +140,43 @@ def add_domain_error(form: forms.Form, error: DomainError, *, renamed: dict[str,
             placed.update(messages)
     if error.message not in placed:
         form.add_error(None, error.message)
+
+
+class BrandingForm(forms.Form):
+    """The tenant's name, colour, logo, support numbers and senior-management address."""
+
+    name = forms.CharField(max_length=120, label="Name shown", help_text="In the top bar, mail and the support policy.")
+    brand_colour = forms.RegexField(
+        regex=r"^#[0-9a-fA-F]{6}$",
+        label="Brand colour",
+        help_text="Top bar, buttons and links, as #rrggbb.",
+        error_messages={"invalid": "Use a colour such as #1f6feb."},
+        widget=forms.TextInput(attrs={"type": "color", "class": "form-control form-control-color"}),
+    )
+    logo = forms.FileField(
+        required=False,
+        label="Logo",
+        help_text="PNG, JPEG or WebP, at most 512 KB; shown in the top bar next to the name.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    remove_logo = forms.BooleanField(required=False, label="Remove the logo")
+    support_phone_numbers = forms.CharField(
+        required=False,
+        label="Support phone numbers",
+        help_text="One per line: the number, then where it is for, e.g. “1-877-282-7436 in the US”.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    senior_management_email = forms.EmailField(
+        required=False,
+        label="Senior-management address",
+        help_text="Receives alerts for top-priority cases; empty: nobody.",
+    )
+
+    def clean_support_phone_numbers(self) -> list[str]:
+        return phone_lines(self.cleaned_data.get("support_phone_numbers") or "")
+
+    def clean_logo(self) -> Any:
+        upload = self.cleaned_data.get("logo")
+        if upload:
+            logo_content_type(upload)  # raises the message shown at the field
+        return upload

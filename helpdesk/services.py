@@ -9,9 +9,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from helpdesk.branding import logo_content_type
 from helpdesk.errors import ValidationFailed
 from helpdesk.messaging import outbound_http
 from helpdesk.models import (
@@ -365,3 +367,61 @@ def _setting_text(value: object) -> str:
     if isinstance(value, list | tuple | set | frozenset):
         return ", ".join(_setting_text(item) for item in value)
     return str(value)
+
+
+BRANDING_LABELS = {
+    "name": "Name shown",
+    "brand_colour": "Brand colour",
+    "support_phone_numbers": "Support numbers",
+    "senior_management_email": "Senior-management address",
+    "logo": "Logo",
+}
+
+
+@transaction.atomic
+def tenant_branding_update(
+    *,
+    tenant: Tenant,
+    actor: User,
+    changes: Mapping[str, Any],
+    logo: UploadedFile | None = None,
+    remove_logo: bool = False,
+) -> Tenant:
+    """Change the tenant's name, colour, support numbers, senior-management address and logo
+    (`logo` replaces it, `remove_logo` clears it), recording the change in the settings history."""
+    unknown = sorted(set(changes) - (set(BRANDING_LABELS) - {"logo"}))
+    if unknown:
+        raise ValidationFailed("These fields cannot be changed.", errors={name: ["Not editable."] for name in unknown})
+    locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    before = _branding_values(locked)
+    old_logo = locked.logo.name
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    if logo is not None:
+        try:
+            locked.logo_content_type = logo_content_type(logo)
+        except DjangoValidationError as invalid:
+            raise ValidationFailed(invalid.messages[0], errors={"logo": invalid.messages}) from None
+        locked.logo.save(logo.name or "logo", logo, save=False)
+    elif remove_logo:
+        locked.logo, locked.logo_content_type = "", ""
+    try:
+        locked.full_clean(exclude=["slug", "logo"], validate_unique=False)
+    except DjangoValidationError as invalid:
+        raise ValidationFailed("The branding was not saved.", errors=invalid.message_dict) from None
+    locked.save()
+    if old_logo and old_logo != locked.logo.name:
+        storage = locked.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo))
+    setting_change_record(
+        tenant=locked, actor=actor, area="branding", label="Branding", before=before, after=_branding_values(locked)
+    )
+    return locked
+
+
+def _branding_values(tenant: Tenant) -> dict[str, object]:
+    values: dict[str, object] = {label: getattr(tenant, name) for name, label in BRANDING_LABELS.items()}
+    # Each upload has a new random name, so a replaced logo reads as a change even of the same kind.
+    name = (tenant.logo.name or "").rsplit("/", 1)[-1][:8]
+    values["Logo"] = f"{tenant.logo_content_type} image {name}" if tenant.logo else ""
+    return values

@@ -9,7 +9,7 @@ from django.urls import include, path
 
 from helpdesk.forms import AdminSignInForm
 from helpdesk.views import auth as limited_auth_views
-from helpdesk.views import home, settings_pages, stores
+from helpdesk.views import branding, home, settings_pages, stores
 
 admin.site.site_header = "Helpdesk administration"
 admin.site.site_title = "Helpdesk admin"
@@ -22,6 +22,8 @@ urlpatterns = [
     path("settings/", home.tenant_settings, name="tenant-settings"),
     path("settings/api-keys/", settings_pages.api_keys, name="settings-api-keys"),
     path("settings/webhooks/", settings_pages.webhooks, name="settings-webhooks"),
+    path("settings/branding/", branding.branding, name="settings-branding"),
+    path("brand/logo/", branding.brand_logo, name="brand-logo"),
     path("settings/history/", settings_pages.settings_history, name="settings-history"),
     path("stores/<int:store_id>/", stores.store_detail, name="store-detail"),
     path("", include("tickets.urls")),

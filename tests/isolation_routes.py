@@ -10,6 +10,7 @@ names no route any more. Add a row when you add a route: the roles come from `he
   object, another account's, another tenant's and a missing one: `case` (a case number),
   `escalation` (its id), `attachment` (its token), `reference` (an engineering issue), `store` (its id),
   `notification` (its id; each staff principal's own is its own notification), `canned_reply`,
+  `staff_member` (a staff user's id), `account` (a merchant account's id),
   `calendar` (a business calendar's id), `sla_version` (an SLA policy version's id), or
   `TOKEN` for capability links (a survey token, a password-reset token), tried only missing.
 - `method`: how a page is requested (`post` for pages that only act); API operations carry
@@ -43,6 +44,15 @@ PAGES: dict[str, Rule] = {
     "settings-api-keys": Rule(ADMIN_ROLES),
     "settings-webhooks": Rule(ADMIN_ROLES),
     "settings-history": Rule(ADMIN_ROLES),
+    "settings-branding": Rule(ADMIN_ROLES),
+    "brand-logo": Rule(SIGNED_IN),
+    "settings-accounts": Rule(ADMIN_ROLES),
+    "settings-account": Rule(ADMIN_ROLES, "account"),
+    "settings-assignment": Rule(ADMIN_ROLES),
+    "settings-priorities": Rule(ADMIN_ROLES),
+    "settings-plans": Rule(ADMIN_ROLES),
+    "settings-staff": Rule(ADMIN_ROLES),
+    "settings-staff-member": Rule(ADMIN_ROLES, "staff_member"),
     "portal": Rule(MERCHANT_ROLES),
     "queue": Rule(STAFF_ROLES),
     "escalations": Rule(MANAGING_ROLES),

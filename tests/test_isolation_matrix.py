@@ -94,6 +94,8 @@ def _build_objects(world, account, setup, key: str) -> dict[str, str]:
         "attachment": attachment.token,
         "reference": f"ENG-{key.upper()}",
         "canned_reply": str(reply.pk),
+        "staff_member": str(_staff(world, account, "analyst").pk),
+        "account": str(account.pk),
         "calendar": str(calendar.pk),
         "sla_version": str(policy_current(tenant=account.tenant).pk),
         **_notifications(world, account, case),
@@ -137,6 +139,8 @@ def estate(world, setup_a, setup_b) -> dict[str, dict[str, str]]:
         "store": str(int(a1["store"]) + 100000),
         "notification": str(int(a1["notification"]) + 100000),
         "canned_reply": str(int(a1["canned_reply"]) + 100000),
+        "staff_member": str(int(a1["staff_member"]) + 100000),
+        "account": str(int(a1["account"]) + 100000),
         "calendar": str(int(a1["calendar"]) + 100000),
         "sla_version": str(int(a1["sla_version"]) + 100000),
     }

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 from helpdesk.models import User
@@ -80,3 +82,60 @@ def on_shift(user: User, *, now: datetime, default_zone: str) -> bool:
     if not hours:
         return False
     return BusinessCalendar(user.time_zone or default_zone, hours).is_open(now)
+
+
+DAY_LABELS = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday"} | {
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
+INTERVAL = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–—]\s*(\d{1,2}:\d{2})\s*$")
+
+
+def shift_text(intervals: list[list[str]]) -> str:
+    """One day's intervals as the form shows them: "09:00–17:00, 18:00–22:00"."""
+    return ", ".join(f"{start}–{end}" for start, end in intervals)
+
+
+class ShiftHoursForm(forms.Form):
+    """Weekly shift hours, one field per day ("09:00–17:00, 18:00–22:00"; empty: off that day), in
+    the user's own time zone; `cleaned_data["hours"]` is the stored form tickets.shifts reads.
+    Used by the staff settings page and the user's own profile; `prefix` keeps it apart there."""
+
+    def __init__(self, *args: Any, hours: dict[str, list[list[str]]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for day, label in DAY_LABELS.items():
+            self.fields[day] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=120,
+                initial=shift_text((hours or {}).get(day, [])),
+                widget=forms.TextInput(attrs={"placeholder": "Off"}),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        hours: dict[str, list[list[str]]] = {}
+        for day in DAYS:
+            text = (cleaned.get(day) or "").strip()
+            if not text:
+                continue
+            try:
+                hours[day] = _day_intervals(day, text)
+            except ValidationError as invalid:
+                self.add_error(day, invalid)
+        cleaned["hours"] = hours
+        return cleaned
+
+
+def _day_intervals(day: str, text: str) -> list[list[str]]:
+    intervals = []
+    for part in text.split(","):
+        match = INTERVAL.match(part)
+        if match is None:
+            raise ValidationError(f"Write hours as 09:00–17:00, several separated by commas (not “{part.strip()}”).")
+        intervals.append([match.group(1).zfill(5), match.group(2).zfill(5)])
+    try:
+        return check_shift_hours({day: intervals})[day]
+    except ValidationError as invalid:
+        message = invalid.messages[0].removeprefix("Shift hours are not valid: ").removeprefix(f"{day}: ")
+        raise ValidationError(message[:1].upper() + message[1:]) from None

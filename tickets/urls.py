@@ -6,6 +6,8 @@ from django.urls import path
 
 from tickets.views import (
     account_report,
+    account_settings,
+    assignment_settings,
     canned_replies,
     case,
     escalations,
@@ -13,8 +15,10 @@ from tickets.views import (
     notifications,
     opening,
     profile,
+    reference_settings,
     shell,
     sla_targets,
+    staff_settings,
     support_policy,
 )
 
@@ -36,6 +40,13 @@ urlpatterns = [
     path("settings/canned-replies/", canned_replies.canned_replies, name="canned-replies"),
     path("settings/canned-replies/<int:pk>/", canned_replies.canned_replies, name="canned-reply"),
     path("settings/canned-replies/<int:pk>/remove/", canned_replies.canned_reply_remove, name="canned-reply-remove"),
+    path("settings/accounts/", account_settings.accounts, name="settings-accounts"),
+    path("settings/accounts/<int:pk>/", account_settings.account_detail, name="settings-account"),
+    path("settings/priorities/", reference_settings.priorities, name="settings-priorities"),
+    path("settings/plans/", reference_settings.plans, name="settings-plans"),
+    path("settings/assignment/", assignment_settings.assignment, name="settings-assignment"),
+    path("settings/staff/", staff_settings.staff, name="settings-staff"),
+    path("settings/staff/<int:pk>/", staff_settings.staff_member, name="settings-staff-member"),
     path("settings/sla/", sla_targets.sla_targets, name="sla-targets"),
     path("settings/sla/review/", sla_targets.sla_review, name="sla-review"),
     path("settings/sla/versions/<int:pk>/", sla_targets.sla_version, name="sla-version"),

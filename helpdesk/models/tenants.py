@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from decimal import Decimal
 
@@ -12,6 +13,11 @@ from django.utils import timezone
 
 from helpdesk.tenancy import TenantOwned
 from helpdesk.validators import validate_email_list, validate_phone_list, validate_time_zone
+
+
+def tenant_logo_path(instance: Tenant, filename: str) -> str:
+    """A fresh random name per upload, so a replaced logo is a new URL and never a guessable one."""
+    return f"logos/{instance.pk}/{secrets.token_hex(12)}"
 
 
 class Tenant(models.Model):
@@ -60,6 +66,10 @@ class Tenant(models.Model):
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour such as #1f6feb.")],
         help_text="The accent colour of every page (top bar, buttons, links).",
     )
+    # Checked by helpdesk.branding (PNG, JPEG or WebP by their bytes, at most LOGO_MAX_BYTES) and
+    # served only through /brand/logo/ with the content type recorded here.
+    logo = models.FileField(upload_to=tenant_logo_path, blank=True, max_length=200)
+    logo_content_type = models.CharField(max_length=20, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

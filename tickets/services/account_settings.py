@@ -1,0 +1,94 @@
+"""Tenant admins keep their merchant accounts: plan, technical contact, CC addresses and stores.
+Every save records what changed in the settings history, in the same transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from helpdesk.errors import PermissionDenied, ValidationFailed
+from helpdesk.models import Account, Store, Tenant, User
+from helpdesk.roles import ADMIN_ROLES
+from helpdesk.services import setting_change_record, store_create, store_update
+from tickets.models import Plan
+from tickets.services._common import check_cc_emails
+
+
+def _admin_tenant(actor: User) -> Tenant:
+    if actor.tenant is None or actor.role not in ADMIN_ROLES:
+        raise PermissionDenied("Only tenant admins keep the accounts.")
+    return actor.tenant
+
+
+def _account_values(account: Account) -> dict[str, object]:
+    contact = account.technical_contact
+    return {
+        "Plan": account.plan.name,
+        "Technical contact": contact.email if contact else "",
+        "CC addresses": list(account.cc_addresses),
+    }
+
+
+@transaction.atomic
+def account_settings_update(
+    *, actor: User, account: Account, plan: Plan, technical_contact: User, cc_addresses: list[str]
+) -> Account:
+    """Change an account's plan, technical contact (one of its own merchant users) and CC addresses."""
+    tenant = _admin_tenant(actor)
+    accounts = Account.objects.for_tenant(tenant).select_related("plan", "technical_contact")
+    locked = accounts.select_for_update(of=("self",)).filter(pk=account.pk).first()
+    if locked is None:
+        raise ValidationFailed("No such account.", errors={})
+    if plan.tenant_id != tenant.pk:
+        raise ValidationFailed("No such plan.", errors={"plan": ["Not found."]})
+    if technical_contact.account_id != locked.pk or not technical_contact.is_active:
+        raise ValidationFailed(
+            "The technical contact must be an active merchant user of this account.",
+            errors={"technical_contact": ["Not a user of this account."]},
+        )
+    before = _account_values(locked)
+    locked.plan, locked.technical_contact = plan, technical_contact
+    locked.cc_addresses = check_cc_emails(cc_addresses)
+    locked.save(update_fields=["plan", "technical_contact", "cc_addresses"])
+    setting_change_record(
+        tenant=tenant,
+        actor=actor,
+        area="accounts",
+        label=f"Account {locked.name}",
+        before=before,
+        after=_account_values(locked),
+    )
+    return locked
+
+
+STORE_LABELS = {
+    "name": "Name",
+    "url": "URL",
+    "health_url": "Health-check URL",
+    "check_interval_seconds": "Check every (seconds)",
+    "failure_threshold": "Failed checks before a case",
+}
+
+
+def _store_values(store: Store | None) -> dict[str, object]:
+    return {label: getattr(store, name) for name, label in STORE_LABELS.items()} if store else {}
+
+
+@transaction.atomic
+def account_store_save(*, actor: User, account: Account, store: Store | None, fields: dict[str, Any]) -> Store:
+    """Add a store to the account, or change `store` (one of the account's), with its monitoring."""
+    tenant = _admin_tenant(actor)
+    if account.tenant_id != tenant.pk or (store is not None and store.account_id != account.pk):
+        raise ValidationFailed("No such store.", errors={})
+    before = _store_values(store)
+    saved = store_create(account=account, **fields) if store is None else store_update(store=store, changes=fields)
+    setting_change_record(
+        tenant=tenant,
+        actor=actor,
+        area="accounts",
+        label=f"Store {saved.name} of {account.name}",
+        before=before,
+        after=_store_values(saved),
+    )
+    return saved
