@@ -12,7 +12,7 @@ from django import forms
 
 from helpdesk.roles import SHIFT_ROLES
 from helpdesk.tenancy import Scope
-from tickets.shifts import DAY_NAMES, format_shift_day, parse_shift_day
+from tickets.shifts import DAY_NAMES, parse_shift_day, shift_text
 
 
 @cache
@@ -29,7 +29,7 @@ class ProfileForm(forms.Form):
         user = scope.user
         initial = {"full_name": user.full_name, "time_zone": user.time_zone}
         for day, intervals in (shift_hours or {}).items():
-            initial[f"shift_{day}"] = format_shift_day(intervals)
+            initial[f"shift_{day}"] = shift_text(intervals)
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         fallback = (scope.account.time_zone if scope.account else "") or scope.tenant.time_zone

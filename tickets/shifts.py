@@ -48,7 +48,7 @@ def parse_shift_day(text: str) -> list[list[str]]:
     for piece in pieces:
         match = _INTERVAL.match(piece)
         if match is None:
-            raise ValidationError(f"“{piece.strip()}” is not an interval: write it as 09:00-17:00.")
+            raise ValidationError(f"“{piece.strip()}” is not an interval: write it as 09:00–17:00.")
         start, end = (value.zfill(5) for value in match.groups())
         intervals.append([start, end])
     if intervals:
@@ -60,8 +60,9 @@ def parse_shift_day(text: str) -> list[list[str]]:
     return sorted(intervals)
 
 
-def format_shift_day(intervals: list[list[str]]) -> str:
-    return ", ".join(f"{start}-{end}" for start, end in intervals)
+def shift_text(intervals: list[list[str]]) -> str:
+    """One day's intervals as the forms show them: "09:00–17:00, 18:00–22:00"."""
+    return ", ".join(f"{start}–{end}" for start, end in intervals)
 
 
 def has_shift(user: User) -> bool:
@@ -84,18 +85,6 @@ def on_shift(user: User, *, now: datetime, default_zone: str) -> bool:
     return BusinessCalendar(user.time_zone or default_zone, hours).is_open(now)
 
 
-DAY_LABELS = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday"} | {
-    "sat": "Saturday",
-    "sun": "Sunday",
-}
-INTERVAL = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–—]\s*(\d{1,2}:\d{2})\s*$")
-
-
-def shift_text(intervals: list[list[str]]) -> str:
-    """One day's intervals as the form shows them: "09:00–17:00, 18:00–22:00"."""
-    return ", ".join(f"{start}–{end}" for start, end in intervals)
-
-
 class ShiftHoursForm(forms.Form):
     """Weekly shift hours, one field per day ("09:00–17:00, 18:00–22:00"; empty: off that day), in
     the user's own time zone; `cleaned_data["hours"]` is the stored form tickets.shifts reads.
@@ -103,7 +92,7 @@ class ShiftHoursForm(forms.Form):
 
     def __init__(self, *args: Any, hours: dict[str, list[list[str]]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for day, label in DAY_LABELS.items():
+        for day, label in DAY_NAMES.items():
             self.fields[day] = forms.CharField(
                 label=label,
                 required=False,
@@ -120,22 +109,8 @@ class ShiftHoursForm(forms.Form):
             if not text:
                 continue
             try:
-                hours[day] = _day_intervals(day, text)
+                hours[day] = parse_shift_day(text)
             except ValidationError as invalid:
                 self.add_error(day, invalid)
         cleaned["hours"] = hours
         return cleaned
-
-
-def _day_intervals(day: str, text: str) -> list[list[str]]:
-    intervals = []
-    for part in text.split(","):
-        match = INTERVAL.match(part)
-        if match is None:
-            raise ValidationError(f"Write hours as 09:00–17:00, several separated by commas (not “{part.strip()}”).")
-        intervals.append([match.group(1).zfill(5), match.group(2).zfill(5)])
-    try:
-        return check_shift_hours({day: intervals})[day]
-    except ValidationError as invalid:
-        message = invalid.messages[0].removeprefix("Shift hours are not valid: ").removeprefix(f"{day}: ")
-        raise ValidationError(message[:1].upper() + message[1:]) from None

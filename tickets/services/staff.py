@@ -18,7 +18,7 @@ from helpdesk.models import Role, Tenant, User
 from helpdesk.roles import ADMIN_ROLES, STAFF_ROLES
 from helpdesk.services import setting_change_record
 from tickets.models import StaffProfile
-from tickets.shifts import DAY_LABELS, check_shift_hours, shift_text
+from tickets.shifts import DAY_NAMES, check_shift_hours, shift_text
 
 
 def _check_admin(actor: User) -> Tenant:
@@ -34,7 +34,7 @@ def _check_role(role: str) -> None:
 
 
 def _values(user: User, hours: dict[str, list[list[str]]]) -> dict[str, object]:
-    days = [f"{DAY_LABELS[day][:3]} {shift_text(intervals)}" for day, intervals in hours.items() if intervals]
+    days = [f"{DAY_NAMES[day][:3]} {shift_text(intervals)}" for day, intervals in hours.items() if intervals]
     return {
         "Name": user.full_name,
         "Role": Role(user.role).label,

@@ -45,7 +45,7 @@ def test_an_analyst_saves_name_zone_and_shift_hours_that_the_shift_rules_read(cl
     assert on_shift(analyst, now=datetime(2026, 11, 23, 9, 0, tzinfo=UTC), default_zone="Australia/Sydney")
     assert not on_shift(analyst, now=datetime(2026, 11, 23, 12, 30, tzinfo=UTC), default_zone="Australia/Sydney")
     page = client.get("/profile/").content.decode()
-    assert 'value="09:00-13:00, 14:00-17:30"' in page  # shown again as typed
+    assert 'value="09:00–13:00, 14:00–17:30"' in page  # shown again
 
 
 @pytest.mark.parametrize(
@@ -53,7 +53,7 @@ def test_an_analyst_saves_name_zone_and_shift_hours_that_the_shift_rules_read(cl
     [
         ("17:00-09:00", "ends before it starts; an overnight shift is two intervals"),
         ("09:00-12:00, 11:00-13:00", "Intervals overlap around 11:00"),
-        ("nine to five", "is not an interval: write it as 09:00-17:00"),
+        ("nine to five", "is not an interval: write it as 09:00–17:00"),
         ("09:00-25:00", "is not a time of day"),
     ],
 )

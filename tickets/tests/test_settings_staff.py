@@ -96,7 +96,7 @@ def test_an_admin_changes_role_and_shift_hours_and_the_history_says_so(client, w
     [
         ("shift-mon", "17:00-09:00", "ends before it starts"),
         ("shift-wed", "09:00-12:00, 11:00-13:00", "overlap"),
-        ("shift-fri", "nine to five", "Write hours as 09:00–17:00"),
+        ("shift-fri", "nine to five", "is not an interval: write it as 09:00–17:00"),
         ("shift-sun", "25:00-26:00", "is not a time of day"),
     ],
 )

@@ -16,7 +16,7 @@ from helpdesk.tenancy import ScopedRequest, require_scope
 from tickets.services.staff import staff_invitation_pending, staff_invite, staff_invite_again, staff_update
 from tickets.settings_forms import StaffEditForm, StaffInviteForm
 from tickets.settings_selectors import staff_member_get, staff_open_case_counts, staff_settings_list, staff_shift_hours
-from tickets.shifts import DAY_LABELS, ShiftHoursForm, shift_text
+from tickets.shifts import DAY_NAMES, ShiftHoursForm, shift_text
 
 HISTORY_SHOWN = 10
 
@@ -45,7 +45,7 @@ def staff(request: ScopedRequest) -> HttpResponse:
 
 def _hours_summary(user: User) -> str:
     hours = staff_shift_hours(user)
-    return "; ".join(f"{DAY_LABELS[day][:3]} {shift_text(intervals)}" for day, intervals in hours.items()) or "No shift"
+    return "; ".join(f"{DAY_NAMES[day][:3]} {shift_text(intervals)}" for day, intervals in hours.items()) or "No shift"
 
 
 def _state(user: User) -> str:
