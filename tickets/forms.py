@@ -66,6 +66,25 @@ class AttachmentField(forms.FileField):
         return upload
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(AttachmentField):
+    """Up to MAX_FILES files, each checked like AttachmentField; cleans to a list (maybe empty)."""
+
+    MAX_FILES = 10
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(widget=MultipleFileInput(), required=False, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        uploads = [upload for upload in (data if isinstance(data, (list, tuple)) else [data]) if upload]
+        if len(uploads) > self.MAX_FILES:
+            raise forms.ValidationError(f"Attach up to {self.MAX_FILES} files at a time.")
+        return [super(AttachmentsField, self).clean(upload, initial) for upload in uploads]
+
+
 def address_list(text: str) -> list[str]:
     """E-mail addresses typed into one field, split at commas, semicolons or spaces; the case
     service checks each one."""
@@ -274,6 +293,7 @@ class CaseActionForm(forms.Form):
 class CommentForm(CaseActionForm):
     body = _text("Message")
     internal = forms.BooleanField(required=False, label="Internal note (not shown to the merchant)")
+    file = AttachmentsField(label="Attach files")
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, scope=scope, **kwargs)
