@@ -200,6 +200,19 @@ class PhoneCaseForm(CaseDetailsForm):
         form_field(self, "priority", PriorityChoiceField).phone_note = " (must be phoned in)"
 
 
+SORT_CHOICES = [
+    ("", "Work order (most urgent first)"),
+    ("due", "Next deadline, soonest first"),
+    ("-due", "Next deadline, latest first"),
+    ("priority", "Priority, highest first"),
+    ("-priority", "Priority, lowest first"),
+    ("-updated", "Updated, newest first"),
+    ("updated", "Updated, oldest first"),
+    ("-number", "Case number, newest first"),
+    ("number", "Case number, oldest first"),
+]
+
+
 class CaseFilterForm(forms.Form):
     """The filters above a case list (GET). Every choice comes from the user's own tenant; the
     status choices are only those the list can hold (`statuses`)."""
@@ -229,9 +242,13 @@ class CaseFilterForm(forms.Form):
     plan = forms.ModelChoiceField(queryset=Plan.objects.none(), required=False, empty_label="Any plan", label="Plan")
     escalated = forms.ChoiceField(required=False, choices=ESCALATED_CHOICES, label="Escalation")
 
-    def __init__(self, data: Any = None, *, scope: Scope, statuses: Iterable[str] | None = None) -> None:
+    def __init__(
+        self, data: Any = None, *, scope: Scope, statuses: Iterable[str] | None = None, sortable: bool = False
+    ) -> None:
         super().__init__(data)
         self.scope = scope
+        if sortable:
+            self.fields["sort"] = forms.ChoiceField(required=False, choices=SORT_CHOICES, label="Sort by")
         form_field(self, "priority", forms.ModelChoiceField).queryset = priority_list(tenant=scope.tenant)
         if statuses is not None:
             allowed = set(statuses)
@@ -423,6 +440,43 @@ class StaffEscalateForm(CaseActionForm):
         help_text="For a phoned-in escalation, what the merchant said: they see it on their case. "
         "Your own call for help stays among staff.",
     )
+
+
+class CaseNumbersField(forms.Field):
+    """The case numbers ticked in a list (one `cases` value each), at most MAX of them."""
+
+    widget = forms.MultipleHiddenInput
+    MAX = 100
+
+    def to_python(self, value: Any) -> list[str]:
+        numbers = [str(n).strip() for n in (value or []) if str(n).strip()]
+        if not numbers:
+            raise forms.ValidationError("Tick at least one case first.", code="required")
+        if len(numbers) > self.MAX or any(len(n) > 24 for n in numbers):
+            raise forms.ValidationError(f"Tick up to {self.MAX} cases at a time.")
+        return list(dict.fromkeys(numbers))
+
+
+class BulkAssignForm(forms.Form):
+    """The queue's action bar: take the ticked cases, or assign them to an analyst."""
+
+    cases = CaseNumbersField(label="Cases")
+    action = forms.ChoiceField(choices=[("take", "Take"), ("assign", "Assign")], label="Action")
+    assignee = StaffChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Choose an analyst", label="Assign to"
+    )
+
+    def __init__(self, data: Any = None, *, scope: Scope) -> None:
+        super().__init__(data, auto_id="bulk-%s")
+        assignee = form_field(self, "assignee", forms.ModelChoiceField)
+        assignee.queryset = staff_list(scope=scope)
+        assignee.widget.attrs["class"] = "form-select form-select-sm"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "assign" and not data.get("assignee"):
+            self.add_error("assignee", "Choose who gets the cases.")
+        return data
 
 
 class ReassignForm(CaseActionForm):
