@@ -84,6 +84,7 @@ def _case_page(
         "handles_escalations": scope.role in MANAGING_ROLES,
         "engineering_states": EngineeringState.choices,
         "actions": actions,
+        "offered": set(offered),
         "refusal": refusal,
     }
     return render(request, "tickets/case_detail.html", context, status=status)
