@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
@@ -34,6 +34,31 @@ class Cell:
         return f"{self.metric}-{self.priority.pk}-{self.plan.pk}"
 
 
+@dataclass(frozen=True)
+class GridCell:
+    plan: Plan
+    prefix: str
+    amount: forms.BoundField
+    unit: forms.BoundField
+    calendar: forms.BoundField
+    preview: object | None
+
+    @property
+    def errors(self) -> list[str]:
+        return [*self.amount.errors, *self.unit.errors, *self.calendar.errors]
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors)
+
+
+@dataclass(frozen=True)
+class GridMetric:
+    metric: str
+    label: str
+    rows: list[tuple[Priority, list[GridCell]]]
+
+
 class ZonedDateTimeField(forms.DateTimeField):
     """A date and time; one without an offset is read in `zone` as quotes read it. Django's own
     field refuses a time that a DST change skips or repeats, where a quote gives an answer."""
@@ -57,8 +82,11 @@ class TargetsForm(forms.Form):
     at_risk_share = forms.DecimalField(
         min_value=Decimal("0.01"), max_value=Decimal("0.99"), decimal_places=2, label="At risk after this share"
     )
-    note = forms.CharField(max_length=200, required=False, label="What changes in this version")
-    preview_at = ZonedDateTimeField(required=False, label="Preview for a case opened at")
+    preview_at = ZonedDateTimeField(
+        required=False,
+        label="Preview for a case opened at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
 
     def __init__(
         self, *args: Any, tenant: Tenant, plans: list[Plan], priorities: list[Priority], **kwargs: Any
@@ -66,16 +94,30 @@ class TargetsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.tenant = tenant
         form_field(self, "preview_at", ZonedDateTimeField).zone = ZoneInfo(tenant.time_zone)
-        self.fields["preview_at"].help_text = f"Without an offset: {tenant.time_zone} time."
+        self.fields["preview_at"].help_text = f"{tenant.time_zone} time."
+        self.plans, self.priorities = plans, priorities
         self.cells = [Cell(m, pr, pl) for m in Metric.values for pr in priorities for pl in plans]
         calendars = Calendar.objects.for_tenant(tenant)
         for cell in self.cells:
-            self.fields[f"{cell.prefix}-amount"] = forms.IntegerField(min_value=1, required=False, label="Amount")
+            name = f"{Metric(cell.metric).label}, {cell.plan.name}, {cell.priority.name}"
+            self.fields[f"{cell.prefix}-amount"] = forms.IntegerField(
+                min_value=1,
+                required=False,
+                label=f"{name}: amount",
+                widget=forms.NumberInput(attrs={"min": 1, "class": "form-control form-control-sm hd-amount"}),
+            )
             self.fields[f"{cell.prefix}-unit"] = forms.ChoiceField(
-                choices=[("", "—"), *Unit.choices], required=False, label="Unit"
+                choices=[("", "no target"), *Unit.choices],
+                required=False,
+                label=f"{name}: unit",
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
             self.fields[f"{cell.prefix}-calendar"] = forms.ModelChoiceField(
-                calendars, required=False, label="Calendar", empty_label="—"
+                calendars,
+                required=False,
+                label=f"{name}: calendar",
+                empty_label="no calendar (24x7)",
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
 
     @classmethod
@@ -107,6 +149,22 @@ class TargetsForm(forms.Form):
             elif Unit.is_business(unit) and calendar is None:
                 self.add_error(f"{cell.prefix}-calendar", "Business time needs a calendar.")
         return cleaned
+
+    def grid(self, previewed: Mapping[str, object]) -> list[GridMetric]:
+        """The cells as the page lays them out: per metric, rows of priorities, columns of plans."""
+        by_prefix = {cell.prefix: cell for cell in self.cells}
+        tables = []
+        for metric in Metric.values:
+            rows = []
+            for priority in self.priorities:
+                cells = []
+                for plan in self.plans:
+                    prefix = by_prefix[f"{metric}-{priority.pk}-{plan.pk}"].prefix
+                    amount, unit, calendar = (self[f"{prefix}-{part}"] for part in ("amount", "unit", "calendar"))
+                    cells.append(GridCell(plan, prefix, amount, unit, calendar, previewed.get(prefix)))
+                rows.append((priority, cells))
+            tables.append(GridMetric(metric, Metric(metric).label, rows))
+        return tables
 
     def rows(self) -> Iterator[tuple[Cell, forms.BoundField, forms.BoundField, forms.BoundField]]:
         for cell in self.cells:

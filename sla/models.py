@@ -253,3 +253,24 @@ class CasePause(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} from {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class SlaDraft(TenantOwned):
+    """The tenant's unpublished next SLA policy version, as the targets page's form holds it.
+
+    `values` is the grid form's data (field name -> text: "<metric>-<priority>-<plan>-amount" …),
+    so a draft whose plan, priority or calendar went away is shown back with the form's errors
+    rather than failing. Publishing (`sla.services.policy_publish`) turns it into a version."""
+
+    values = models.JSONField(default=dict)
+    based_on = models.ForeignKey(SlaPolicy, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant"], name="one_sla_draft_per_tenant")]
+
+    def __str__(self) -> str:
+        return f"SLA draft of tenant {self.tenant_id}"

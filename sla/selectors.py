@@ -14,7 +14,7 @@ from django.db.models.functions import TruncMonth
 from helpdesk.errors import ValidationFailed
 from helpdesk.models import Tenant
 from sla.business_time.deadlines import read_in_zone
-from sla.business_time.explain import explain
+from sla.business_time.why import explain as explain_sentence
 from sla.calendar_cache import clock_measure, load_calendar, target_commitment
 from sla.models import Calendar, CasePause, Metric, SlaClock, SlaPolicy, SlaTarget
 
@@ -146,7 +146,7 @@ class Explanation:
     due_at: datetime | None
     at_risk_at: datetime | None
     state: str
-    sentence: str = ""  # the worked arithmetic (sla.business_time.explain)
+    sentence: str = ""  # the worked arithmetic (sla.business_time.why)
 
 
 def clock_explain(*, tenant: Tenant, clock: SlaClock) -> Explanation:
@@ -192,7 +192,7 @@ def clock_explain(*, tenant: Tenant, clock: SlaClock) -> Explanation:
         due_at=clock.due_at.astimezone(zone) if clock.due_at else None,
         at_risk_at=clock.at_risk_at.astimezone(zone) if clock.at_risk_at else None,
         state=clock.state,
-        sentence=explain(
+        sentence=explain_sentence(
             measure=measure,
             started_at=clock.started_at,
             due_at=clock.due_at,

@@ -9,7 +9,8 @@ names no route any more. Add a row when you add a route: the roles come from `he
 - `target`: what the URL's argument names, so the matrix can aim it at the principal's own
   object, another account's, another tenant's and a missing one: `case` (a case number),
   `escalation` (its id), `attachment` (its token), `reference` (an engineering issue), `store` (its id),
-  `notification` (its id; each staff principal's own is its own notification), `canned_reply`, or
+  `notification` (its id; each staff principal's own is its own notification), `canned_reply`,
+  `calendar` (a business calendar's id), `sla_version` (an SLA policy version's id), or
   `TOKEN` for capability links (a survey token, a password-reset token), tried only missing.
 - `method`: how a page is requested (`post` for pages that only act); API operations carry
   their own method in the key.
@@ -48,6 +49,11 @@ PAGES: dict[str, Rule] = {
     "escalations": Rule(MANAGING_ROLES),
     "escalation-action": Rule(MANAGING_ROLES, "escalation", "post", (("action", "acknowledge"),)),
     "sla-targets": Rule(ADMIN_ROLES),
+    "sla-review": Rule(ADMIN_ROLES),
+    "sla-version": Rule(ADMIN_ROLES, "sla_version"),
+    "settings-calendars": Rule(ADMIN_ROLES),
+    "settings-calendar-new": Rule(ADMIN_ROLES),
+    "settings-calendar": Rule(ADMIN_ROLES, "calendar"),
     "notifications": Rule(STAFF_ROLES),
     "notification-bell": Rule(STAFF_ROLES),
     "notifications-read-all": Rule(STAFF_ROLES, None, "post"),

@@ -31,6 +31,8 @@ from drf_spectacular.generators import SchemaGenerator
 
 from helpdesk import rls
 from helpdesk.services import api_key_create, store_create
+from sla.selectors import policy_current
+from sla.services import calendar_save
 from tests.isolation_routes import API, PAGES, PREFIXES, PUBLIC, TOKEN, Rule
 from tickets.models import CaseEvent, Notification
 from tickets.services import attachment_add, canned_reply_save, comment_add, engineering_issue_link, escalation_raise
@@ -79,6 +81,9 @@ def _build_objects(world, account, setup, key: str) -> dict[str, str]:
     escalation = escalation_raise(case=case, actor=account.technical_contact, reason="responsiveness", notes=marker)
     store = store_create(account=account, name=f"Shop {marker}", url=f"https://{key}.shop.example")
     reply = canned_reply_save(actor=_staff(world, account, "manager"), title=f"Reply {marker}", body=marker)
+    calendar = calendar_save(
+        tenant=account.tenant, name=f"Cal {marker}", time_zone="UTC", hours={"mon": [["09:00", "17:00"]]}
+    )
     return {
         "store": str(store.pk),
         "case": case.number,
@@ -86,6 +91,8 @@ def _build_objects(world, account, setup, key: str) -> dict[str, str]:
         "attachment": attachment.token,
         "reference": f"ENG-{key.upper()}",
         "canned_reply": str(reply.pk),
+        "calendar": str(calendar.pk),
+        "sla_version": str(policy_current(tenant=account.tenant).pk),
         **_notifications(world, account, case),
     }
 
@@ -124,6 +131,8 @@ def estate(world, setup_a, setup_b) -> dict[str, dict[str, str]]:
         "store": str(int(a1["store"]) + 100000),
         "notification": str(int(a1["notification"]) + 100000),
         "canned_reply": str(int(a1["canned_reply"]) + 100000),
+        "calendar": str(int(a1["calendar"]) + 100000),
+        "sla_version": str(int(a1["sla_version"]) + 100000),
     }
     return objects
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from helpdesk.models import WebhookDelivery
 from helpdesk.services import api_key_create, store_create, webhook_endpoint_create
+from sla.selectors import policy_current
 from surveys.models import SurveyInvitation
 from surveys.services import Answer, invitation_token, survey_answer
 from tickets.models import Attachment
@@ -100,6 +101,8 @@ def site(world, setup_a):
         "uidb64": "MQ",
         "survey": invitation_token(answered),
         "resolved": fresh.number,
+        "calendar": setup_a.office.pk,
+        "sla_version": policy_current(tenant=world.tenant_a).pk,
     }
 
 
@@ -123,6 +126,8 @@ def _urls(name: str, route: str, site: dict) -> list[str]:
     params = {key: site[key] for key in named}
     if name == "escalation-action":
         params["action"] = "resolve"
+    if name in ("settings-calendar", "sla-version"):  # their `pk` names a calendar, a policy version
+        params["pk"] = site["calendar" if name == "settings-calendar" else "sla_version"]
     urls = [reverse(name, kwargs=params)]
     if name == "survey":
         urls.append(reverse(name, kwargs={"token": site["survey"]}))

@@ -3,14 +3,24 @@ clocks in `clocks`."""
 
 from __future__ import annotations
 
-from sla.services.calendars import calendar_holiday_add, calendar_override_set, calendar_save, calendar_touch
+from sla.services.calendars import (
+    calendar_holiday_add,
+    calendar_holiday_remove,
+    calendar_override_remove,
+    calendar_override_set,
+    calendar_save,
+    calendar_touch,
+)
 from sla.services.clocks import ClockChange, clocks_advance, clocks_plan, clocks_retarget, clocks_start, earliest_due
+from sla.services.drafts import draft_discard, draft_save
 from sla.services.policies import TargetInput, policy_publish, preset_targets_apply
 
 __all__ = [
     "ClockChange",
     "TargetInput",
     "calendar_holiday_add",
+    "calendar_holiday_remove",
+    "calendar_override_remove",
     "calendar_override_set",
     "calendar_save",
     "calendar_touch",
@@ -18,6 +28,8 @@ __all__ = [
     "clocks_plan",
     "clocks_retarget",
     "clocks_start",
+    "draft_discard",
+    "draft_save",
     "earliest_due",
     "policy_publish",
     "preset_targets_apply",

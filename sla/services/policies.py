@@ -12,10 +12,12 @@ from django.db import transaction
 
 from helpdesk.errors import ValidationFailed
 from helpdesk.models import Tenant, User
-from sla.models import Calendar, MetBy, Metric, SlaPolicy, SlaTarget, Unit
+from helpdesk.services import setting_change_record
+from sla.models import Calendar, MetBy, Metric, SlaDraft, SlaPolicy, SlaTarget, Unit
 from sla.presets import Preset
 from sla.selectors import policy_current, policy_targets
 from sla.services.calendars import calendar_save
+from sla.settings_selectors import targets_diff
 
 if TYPE_CHECKING:
     from tickets.models import Plan, Priority
@@ -74,8 +76,11 @@ def policy_publish(
     at_risk_share: Decimal | None = None,
     note: str = "",
     actor: User | None = None,
+    draft: SlaDraft | None = None,
 ) -> SlaPolicy:
-    """Make a new policy version with exactly these targets; earlier versions stay as they were.
+    """Make a new policy version with exactly these targets; earlier versions stay as they were
+    (each case keeps the version it opened under). Records the cells that changed in the settings
+    history and, when published from the targets page, removes that `draft`.
 
     Publishing the same targets and rules as the current version changes nothing.
     """
@@ -88,6 +93,8 @@ def policy_publish(
         raise ValidationFailed("The at-risk share must lie between 0 and 1.", errors={"at_risk_share": ["0 < x < 1"]})
     Tenant.objects.select_for_update().filter(pk=tenant.pk).first()  # one publisher at a time per tenant
     current = policy_current(tenant=tenant)
+    if draft is not None:
+        SlaDraft.objects.filter(pk=draft.pk, tenant=tenant).delete()
     if current is not None and _same_policy(current, targets, first_response_met_by, share):
         return current
     policy = SlaPolicy.objects.create(
@@ -111,7 +118,35 @@ def policy_publish(
         )
         for t in targets
     )
+    _record(tenant, actor, policy, current, targets)
     return policy
+
+
+def _rules(policy: SlaPolicy) -> dict[str, object]:
+    return {
+        "First response is met by": policy.get_first_response_met_by_display(),
+        "At risk after": f"{policy.at_risk_share:.0%}",
+    }
+
+
+def _record(
+    tenant: Tenant, actor: User | None, policy: SlaPolicy, current: SlaPolicy | None, targets: list[TargetInput]
+) -> None:
+    before_targets = list(policy_targets(tenant=tenant, policy=current)) if current else []
+    changes = targets_diff(before_targets, targets)
+    before = {**(_rules(current) if current else {}), **{c.label: c.before for c in changes}}
+    after = {**_rules(policy), **{c.label: c.after for c in changes}}
+    if policy.note:
+        after["Note"] = policy.note
+    setting_change_record(
+        tenant=tenant,
+        actor=actor,
+        area="sla-targets",
+        label=f"SLA policy v{policy.version}",
+        before=before,
+        after=after,
+        action="published",
+    )
 
 
 @transaction.atomic

@@ -1,107 +1,109 @@
-"""`explain`: the worked arithmetic behind a deadline as one sentence, on weekends, holidays, DST
-and 24-hour calendars (the case page shows it under each SLA timer)."""
+"""The worked "why" of a preview (pure) and the diff of two sets of targets."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sla.business_time import BusinessCalendar
-from sla.business_time.clock_maths import Measure
 from sla.business_time.deadlines import due_at
-from sla.business_time.explain import counted_by_day, explain, span_words, target_words
+from sla.business_time.explain import duration_text, explain
+from sla.settings_selectors import targets_diff
 
-SYD = ZoneInfo("Australia/Sydney")
-NINE_TO_FIVE = {day: [("09:00", "17:00")] for day in ("mon", "tue", "wed", "thu", "fri")}
-ALL_DAY = {day: [("00:00", "24:00")] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
-AUSTRALIA_DAY = date(2026, 1, 26)  # a Monday
-
-
-def _sentence(calendar: BusinessCalendar | None, start: datetime, amount: int, unit: str, **kwargs: object) -> str:
-    measure = Measure(calendar=calendar, zone=calendar.zone if calendar else SYD)
-    due = due_at(opened_at=start, amount=amount, unit=unit, calendar=calendar, zone=measure.zone)
-    return explain(measure=measure, started_at=start, due_at=due, amount=amount, unit=unit, **kwargs)  # type: ignore[arg-type]
+SYDNEY = ZoneInfo("Australia/Sydney")
+NINE_TO_FIVE = {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
 
 
-def test_a_weekend_and_a_holiday_are_named_as_skipped() -> None:
-    office = BusinessCalendar("Australia/Sydney", NINE_TO_FIVE, holidays=[AUSTRALIA_DAY])
-    friday = datetime(2026, 1, 23, 16, 0, tzinfo=SYD)
-    sentence = _sentence(office, friday, 8, "business_hours", holiday_names={AUSTRALIA_DAY: "Australia Day"})
-    assert sentence == (
-        "opened Fri 16:00; 1 h on Fri + 7 h on Tue = 8 business hours → Tue 16:00; "
-        "skipped: weekend, 26 Jan Australia Day"
+def test_a_case_opened_while_closed_starts_at_the_opening_and_skips_a_named_holiday():
+    calendar = BusinessCalendar("Australia/Sydney", NINE_TO_FIVE, holidays=[date(2026, 12, 11)])
+    opened = datetime(2026, 12, 10, 18, 30, tzinfo=SYDNEY)  # Thursday, after closing
+    due = due_at(opened_at=opened, amount=4, unit="business_hours", calendar=calendar, zone=SYDNEY)
+    lines = explain(
+        opened_at=opened,
+        due_at=due,
+        target="4 business hours",
+        zone=SYDNEY,
+        calendar=calendar,
+        calendar_name="business",
+        holiday_names={date(2026, 12, 11): "Staff day", date(2027, 1, 1): "New Year"},
     )
+    assert lines == [
+        "Opened Thu 10 Dec 2026 18:30 AEDT.",
+        "The “business” calendar is closed then: the clock starts at Mon 14 Dec 2026 09:00 AEDT.",
+        "4 business hours on the “business” calendar (Australia/Sydney).",
+        "Due Mon 14 Dec 2026 13:00 AEDT.",
+    ]
 
 
-def test_a_case_opened_while_closed_counts_from_the_opening() -> None:
-    office = BusinessCalendar("Australia/Sydney", NINE_TO_FIVE)
-    saturday = datetime(2026, 11, 28, 10, 30, tzinfo=SYD)
-    assert _sentence(office, saturday, 4, "business_hours") == (
-        "opened Sat 10:30 (closed until Mon 09:00); 4 h on Mon = 4 business hours → Mon 13:00; skipped: weekend"
+def test_holidays_between_start_and_due_are_named_and_closed_time_summed():
+    calendar = BusinessCalendar("Australia/Sydney", NINE_TO_FIVE, holidays=[date(2026, 12, 11)])
+    opened = datetime(2026, 12, 10, 16, 0, tzinfo=SYDNEY)
+    due = due_at(opened_at=opened, amount=2, unit="business_hours", calendar=calendar, zone=SYDNEY)
+    lines = explain(
+        opened_at=opened,
+        due_at=due,
+        target="2 business hours",
+        zone=SYDNEY,
+        calendar=calendar,
+        calendar_name="business",
+        holiday_names={date(2026, 12, 11): "Staff day"},
     )
+    assert "Skips Fri 11 Dec 2026: Staff day." in lines
+    assert "Closed time skipped (nights, weekends, holidays): 3 d 16 h." in lines  # Thu 17:00 to Mon 09:00
+    assert lines[-1] == "Due Mon 14 Dec 2026 10:00 AEDT."
 
 
-def test_days_in_a_row_that_count_the_same_are_written_once() -> None:
-    office = BusinessCalendar("Australia/Sydney", NINE_TO_FIVE)
-    monday = datetime(2026, 11, 23, 13, 0, tzinfo=SYD)
-    assert _sentence(office, monday, 3, "business_days") == (
-        "opened Mon 13:00; 4 h on Mon + 8 h on Tue + 8 h on Wed + 4 h on Thu = 3 business days → Thu 13:00"
-    )
-    assert _sentence(office, monday, 40, "business_hours") == (
-        "opened Mon 23 Nov 13:00; 4 h on Mon 23 Nov + 4 × 8 h (Tue 24 Nov–Fri 27 Nov) + 4 h on Mon 30 Nov"
-        " = 40 business hours → Mon 30 Nov 13:00; skipped: weekend"
-    )
+def test_calendar_units_count_elapsed_time_across_a_dst_change():
+    opened = datetime(2026, 10, 4, 1, 30, tzinfo=SYDNEY)  # clocks jump 02:00 -> 03:00 that night
+    due = due_at(opened_at=opened, amount=24, unit="calendar_hours", calendar=None, zone=SYDNEY)
+    lines = explain(opened_at=opened, due_at=due, target="24 calendar hours", zone=SYDNEY)
+    assert lines[1] == "24 calendar hours count every hour, nights, weekends and holidays included."
+    assert lines[2] == "Due Mon 5 Oct 2026 02:30 AEDT, 1 d later."
 
 
-def test_a_24_hour_calendar_counts_23_hours_on_the_day_clocks_go_forward() -> None:
-    always = BusinessCalendar("Australia/Sydney", ALL_DAY)
-    saturday = datetime(2026, 10, 3, 12, 0, tzinfo=SYD)  # clocks go forward at 02:00 on Sun 4 Oct
-    assert _sentence(always, saturday, 48, "business_hours") == (
-        "opened Sat 12:00; 12 h on Sat + 23 h on Sun + 13 h on Mon = 48 business hours → Mon 13:00"
-    )
+def test_duration_text():
+    from datetime import timedelta
+
+    assert duration_text(timedelta(minutes=15)) == "15 min"
+    assert duration_text(timedelta(days=2, hours=3)) == "2 d 3 h"
+    assert duration_text(timedelta(0)) == "0 min"
 
 
-def test_elapsed_time_without_a_calendar_is_split_at_local_midnight() -> None:
-    saturday = datetime(2026, 4, 4, 16, 0, tzinfo=SYD)  # clocks go back at 03:00 on Sun 5 Apr
-    assert _sentence(None, saturday, 1, "calendar_days") == (
-        "opened Sat 16:00; 8 h on Sat + 16 h on Sun = 1 calendar day → Sun 15:00"
-    )
+@dataclass(frozen=True)
+class _Named:
+    pk: int
+    name: str
+    rank: int
 
 
-def test_pauses_are_taken_out_and_a_running_pause_leaves_no_deadline() -> None:
-    office = BusinessCalendar("Australia/Sydney", NINE_TO_FIVE)
-    measure = Measure(calendar=office, zone=SYD)
-    monday = datetime(2026, 11, 23, 9, 0, tzinfo=SYD)
-    pause = (
-        datetime(2026, 11, 23, 10, 0, tzinfo=SYD),
-        datetime(2026, 11, 23, 12, 0, tzinfo=SYD),
-        "Waiting on customer",
-    )
-    due = datetime(2026, 11, 23, 14, 0, tzinfo=SYD)
-    assert explain(measure=measure, started_at=monday, due_at=due, amount=3, unit="business_hours", pauses=[pause]) == (
-        "opened Mon 09:00; 3 h on Mon = 3 business hours → Mon 14:00; paused 2 h (waiting on customer)"
-    )
-    running = (datetime(2026, 11, 23, 10, 30, tzinfo=SYD), None, "Waiting on customer")
-    assert explain(
-        measure=measure, started_at=monday, due_at=None, amount=3, unit="business_hours", pauses=[running]
-    ) == (
-        "opened Mon 09:00; 1 h 30 min on Mon of 3 business hours counted; "
-        "paused since Mon 10:30 (waiting on customer): the deadline is set when the clock runs again"
-    )
+@dataclass(frozen=True)
+class _Target:
+    metric: str
+    priority: _Named
+    plan: _Named
+    amount: int
+    unit: str
+    calendar: _Named | None = None
 
 
-def test_the_days_counted_add_up_to_the_target() -> None:
-    office = BusinessCalendar("Australia/Sydney", NINE_TO_FIVE, holidays=[AUSTRALIA_DAY])
-    measure = Measure(calendar=office, zone=SYD)
-    start = datetime(2026, 1, 20, 11, 17, tzinfo=SYD)
-    due = office.add_business_time(start, timedelta(hours=37, minutes=5))
-    days = counted_by_day(measure=measure, started_at=start, until=due)
-    assert sum((t for _, t in days), timedelta(0)) == timedelta(hours=37, minutes=5)
-    assert AUSTRALIA_DAY not in {d for d, _ in days}
-
-
-def test_words() -> None:
-    assert span_words(timedelta(hours=7, minutes=30)) == "7 h 30 min"
-    assert span_words(timedelta(minutes=45)) == "45 min"
-    assert target_words(1, "business_hours") == "1 business hour"
-    assert target_words(15, "calendar_minutes") == "15 calendar minutes"
+def test_the_diff_lists_changed_added_and_removed_cells_in_grid_order():
+    critical, low = _Named(1, "Critical", 1), _Named(2, "Low", 4)
+    gold, silver = _Named(10, "Gold", 1), _Named(11, "Silver", 2)
+    business = _Named(5, "business", 0)
+    before = [
+        _Target("resolution", critical, gold, 1, "business_days", business),
+        _Target("first_response", critical, gold, 2, "business_hours", business),
+        _Target("first_response", low, silver, 3, "calendar_days"),
+    ]
+    after = [
+        _Target("resolution", critical, gold, 1, "business_days", business),  # unchanged
+        _Target("first_response", critical, gold, 1, "business_hours", business),
+        _Target("first_response", critical, silver, 30, "calendar_minutes"),
+    ]
+    changes = [(c.label, c.before, c.after) for c in targets_diff(before, after)]  # type: ignore[arg-type]
+    assert changes == [
+        ("First response, Gold, Critical", "2 business hours on business", "1 business hour on business"),
+        ("First response, Silver, Critical", "no target", "30 calendar minutes"),
+        ("First response, Silver, Low", "3 calendar days", "no target"),
+    ]

@@ -8,25 +8,10 @@ import re
 import pytest
 
 from sla.models import Calendar, CalendarHoliday, SlaPolicy, SlaTarget
-from sla.presets import STORECONNECT
 from sla.selectors import policy_current
 from tickets.models import Plan, Priority
-from tickets.services import preset_apply
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def tenant_a_with_preset(world):
-    preset_apply(tenant=world.tenant_a, preset=STORECONNECT)
-    preset_apply(tenant=world.tenant_b, preset=STORECONNECT)
-    return world
-
-
-@pytest.fixture
-def admin_client(client, tenant_a_with_preset):
-    client.force_login(tenant_a_with_preset.admin_a)
-    return client
 
 
 def grid_post(client, **changes):
@@ -49,7 +34,7 @@ def cell(world, metric, priority, plan):
 
 def test_targets_page_shows_the_current_version(admin_client, tenant_a_with_preset):
     body = admin_client.get("/settings/sla/").content.decode()
-    assert "Current version: <strong>v1</strong>" in body
+    assert "Published: <strong>v1</strong>" in body
     prefix = cell(tenant_a_with_preset, "first_response", "Critical", "Emporium")
     assert re.search(rf'name="{prefix}-amount" value="2"', body)
 
@@ -89,12 +74,14 @@ def test_publishing_a_change_makes_a_new_version(admin_client, tenant_a_with_pre
     world = tenant_a_with_preset
     prefix = cell(world, "resolution", "Medium", "Boutique")
     business = Calendar.objects.for_tenant(world.tenant_a).get(name="business")
-    response = grid_post(
+    reviewed = grid_post(
         admin_client,
-        publish="1",
-        note="Medium resolution for Boutique",
+        review="1",
         **{f"{prefix}-amount": "10", f"{prefix}-unit": "business_days", f"{prefix}-calendar": str(business.pk)},
     )
+    assert reviewed.status_code == 302 and reviewed["Location"] == "/settings/sla/review/"
+    assert policy_current(tenant=world.tenant_a).version == 1  # nothing is published before the confirmation
+    response = admin_client.post("/settings/sla/review/", {"note": "Medium resolution for Boutique", "publish": "1"})
     assert response.status_code == 302
     policy = policy_current(tenant=world.tenant_a)
     assert policy.version == 2 and policy.created_by == world.admin_a
@@ -105,7 +92,8 @@ def test_publishing_a_change_makes_a_new_version(admin_client, tenant_a_with_pre
 
 
 def test_publishing_the_same_targets_makes_no_version(admin_client, tenant_a_with_preset):
-    grid_post(admin_client, publish="1")
+    grid_post(admin_client, review="1")
+    admin_client.post("/settings/sla/review/", {"publish": "1"})
     assert policy_current(tenant=tenant_a_with_preset.tenant_a).version == 1
 
 
@@ -116,7 +104,7 @@ def test_invalid_cells_explain_themselves(admin_client, tenant_a_with_preset):
     no_amount = cell(world, "resolution", "Low", "Boutique")
     response = grid_post(
         admin_client,
-        publish="1",
+        review="1",
         **{
             f"{no_unit}-amount": "3",
             f"{no_calendar}-amount": "3",
@@ -138,7 +126,7 @@ def test_another_tenants_calendar_cannot_be_chosen(admin_client, tenant_a_with_p
     foreign = Calendar.objects.for_tenant(world.tenant_b).get(name="business")
     response = grid_post(
         admin_client,
-        publish="1",
+        review="1",
         **{f"{prefix}-amount": "3", f"{prefix}-unit": "business_days", f"{prefix}-calendar": str(foreign.pk)},
     )
     assert "Select a valid choice" in response.content.decode()
