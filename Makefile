@@ -3,9 +3,10 @@
 # make test-fast: the same without browser, worker and slow tests, on two processes (the inner loop)
 # make test-fuzz: the deep fuzzing run (schemathesis with a key per role and tenant, the junk walk, the isolation matrix)
 # make bench: run the benchmarks under bench/
+# make load: 200 users for 60 s against gunicorn and Celery workers (bench/load/), figures to bench/RESULTS.md
 # make backup / make restore: dump and restore the database and attachment files (scripts/backup.sh)
 # make audit: look up the pinned dependencies in the PyPI advisory database (needs network)
-.PHONY: demo test test-fast test-fuzz bench lint audit backup restore format clean
+.PHONY: demo test test-fast test-fuzz bench load lint audit backup restore format clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -32,12 +33,21 @@ test-fast: $(VENV)/.dev
 test-fuzz: $(VENV)/.dev
 	SCHEMATHESIS_EXAMPLES=150 SCHEMATHESIS_RANDOM=1 \
 	SCHEMATHESIS_KEYS=merchant_a1,merchant_a2,analyst_a,manager_a,admin_a,analyst_b \
-	bash scripts/test.sh tests/api/test_schemathesis.py tests/test_junk_input.py tests/test_isolation_matrix.py
+	SCHEMATHESIS_STATEFUL_KEYS=merchant_a1,merchant_a2,analyst_a,manager_a,admin_a,analyst_b,manager_b,admin_b \
+	SCHEMATHESIS_STATEFUL_EXAMPLES=60 SCHEMATHESIS_STATEFUL_STEPS=12 \
+	bash scripts/test.sh tests/api/test_schemathesis.py tests/api/test_schemathesis_stateful.py \
+	  tests/test_junk_input.py tests/test_isolation_matrix.py
 
 bench: $(VENV)/.dev
 	bash scripts/services.sh
 	mkdir -p var/bench
 	$(VENV)/bin/python -m bench
+
+# LOAD_DATABASE (dropped and made again; default helpdesk_load), LOAD_REDIS_URL (flushed; default db 14),
+# LOAD_USERS, LOAD_SECONDS: see bench/load/run.py. Loopback only.
+load: $(VENV)/.dev
+	bash scripts/services.sh
+	nice -n 10 $(VENV)/bin/python -m bench.load.run
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import business_time, case_pages, rls
+from bench import business_time, case_pages, rls, sweeps
 
-BENCHMARKS = [business_time, case_pages, rls]
+BENCHMARKS = [business_time, case_pages, rls, sweeps]
 
 
 def main() -> int:

@@ -178,6 +178,7 @@ def _pages() -> list[tuple[str, str, str]]:
         ("api: notifications", analyst, "/api/v1/notifications/"),
         ("portal", merchant, "/portal/"),
         ("merchant lookup", merchant, "/cases/?q=refund"),
+        ("merchant: old cases", merchant, "/cases/?status=closed"),
         ("SLA compliance report", "manager@storeconnect.test", "/reports/sla/"),
         ("dashboard", "manager@storeconnect.test", "/dashboard/"),
         ("dashboard: a year's trends", "manager@storeconnect.test", f"/dashboard/?start={year_ago}"),

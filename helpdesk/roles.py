@@ -19,6 +19,8 @@ class Role(models.TextChoices):
 
 # Support staff: the queue, staff case actions, staff-only comments and the staff API.
 STAFF_ROLES = frozenset({Role.ANALYST, Role.MANAGER, Role.ADMIN})
+# Staff who keep weekly shift hours (auto-assignment, the on-shift dot, hand-offs): analysts, managers.
+SHIFT_ROLES = frozenset({Role.ANALYST, Role.MANAGER})
 # Managers and tenant admins: escalations, survey follow-ups, the compliance report.
 MANAGING_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
 # Tenant admins: settings pages (API keys, webhooks, SLA targets) and the scoped Django admin.

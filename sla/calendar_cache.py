@@ -75,8 +75,9 @@ def load_calendar(calendar: Calendar) -> LoadedCalendar:
         hours=calendar.hours,
         holiday_country=calendar.holiday_country,
         holiday_subdivision=calendar.holiday_subdivision,
-        explicit_holidays={h.date: h.name for h in calendar.holidays.for_tenant(calendar.tenant)},
-        overrides={o.date: o.intervals for o in calendar.overrides.for_tenant(calendar.tenant)},
+        # Scoped by the calendar's tenant id: reading the tenant row itself would cost a query.
+        explicit_holidays={h.date: h.name for h in calendar.holidays.filter(tenant_id=calendar.tenant_id)},
+        overrides={o.date: o.intervals for o in calendar.overrides.filter(tenant_id=calendar.tenant_id)},
     )
     with _lock:
         _cache[key] = loaded

@@ -58,6 +58,7 @@ PAGES: dict[str, Rule] = {
     "notification-bell": Rule(STAFF_ROLES),
     "notifications-read-all": Rule(STAFF_ROLES, None, "post"),
     "notification-settings": Rule(STAFF_ROLES),
+    "profile": Rule(SIGNED_IN),
     "notification-read": Rule(STAFF_ROLES, "notification", "post"),
     "canned-replies": Rule(MANAGING_ROLES),
     "canned-reply": Rule(MANAGING_ROLES, "canned_reply"),

@@ -50,6 +50,7 @@ def _seed(world, setup_a) -> dict[str, list[tuple[str, str, list[str]]]]:
             ("case", case_page, ["case-head", "timeline", "properties", "sla", "composer", "actions"]),
             ("all-cases", "/cases/", ["cases", "filters"]),
             ("log-call", "/cases/log-call/", ["nav"]),
+            ("profile", "/profile/", ["nav"]),
         ],
         world.manager_a.email: [
             ("escalations", "/escalations/", ["escalations", "nav"]),

@@ -1,9 +1,11 @@
 """The isolation matrix, generated from the code: every page (URL resolver) and every API
 operation (OpenAPI schema), requested by every principal, aimed at every kind of object.
 
-Principals: anonymous; merchants of accounts A1 and A2 of tenant A; tenant A's analyst, manager
-and admin; tenant B's analyst, manager and admin (pages with a session, the API with a key).
-Objects: the principal's own, another account's (merchants), another tenant's, and a missing one.
+Principals: anonymous; merchants of accounts A1 and A2 of tenant A; a partner of tenant A linked to
+A1 (and not to A2); tenant A's analyst, manager and admin; tenant B's analyst, manager and admin
+(pages with a session, the API with a key). Objects: the principal's own (the partner's: its
+linked account's), another account's (merchants and the partner: an unlinked account's), another
+tenant's, and a missing one.
 
 - A route that `tests/isolation_routes.py` does not classify fails the walk (and so does a row
   there that names no route any more).
@@ -30,7 +32,8 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from helpdesk import rls
-from helpdesk.services import api_key_create, store_create
+from helpdesk.models import Role
+from helpdesk.services import api_key_create, partner_link_accounts, store_create, user_create
 from sla.selectors import policy_current
 from sla.services import calendar_save
 from tests.isolation_routes import API, PAGES, PREFIXES, PUBLIC, TOKEN, Rule
@@ -57,7 +60,7 @@ PRINCIPALS = [
     Principal("anonymous", "a1", None, "b1"),
     Principal("merchant_a1", "a1", "a2", "b1"),
     Principal("merchant_a2", "a2", "a1", "b1"),
-    # The partner role (#15) goes here: Principal("partner_a1", "a1", "a2", "b1"), linked to A1.
+    Principal("partner_a1", "a1", "a2", "b1"),  # a partner linked to A1 only: A2 is unlinked
     Principal("analyst_a", "a1", None, "b1"),
     Principal("manager_a", "a1", None, "b1"),
     Principal("admin_a", "a1", None, "b1"),
@@ -117,6 +120,9 @@ def _notifications(world, account, case) -> dict[str, str]:
 
 @pytest.fixture
 def estate(world, setup_a, setup_b) -> dict[str, dict[str, str]]:
+    partner = user_create(tenant=world.tenant_a, email="partner@agency.test", role=Role.PARTNER, full_name="Pia")
+    partner_link_accounts(user=partner, accounts=[world.account_a1])
+    world.partner_a1 = partner  # the World has no partner; the matrix's walker reads principals off it
     objects = {
         "a1": _build_objects(world, world.account_a1, setup_a, "a1"),
         "a2": _build_objects(world, world.account_a2, setup_a, "a2"),
@@ -349,7 +355,7 @@ def _walk_api(walker: Walker) -> None:
 
 # The same walks with the application role on the connection (tests/test_row_level_security.py):
 # every page and operation still answers as the table says when PostgreSQL enforces the tenant too.
-RLS_PRINCIPALS = [p for p in PRINCIPALS if p.name in ("anonymous", "merchant_a2", "manager_a", "admin_b")]
+RLS_PRINCIPALS = [p for p in PRINCIPALS if p.name in ("anonymous", "merchant_a2", "partner_a1", "manager_a", "admin_b")]
 
 
 @pytest.mark.slow

@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from helpdesk.celery import app
@@ -68,19 +69,31 @@ def test_mail_is_sent_by_the_worker_after_commit(world, setup_a, start_worker, p
     assert_every_mail_sent_exactly_once(postmark)
 
 
-def test_worker_killed_mid_sweep_records_and_mails_every_breach_once(world, setup_a, start_worker, postmark):
+def test_worker_killed_mid_sweep_records_and_mails_every_breach_once(
+    world, setup_a, start_worker, postmark, monkeypatch
+):
     long_ago = timezone.now() - timedelta(days=10)
     for n in range(150):
         open_case(world.account_a1, setup_a.normal, subject=f"Case {n}", at=long_ago)
     clocks = SlaClock.objects.count()  # first response and resolution, both long past due
+    monkeypatch.setenv("SLA_SWEEP_CHUNK", "50")  # the worker's sweep works in chunks of 50 clocks
     worker = start_worker()
     wait_for(all_sent, what="the acknowledgements to be sent")
 
-    app.send_task("sla.sweep_breaches")
-    wait_for(lambda: SlaClock.objects.filter(breached_at__isnull=False).count() >= 20, what="the sweep to start")
-    worker.kill()
+    # Hold the last-due clock, so the sweep commits its first chunks and then waits in the chunk
+    # that claims it: the worker is killed with that chunk's transaction open.
+    with transaction.atomic():
+        held = SlaClock.objects.select_for_update().order_by("-due_at", "-pk").first()
+        assert held is not None
+        app.send_task("sla.sweep_breaches")
+        # Read committed: each count sees what the worker committed meanwhile.
+        breached = SlaClock.objects.filter(breached_at__isnull=False)
+        wait_for(lambda: breached.count() >= 150, what="the sweep to commit its first chunks")
+        time.sleep(0.5)  # the chunk with the held clock is now waiting for it
+        worker.kill()
     half_done = SlaClock.objects.filter(breached_at__isnull=False).count()
-    assert 20 <= half_done < clocks, "the worker should have been killed in the middle of the sweep"
+    assert 150 <= half_done < clocks, "the worker should have been killed in the middle of the sweep"
+    assert half_done % 50 == 0, "a chunk is recorded whole or not at all"
 
     start_worker()
     app.send_task("sla.sweep_breaches")  # the next beat tick

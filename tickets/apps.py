@@ -14,3 +14,9 @@ class TicketsConfig(AppConfig):
         from tickets.inbound_mail import case_reply_receive
 
         register_inbound_handler(case_reply_receive)
+
+        # sla reschedules running clocks when a calendar changes; the cases' order is ours.
+        from sla.services.reschedule import register_clocks_rescheduled_handler
+        from tickets.case_deadlines import cases_due_refresh
+
+        register_clocks_rescheduled_handler(cases_due_refresh)

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.functional import lazy
 
 from helpdesk.forms import form_field
@@ -29,7 +30,7 @@ from tickets.models import (
     RaisedBy,
     Status,
 )
-from tickets.selectors import plan_list, priority_list
+from tickets.selectors import RosterEntry, plan_list, priority_list, staff_roster
 from tickets.services import ReassignReason
 
 
@@ -119,6 +120,24 @@ class StaffChoiceField(forms.ModelChoiceField):
         return obj.get_full_name()
 
 
+class RosterChoiceField(StaffChoiceField):
+    """Staff users as "Sam (on shift, 4 open)", from a roster read once (tickets.selectors.staff_roster)."""
+
+    roster: dict[int, RosterEntry] | None = None
+
+    def label_from_instance(self, obj: User) -> str:
+        entry = (self.roster or {}).get(obj.pk)
+        return entry.label if entry else obj.get_full_name()
+
+
+def staff_choices(form: forms.Form, name: str, *, scope: Scope) -> None:
+    """Offer the scope's active staff in `name`, each with whether they are on shift and their load."""
+    field = form_field(form, name, RosterChoiceField)
+    roster = staff_roster(scope=scope, now=timezone.now())
+    field.roster = roster
+    field.queryset = staff_list(scope=scope).filter(pk__in=list(roster)).order_by("full_name", "pk")
+
+
 class CallerChoiceField(forms.ModelChoiceField):
     """Merchant users by their full name and account."""
 
@@ -184,20 +203,6 @@ class CaseOpenForm(CaseDetailsForm):
 
     def clean_cc_emails(self) -> list[str]:
         return address_list(self.cleaned_data["cc_emails"])
-
-
-class PhoneCaseForm(CaseDetailsForm):
-    """An analyst logs a phone call as a case on a merchant user's behalf."""
-
-    requester = CallerChoiceField(
-        queryset=User.objects.none(), label="Caller", help_text="The merchant user on the phone."
-    )
-    field_order = ["requester"]
-
-    def __init__(self, *args: Any, priorities: Any, merchants: Any, **kwargs: Any) -> None:
-        super().__init__(*args, priorities=priorities, **kwargs)
-        form_field(self, "requester", forms.ModelChoiceField).queryset = merchants
-        form_field(self, "priority", PriorityChoiceField).phone_note = " (must be phoned in)"
 
 
 SORT_CHOICES = [
@@ -480,13 +485,13 @@ class BulkAssignForm(forms.Form):
 
 
 class ReassignForm(CaseActionForm):
-    assignee = StaffChoiceField(queryset=User.objects.none(), label="Hand over to")
+    assignee = RosterChoiceField(queryset=User.objects.none(), label="Hand over to")
     reason = forms.ChoiceField(choices=list(ReassignReason.LABELS.items()), label="Why")
     note = _text("Note for the history (optional)", required=False, rows=2)
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, scope=scope, **kwargs)
-        form_field(self, "assignee", forms.ModelChoiceField).queryset = staff_list(scope=scope)
+        staff_choices(self, "assignee", scope=scope)
 
 
 class PriorityForm(CaseActionForm):

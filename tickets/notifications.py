@@ -92,10 +92,11 @@ def _escalation(event: CaseEvent, *, customer: bool) -> Escalation:
 
 
 def on_opened(event: CaseEvent) -> None:
-    clocks = {
-        c.metric: c
-        for c in SlaClock.objects.for_tenant(event.case.tenant).filter(case=event.case).select_related("calendar")
-    }
+    started = event.case.opening_clocks  # case_open's, when it is the step that queues this mail
+    if started is None:
+        rows = SlaClock.objects.for_tenant(event.case.tenant).filter(case=event.case)
+        started = list(rows.select_related("calendar"))
+    clocks = {c.metric: c for c in started}
     business = [c.calendar for c in clocks.values() if Unit.is_business(c.unit)]
     _case_mail(event, "case_acknowledgement", clocks=clocks, service_hours=service_hours(business))
 

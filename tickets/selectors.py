@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
@@ -229,10 +230,15 @@ def with_clocks(cases: CasesT, *, tenant: Tenant) -> CasesT:
     return cases.prefetch_related(Prefetch("clocks", queryset=clocks))
 
 
+def for_api(cases: CasesT, *, tenant: Tenant) -> CasesT:
+    """The cases with what their API representation reads: five relations joined, the clocks in one
+    more query. (Narrowing the columns with only() was measured slower for a page of 50, not faster.)"""
+    return with_clocks(cases.select_related(*CASE_LIST_RELATED, "store"), tenant=tenant)
+
+
 def case_for_api(*, scope: Scope, number: str) -> Case:
     """One case of the scope with what its API representation reads (clocks included), in one go."""
-    cases = with_clocks(Case.objects.select_related(*CASE_LIST_RELATED, "store"), tenant=scope.tenant)
-    return get_for_scope_or_404(cases, scope, number=number)
+    return get_for_scope_or_404(for_api(Case.objects.all(), tenant=scope.tenant), scope, number=number)
 
 
 def event_export_list(*, scope: Scope) -> QuerySet[CaseEvent]:
@@ -271,6 +277,18 @@ def notification_mail_off(*, scope: Scope) -> set[str]:
     return set(profile.mail_off) if profile else set()
 
 
+def staff_names(*, scope: Scope) -> dict[str, str]:
+    """The tenant's staff display names by e-mail address (events name people by address), in
+    one read: the history says "reassigned from Ana to Sam"."""
+    return {email: name or email for email, name in staff_list(scope=scope).values_list("email", "full_name")}
+
+
+def shift_hours_get(*, scope: Scope) -> dict[str, list[list[str]]]:
+    """The scope's user's weekly shift hours ({} when they keep none)."""
+    profile = StaffProfile.objects.for_tenant(scope.tenant).filter(user=scope.user).first()
+    return dict(profile.shift_hours) if profile else {}
+
+
 def canned_reply_list(*, tenant: Tenant) -> QuerySet[CannedReply]:
     return CannedReply.objects.for_tenant(tenant).order_by("title", "pk")
 
@@ -298,3 +316,41 @@ def handoff_candidates(*, scope: Scope, now: datetime, limit: int = 20) -> list[
         .order_by("work_rank", F("sla_due_at").asc(nulls_last=True), "opened_at", "pk")
     )
     return list(cases[:limit])
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """A staff member as the assignee choices and the on-shift dot show them."""
+
+    user: User
+    on_shift: bool | None  # None: no shift hours, so neither on nor off shift
+    open_cases: int
+
+    @property
+    def label(self) -> str:
+        """ "Sam (on shift, 4 open)" for a choice list."""
+        shift = {True: "on shift, ", False: "off shift, ", None: ""}[self.on_shift]
+        return f"{self.user.get_full_name()} ({shift}{self.open_cases} open)"
+
+
+def staff_roster(*, scope: Scope, now: datetime) -> dict[int, RosterEntry]:
+    """Every active staff member of the tenant by id, whether on shift now (in their own zone,
+    else the tenant's) and how many open cases they own: one read of the staff with their shift
+    hours and one grouped count of cases, however many rows show them."""
+    zone = scope.tenant.time_zone
+    staff = staff_list(scope=scope).filter(is_active=True).select_related("staff_profile").order_by("full_name", "pk")
+    load = dict(
+        Case.objects.for_tenant(scope.tenant)
+        .filter(status__in=ACTIVE_STATUSES, assignee__isnull=False)
+        .values_list("assignee")
+        .annotate(n=Count("pk"))
+        .values_list("assignee", "n")
+    )
+    return {
+        user.pk: RosterEntry(
+            user=user,
+            on_shift=on_shift(user, now=now, default_zone=zone) if has_shift(user) else None,
+            open_cases=load.get(user.pk, 0),
+        )
+        for user in staff
+    }

@@ -1,24 +1,31 @@
 """The periodic SLA sweeps: at-risk warnings, breaches, and closing resolved cases nobody answered.
 
-Each sweep reads only due rows through a partial index, then claims each row with a conditional
-UPDATE inside its own transaction and acts only when the UPDATE changed exactly one row. Two
-sweeps at once, or a task delivered twice, therefore record and notify nothing twice.
+Each sweep reads only due rows through a partial index. The breach and at-risk sweeps are
+set-based (tickets.sla_sweep_chunks): chunks of SLA_SWEEP_CHUNK clocks, each claimed and recorded
+in one transaction with a fixed number of statements, until none are due. The auto-close sweep
+claims each case with a conditional UPDATE in its own transaction. Two sweeps at once, or a task
+delivered twice, therefore record and notify nothing twice.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from typing import Protocol
 
-from django.db import transaction
-from django.db.models import F, QuerySet
+from django.conf import settings
+from django.db.models import QuerySet
 
 from helpdesk.models import Tenant
 from sla.models import SlaClock
-from tickets.models import Case, EscalationLevel, EscalationReason, RaisedBy, Status
-from tickets.services import case_close_if_unanswered, case_event_record, escalation_raise
+from tickets import sla_sweep_chunks as chunks
+from tickets.models import Case, Status
+from tickets.services import case_close_if_unanswered
 
-BATCH = 500
+BATCH = 500  # resolved cases closed per tenant and run
+
+
+class Chunk(Protocol):
+    def __call__(self, *, now: datetime, candidates: QuerySet[SlaClock], size: int) -> tuple[int, int]: ...
 
 
 def breach_candidates(*, now: datetime) -> QuerySet[SlaClock]:
@@ -50,78 +57,28 @@ def closing_candidates(*, tenant: Tenant, now: datetime) -> QuerySet[Case]:
     )
 
 
-def due_breaches(*, now: datetime) -> list[int]:
-    return list(breach_candidates(now=now).values_list("pk", flat=True)[:BATCH])
+def _chunk_size() -> int:
+    return max(1, int(getattr(settings, "SLA_SWEEP_CHUNK", 1000)))
 
 
-def due_warnings(*, now: datetime) -> list[int]:
-    return list(warning_candidates(now=now).values_list("pk", flat=True)[:BATCH])
-
-
-@transaction.atomic
-def clock_breach(*, clock_id: int, now: datetime) -> bool:
-    """Record one breach (at the deadline), note it on the case and escalate to the managers.
-    Returns False when another sweep claimed it, or the clock was met or moved meanwhile."""
-    claimed = SlaClock.objects.filter(
-        pk=clock_id, due_at__lte=now, met_at__isnull=True, breached_at__isnull=True
-    ).update(breached_at=F("due_at"))
-    if claimed != 1:
-        return False
-    clock = SlaClock.objects.select_related("case__tenant").get(pk=clock_id)
-    case, due_at = clock.case, clock.breached_at  # the claim above set it to the deadline
-    if due_at is None:
-        raise RuntimeError(f"clock {clock_id} was claimed without its deadline")
-    due_local = due_at.astimezone(ZoneInfo(case.tenant.time_zone))
-    case_event_record(
-        case,
-        "sla.breached",
-        actor=None,
-        at=now,
-        new={"metric": clock.metric, "due_at": due_at.isoformat(), "clock": clock.pk},
-    )
-    escalation_raise(
-        case=case,
-        actor=None,
-        reason=EscalationReason.SLA_BREACHED,
-        level=EscalationLevel.SUPPORT_MANAGER,
-        raised_by=RaisedBy.SYSTEM,
-        notes=f"The {clock.get_metric_display().lower()} target ({clock.target_label}) "
-        f"was due {due_local:%a %d %b %Y, %H:%M %Z} and has not been met.",
-        at=now,
-    )
-    return True
-
-
-@transaction.atomic
-def clock_warn(*, clock_id: int, now: datetime) -> bool:
-    """Record one at-risk warning; False when it was claimed, met or breached meanwhile."""
-    claimed = SlaClock.objects.filter(
-        pk=clock_id,
-        at_risk_at__lte=now,
-        due_at__gt=now,
-        met_at__isnull=True,
-        warned_at__isnull=True,
-        breached_at__isnull=True,
-    ).update(warned_at=now)
-    if claimed != 1:
-        return False
-    clock = SlaClock.objects.select_related("case").get(pk=clock_id)
-    case_event_record(
-        clock.case,
-        "sla.at_risk",
-        actor=None,
-        at=now,
-        new={"metric": clock.metric, "due_at": clock.due_at.isoformat() if clock.due_at else None, "clock": clock.pk},
-    )
-    return True
+def _sweep(chunk: Chunk, candidates: QuerySet[SlaClock], *, now: datetime) -> int:
+    """Run chunks until no candidate is left, or a chunk found only clocks of cases that another
+    transaction holds (another sweep working through them, or a change in progress: the next run
+    takes those). Every due clock is recorded in this run, however many fell due at once."""
+    size, recorded = _chunk_size(), 0
+    while True:
+        seen, done = chunk(now=now, candidates=candidates, size=size)
+        recorded += done
+        if seen < size or done == 0:
+            return recorded
 
 
 def sweep_breaches(*, now: datetime) -> int:
-    return sum(clock_breach(clock_id=clock_id, now=now) for clock_id in due_breaches(now=now))
+    return _sweep(chunks.breach_chunk, breach_candidates(now=now), now=now)
 
 
 def sweep_warnings(*, now: datetime) -> int:
-    return sum(clock_warn(clock_id=clock_id, now=now) for clock_id in due_warnings(now=now))
+    return _sweep(chunks.warning_chunk, warning_candidates(now=now), now=now)
 
 
 def sweep_auto_close(*, now: datetime) -> int:

@@ -10,10 +10,12 @@ have not turned that kind off (`NotificationMailOff`), one message per event and
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from helpdesk.messaging.outbox import mail_enqueue
-from helpdesk.models import Role, User
+from helpdesk.messaging.outbox import mail_build, mail_enqueue
+from helpdesk.models import OutboxMessage, Role, User
+from helpdesk.roles import STAFF_ROLES
 from sla.models import SlaClock
 from tickets import visibility
 from tickets.models import (
@@ -37,8 +39,15 @@ MAIL_TEMPLATES = {Kind.AT_RISK: "sla_at_risk", Kind.BREACHED: "sla_breached"}
 
 
 def _staff(case: Case, *roles: str) -> list[User]:
-    users = User.objects.for_tenant(case.tenant).filter(role__in=roles, is_active=True)
-    return list(users.select_related("staff_profile").order_by("pk"))
+    """The tenant's active staff in these roles, read once per step (an opening that escalates
+    tells the analysts and the managers) or once per sweep chunk (`staff_preload`)."""
+    directory: dict[str, list[User]] | None = vars(case).get("_staff_directory")
+    if directory is not None:  # a set-based step read the tenant's staff once
+        return [u for role in roles for u in directory.get(role, [])]
+    if case.active_staff is None:
+        users = User.objects.for_tenant(case.tenant).filter(role__in=STAFF_ROLES, is_active=True)
+        case.active_staff = list(users.select_related("staff_profile").order_by("pk"))
+    return [user for user in case.active_staff if user.role in roles]
 
 
 def _owner_or_analysts(case: Case) -> list[User]:
@@ -115,20 +124,50 @@ def notify_staff(event: CaseEvent) -> list[Notification]:
     if not notices and not _to_senior_management(event):
         return []
     created = Notification.objects.bulk_create(
-        [
-            Notification(
-                tenant_id=event.tenant_id,
-                recipient=user,
-                kind=kind,
-                case=event.case,
-                event=event,
-                created_at=event.created_at,
-            )
-            for kind, users in notices
-            for user in users
-        ],
+        _notifications(event, notices),
         ignore_conflicts=True,  # a redelivered event notifies nobody twice
     )
+    for kind, to in _mails(event, notices).items():
+        mail_enqueue(**_mail_args(event, kind, to))
+    return created
+
+
+def staff_notices(event: CaseEvent, *, clock: SlaClock | None = None) -> tuple[list[Notification], list[OutboxMessage]]:
+    """What `notify_staff` records for a new event, unsaved, for a set-based step that inserts
+    many events' notifications and mail in bulk (preload the staff with `staff_preload`)."""
+    notices = recipients(event)
+    messages = [_mail_message(event, kind, to, clock) for kind, to in _mails(event, notices).items()]
+    return _notifications(event, notices), [m for m in messages if m is not None]
+
+
+def _mail_message(event: CaseEvent, kind: str, to: list[str], clock: SlaClock | None) -> OutboxMessage | None:
+    return mail_build(**_mail_args(event, kind, to, clock=clock))
+
+
+def staff_preload(case: Case, staff: list[User]) -> None:
+    """Give `_staff` the case's tenant's active staff (with their profiles), read once for many cases."""
+    directory: dict[str, list[User]] = {}
+    for user in staff:
+        directory.setdefault(user.role, []).append(user)
+    vars(case)["_staff_directory"] = directory
+
+
+def _notifications(event: CaseEvent, notices: Notices) -> list[Notification]:
+    return [
+        Notification(
+            tenant_id=event.tenant_id,
+            recipient=user,
+            kind=kind,
+            case=event.case,
+            event=event,
+            created_at=event.created_at,
+        )
+        for kind, users in notices
+        for user in users
+    ]
+
+
+def _mails(event: CaseEvent, notices: Notices) -> dict[str, list[str]]:
     off = _mail_off(event, [u for _, users in notices for u in users])
     mails = {kind: [u.email for u in users if kind not in off.get(u.pk, ())] for kind, users in notices}
     if _to_senior_management(event):
@@ -136,9 +175,7 @@ def notify_staff(event: CaseEvent) -> list[Notification]:
             event.case.tenant.senior_management_email,
             *mails.get(Kind.ESCALATION_RAISED, []),
         ]
-    for kind, to in mails.items():
-        _mail(event, kind, to)
-    return created
+    return mails
 
 
 def _to_senior_management(event: CaseEvent) -> bool:
@@ -164,15 +201,17 @@ def _mail_off(event: CaseEvent, users: list[User]) -> dict[int, list[str]]:
     return off
 
 
-def _mail(event: CaseEvent, kind: str, to: list[str]) -> None:
+def _mail_args(event: CaseEvent, kind: str, to: list[str], *, clock: SlaClock | None = None) -> dict[str, Any]:
     case = event.case
     context: dict[str, object] = {"case": case, "event": event, "zone": ZoneInfo(case.tenant.time_zone)}
     template = MAIL_TEMPLATES.get(Kind(kind), "staff_notification")
     if kind in (Kind.AT_RISK, Kind.BREACHED):
-        context["clock"] = SlaClock.objects.for_tenant(case.tenant).get(pk=event.new["clock"])
+        context["clock"] = clock or SlaClock.objects.for_tenant(case.tenant).get(pk=event.new["clock"])
     elif kind == Kind.ESCALATION_RAISED:
-        escalations = Escalation.objects.for_tenant(case.tenant).select_related("owner", "raised_by_user")
-        escalation = visibility.escalations_for(escalations, customer=False).get(pk=event.new["escalation"])
+        escalation = event.held_escalation
+        if escalation is None or escalation.pk != event.new["escalation"]:
+            escalations = Escalation.objects.for_tenant(case.tenant).select_related("owner", "raised_by_user")
+            escalation = visibility.escalations_for(escalations, customer=False).get(pk=event.new["escalation"])
         context["escalation"] = escalation
         template = "escalation_raised_staff"
         if escalation.level == EscalationLevel.SENIOR_MANAGEMENT:
@@ -181,11 +220,11 @@ def _mail(event: CaseEvent, kind: str, to: list[str]) -> None:
         team = QueueSettings.objects.for_tenant(case.tenant).values_list("team_email", flat=True).first()
         to = [team] if team else to
     context["headline"] = Kind(kind).label
-    mail_enqueue(
-        tenant=case.tenant,
-        kind=template,
-        to=to,
-        case=case,
-        dedupe_key=f"event:{event.pk}:staff:{kind}",
-        context=context,
-    )
+    return {
+        "tenant": case.tenant,
+        "kind": template,
+        "to": to,
+        "case": case,
+        "dedupe_key": f"event:{event.pk}:staff:{kind}",
+        "context": context,
+    }

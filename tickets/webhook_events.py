@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from helpdesk.messaging.webhooks import webhook_emit, webhook_endpoints
-from helpdesk.models import WebhookEndpoint
+from typing import Any
+
+from helpdesk.messaging.webhooks import webhook_build, webhook_emit, webhook_endpoints
+from helpdesk.models import WebhookDelivery, WebhookEndpoint
 from tickets.models import Case, CaseEvent
 from tickets.visibility import STAFF_ONLY_EVENTS
 
@@ -28,10 +30,21 @@ def webhook_event_name(code: str) -> str | None:
 
 def emit(event: CaseEvent) -> None:
     name = webhook_event_name(event.code)
+    if name is not None:
+        webhook_emit(tenant=event.case.tenant, event=name, payload=payload(event), endpoints=_endpoints(event.case))
+
+
+def build(event: CaseEvent) -> list[WebhookDelivery]:
+    """The unsaved deliveries `emit` would queue, for a set-based step that inserts them in bulk."""
+    name = webhook_event_name(event.code)
     if name is None:
-        return
+        return []
+    return webhook_build(tenant=event.case.tenant, event=name, payload=payload(event), endpoints=_endpoints(event.case))
+
+
+def payload(event: CaseEvent) -> dict[str, Any]:
     case = event.case
-    payload = {
+    return {
         "occurred_at": event.created_at.isoformat(),
         "case": {
             "number": case.number,
@@ -43,15 +56,19 @@ def emit(event: CaseEvent) -> None:
         },
         "change": {"code": event.code, "old": event.old, "new": event.new},
     }
-    webhook_emit(tenant=case.tenant, event=name, payload=payload, endpoints=_endpoints(case))
 
 
 def _endpoints(case: Case) -> list[WebhookEndpoint]:
     """The tenant's endpoints, read once per case instance. Services record all the events of one
     step on the case they locked (a fresh instance per step), so a step reads them once however
-    many events it emits."""
+    many events it emits. A set-based step puts each tenant's endpoints there (`endpoints_preload`)."""
     cache = vars(case)  # on the instance, so it lives exactly as long as the step's locked case
     if "_webhook_endpoints" not in cache:
         cache["_webhook_endpoints"] = webhook_endpoints(tenant=case.tenant)
     endpoints: list[WebhookEndpoint] = cache["_webhook_endpoints"]
     return endpoints
+
+
+def endpoints_preload(case: Case, endpoints: list[WebhookEndpoint]) -> None:
+    """Give `_endpoints` the case's tenant's endpoints, read once for many cases."""
+    vars(case)["_webhook_endpoints"] = endpoints

@@ -63,6 +63,22 @@ def send_after_commit(queue: Queue, pk: int) -> None:
     transaction.on_commit(lambda: _hand_to_worker(queue, pk), robust=True)
 
 
+def send_many_after_commit(queue: Queue, pks: list[int]) -> None:
+    """`send_after_commit` for many rows: one callback, one broker connection for all of them."""
+    if pks:
+        transaction.on_commit(lambda: _hand_many_to_worker(queue, pks), robust=True)
+
+
+def _hand_many_to_worker(queue: Queue, pks: list[int]) -> None:
+    task = import_string(queue.task)
+    try:
+        with task.app.producer_or_acquire() as producer:
+            for pk in pks:
+                task.apply_async(args=[pk], retry=False, producer=producer)
+    except Exception:  # the broker is down: the periodic drain sends the rest later
+        log.warning("%s: could not queue %d rows; the drain will send them", queue.label, len(pks), exc_info=True)
+
+
 def _hand_to_worker(queue: Queue, pk: int) -> None:
     try:
         import_string(queue.task).apply_async(args=[pk], retry=False)

@@ -61,6 +61,27 @@ def mail_enqueue(
     """Render templates/emails/<kind>.{txt,html} (the first line of the text is the subject; the
     text is rendered without HTML escaping, the HTML with it) and queue the message. Returns None
     when nothing is to be sent (no recipient, or a message with the same dedupe key exists)."""
+    message = mail_build(
+        tenant=tenant, kind=kind, to=to, context=context, cc=cc, case=case, reply_to=reply_to, dedupe_key=dedupe_key
+    )
+    if message is None or not _insert_unless_duplicate(message):
+        return None
+    delivery.send_after_commit(QUEUE, message.pk)
+    return message
+
+
+def mail_build(
+    *,
+    tenant: Tenant,
+    kind: str,
+    to: Iterable[str],
+    context: dict,
+    cc: Iterable[str] = (),
+    case: Case | None = None,
+    reply_to: str = "",
+    dedupe_key: str | None = None,
+) -> OutboxMessage | None:
+    """The rendered, unsaved message `mail_enqueue` would queue (None without a recipient)."""
     recipients = _unique(to)
     copies = _unique(cc, skip=recipients)
     if not recipients:
@@ -68,7 +89,7 @@ def mail_enqueue(
     context = {**context, "tenant": tenant, "site_url": settings.SITE_URL}
     text = render_to_string(f"emails/{kind}.txt", context, using="mail_text")  # not HTML: no escaping
     subject, _, body = text.strip().partition("\n")
-    message = OutboxMessage(
+    return OutboxMessage(
         tenant=tenant,
         kind=kind,
         dedupe_key=dedupe_key,
@@ -80,10 +101,14 @@ def mail_enqueue(
         body_text=body.strip() + "\n",
         body_html=render_to_string(f"emails/{kind}.html", context),
     )
-    if not _insert_unless_duplicate(message):
-        return None
-    delivery.send_after_commit(QUEUE, message.pk)
-    return message
+
+
+def mail_enqueue_many(messages: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Queue built messages whose dedupe keys are new (a set-based step's own events): one INSERT,
+    and one hand-over to the workers after commit."""
+    created = OutboxMessage.objects.bulk_create(messages, batch_size=1000)
+    delivery.send_many_after_commit(QUEUE, [m.pk for m in created])
+    return created
 
 
 def _insert_unless_duplicate(message: OutboxMessage) -> bool:

@@ -52,14 +52,29 @@ def webhook_emit(
     `endpoints` it read once (`webhook_endpoints`)."""
     if endpoints is None:
         endpoints = webhook_endpoints(tenant=tenant)
-    deliveries = [
-        WebhookDelivery.objects.create(tenant=tenant, endpoint=endpoint, event=event, payload=payload)
+    deliveries = webhook_build(tenant=tenant, event=event, payload=payload, endpoints=endpoints)
+    for row in deliveries:
+        row.save(force_insert=True)
+        delivery_queue.send_after_commit(QUEUE, row.pk)
+    return deliveries
+
+
+def webhook_build(
+    *, tenant: Tenant, event: str, payload: dict, endpoints: list[WebhookEndpoint]
+) -> list[WebhookDelivery]:
+    """The unsaved deliveries of `event` to the endpoints that want it."""
+    return [
+        WebhookDelivery(tenant=tenant, endpoint=endpoint, event=event, payload=payload)
         for endpoint in endpoints
         if event in endpoint.events and endpoint.tenant_id == tenant.pk
     ]
-    for row in deliveries:
-        delivery_queue.send_after_commit(QUEUE, row.pk)
-    return deliveries
+
+
+def webhook_enqueue_many(deliveries: list[WebhookDelivery]) -> list[WebhookDelivery]:
+    """Queue built deliveries with one INSERT and one hand-over to the workers after commit."""
+    created = WebhookDelivery.objects.bulk_create(deliveries, batch_size=1000)
+    delivery_queue.send_many_after_commit(QUEUE, [d.pk for d in created])
+    return created
 
 
 def webhook_replay(*, delivery: WebhookDelivery) -> WebhookDelivery:

@@ -190,7 +190,16 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    # Publishing gives up after one quick retry when Redis is down (kombu's default retries for
+    # ever, and a page that changed a case would hang with it); the rows wait for the drain.
+    # Workers reconnect by broker_connection_max_retries, which these do not change.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "visibility_timeout": 3600,
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "filesystem://"
@@ -220,7 +229,12 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailB
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Helpdesk <support@helpdesk.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-ANYMAIL = {key[len("ANYMAIL_") :]: value for key, value in os.environ.items() if key.startswith("ANYMAIL_")}
+ANYMAIL: dict[str, Any] = {
+    key[len("ANYMAIL_") :]: value for key, value in os.environ.items() if key.startswith("ANYMAIL_")
+}
+# Seconds to wait for the provider's API (anymail's default: 30); a number, not the variable's text.
+if "REQUESTS_TIMEOUT" in ANYMAIL:
+    ANYMAIL["REQUESTS_TIMEOUT"] = float(ANYMAIL["REQUESTS_TIMEOUT"])
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -326,6 +340,10 @@ ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 # over FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file instead of memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(env("FILE_UPLOAD_MAX_MEMORY_SIZE", str(1_048_576)))
+
+# The SLA sweeps claim and record due clocks this many at a time, one transaction each, until
+# none are due (tickets.sla_sweep_chunks); a test lowers it to kill a worker between chunks.
+SLA_SWEEP_CHUNK = int(env("SLA_SWEEP_CHUNK", "1000"))
 
 # Absolute links in mail, and the domain of reply addresses (reply+<case>.<signature>@MAIL_DOMAIN)
 # whose inbound mail the provider posts to /anymail/<provider>/inbound/.

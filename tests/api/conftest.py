@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from helpdesk.services import api_key_create
+from tickets.tests.factories import open_case
 
 
 @pytest.fixture
@@ -18,3 +19,17 @@ def api(world):
         return client
 
     return client_for
+
+
+@pytest.fixture
+def case(world, setup_a, setup_b):
+    """Alpha's case TA-1001, with Bravo's TB-1001 beside it in another tenant."""
+    open_case(world.account_b1, setup_b.normal, subject="Bravo case")  # TB-1001, another tenant
+    return open_case(world.account_a1, setup_a.normal, subject="Alpha checkout")  # TA-1001
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    from tests.api import request_count
+
+    if request_count.total():
+        terminalreporter.write_line(f"schemathesis: {request_count.total()} requests sent")

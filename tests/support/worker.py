@@ -22,9 +22,17 @@ ROOT = Path(__file__).resolve().parents[2]
 
 class Worker:
     def __init__(
-        self, *, mail_api_url: str, concurrency: int = 1, log_path: Path, queues: tuple[str, ...] = ()
+        self,
+        *,
+        mail_api_url: str,
+        concurrency: int = 1,
+        log_path: Path,
+        queues: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
     ) -> None:
-        # Without queues the worker consumes every queue of helpdesk.celery.QUEUES.
+        # Without queues the worker consumes every queue of helpdesk.celery.QUEUES. `env` goes on
+        # top (e.g. REDIS_URL of another broker, which the readiness ping then uses too).
+        self.broker_url = (env or {}).get("REDIS_URL", settings.REDIS_URL)
         self.hostname = f"test-{time.monotonic_ns()}@{socket.gethostname()}"
         env = {
             **os.environ,
@@ -34,6 +42,7 @@ class Worker:
             "EMAIL_BACKEND": "anymail.backends.postmark.EmailBackend",
             "ANYMAIL_POSTMARK_SERVER_TOKEN": "test-server-token",
             "ANYMAIL_POSTMARK_API_URL": mail_api_url,
+            **(env or {}),
         }
         command = [
             sys.executable, "-m", "celery", "-A", "helpdesk", "worker",
@@ -53,7 +62,11 @@ class Worker:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the worker exited with {self.process.returncode}; see {self.log.name}")
             # This worker's answer, not one from a worker the test started before it.
-            if app.control.ping(destination=[self.hostname], timeout=0.5):
+            if self.broker_url != settings.REDIS_URL:  # the app's control commands use its own broker
+                if f"{self.hostname} ready." in Path(self.log.name).read_text(errors="replace"):
+                    return
+                time.sleep(0.2)
+            elif app.control.ping(destination=[self.hostname], timeout=0.5):
                 return
         raise RuntimeError(f"the worker did not answer within {timeout} s; see {self.log.name}")
 

@@ -17,6 +17,7 @@ from tickets.services.inbound import comment_from_email
 from tickets.services.notifications import notification_mail_set, notification_mark_all_read, notification_mark_read
 from tickets.services.opening import case_open, next_case_number
 from tickets.services.presets import preset_apply, priority_cases_rerank
+from tickets.services.profile import profile_update
 from tickets.services.resolution import (
     case_close,
     case_close_if_unanswered,
@@ -70,5 +71,6 @@ __all__ = [
     "pick_analyst",
     "preset_apply",
     "priority_cases_rerank",
+    "profile_update",
     "sniff_content_type",
 ]

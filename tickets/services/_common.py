@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from helpdesk.errors import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
@@ -15,7 +16,7 @@ from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
 from helpdesk.tenancy import customer_account_ids
 from helpdesk.validators import validate_email_list
 from tickets import notifications, webhook_events
-from tickets.models import Case, CaseEvent, Status, work_rank
+from tickets.models import Case, CaseEvent, Escalation, EscalationState, Status, work_rank
 
 # What each status allows, for error messages that say what can be done instead.
 ALLOWED_ACTIONS = {
@@ -46,17 +47,25 @@ LOCKED_CASE_RELATED = (
 )
 
 
-def lock_case(case: Case, *, expected_version: int | None = None) -> Case:
+def lock_case(case: Case, *, expected_version: int | None = None, closing: bool = False) -> Case:
     """Re-read the case under a row lock, so concurrent changes queue instead of overwriting.
 
-    With `expected_version`, refuse when someone changed the case since the caller read it.
+    With `expected_version`, refuse when someone changed the case since the caller read it. With
+    `closing`, the read also says whether the case has unresolved escalations (`open_escalations`),
+    so that a closing step reads them only when there are some.
     """
     # Lock the bare row first: PostgreSQL rechecks a locked row's joins against the rows it saw
     # before waiting, so a join on a foreign key that the other transaction changed would lose
     # the row. Once the lock is held, a fresh read sees the committed state.
     cases = Case.objects.filter(tenant_id=case.tenant_id, pk=case.pk)
     cases.select_for_update().values_list("pk", flat=True).get()
-    locked = cases.select_related(*LOCKED_CASE_RELATED).get()
+    related = cases.select_related(*LOCKED_CASE_RELATED)
+    if closing:
+        escalations = Escalation.objects.filter(tenant_id=OuterRef("tenant_id"), case=OuterRef("pk"))
+        unresolved = Exists(escalations.exclude(state=EscalationState.RESOLVED))
+        locked: Case = related.annotate(open_escalations=unresolved).get()
+    else:
+        locked = related.get()
     if expected_version is not None and locked.version != expected_version:
         raise Conflict(
             f"Case {locked.number} was changed by someone else since you opened it. "
@@ -84,12 +93,14 @@ def record(
     new: dict[str, Any] | None = None,
     note: str = "",
     notify: bool = True,
+    escalation: Escalation | None = None,
 ) -> CaseEvent:
     """Append an event to the case history and queue the mail and webhook deliveries it causes.
 
     Every event of every service is recorded here, inside the step's transaction: this is the one
     place where "an event was recorded" is handled, so whatever an event should cause (mail,
-    webhooks, staff notifications) is called from here."""
+    webhooks, staff notifications) is called from here. `escalation`: the one the event is about,
+    as the service holds it, so its staff mail (which shows its notes) does not read it again."""
     event = CaseEvent.objects.create(
         tenant_id=case.tenant_id,
         case=case,
@@ -100,6 +111,8 @@ def record(
         new=new or {},
         note=note,
     )
+    if escalation is not None:
+        event.held_escalation = escalation
     if notify:
         notifications.notify(event)
     webhook_events.emit(event)

@@ -101,6 +101,7 @@ def escalation_write(
         at=at,
         new={"escalation": escalation.pk, "reason": reason, "level": level, "raised_by": kind},
         note=escalation.notes,
+        escalation=escalation,
     )
     return escalation
 
@@ -120,7 +121,10 @@ def _note_breach(case: Case, escalation: Escalation, *, notes: str, at: datetime
 
 def escalations_resolve_on_close(case: Case, *, at: datetime) -> int:
     """Resolve a closing case's open escalations by the system, with a note (no mail: the
-    closing mail tells the merchant). Called by the closing service on the case it holds."""
+    closing mail tells the merchant). Called by the closing service on the case it holds (locked with
+    `closing=True`, which says whether there are any)."""
+    if getattr(case, "open_escalations", True) is False:
+        return 0  # lock_case(closing=True) found none: nothing to read
     note = f"Resolved by the system: case {case.number} was closed."
     escalations = Escalation.objects.filter(tenant_id=case.tenant_id, case=case).exclude(state=EscalationState.RESOLVED)
     resolved = 0

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from helpdesk.errors import NotFound, PermissionDenied, ValidationFailed
 from helpdesk.models import Account, Store, Tenant, User
-from helpdesk.roles import MERCHANT_ROLES
+from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
 from helpdesk.tenancy import customer_account_ids
+from sla.models import MetBy
 from sla.selectors import policy_current
 from sla.services import clocks_plan, clocks_start, earliest_due
 from tickets.models import (
@@ -24,20 +24,30 @@ from tickets.models import (
     Priority,
     QueueSettings,
     RaisedBy,
+    Status,
     work_rank,
 )
+from tickets.services._clock_steps import meet_first_response, record_met
 from tickets.services._common import check_cc_emails, now_or, record, require_text, save_case
 from tickets.services.escalations import escalation_write
+
+# One statement takes the next number: it creates the tenant's sequence at its first case (the
+# model's default, plus one) or bumps it, and gives the new number back.
+_NEXT_NUMBER_SQL = """
+    INSERT INTO "tickets_casesequence" ("tenant_id", "last_number") VALUES (%s, %s)
+    ON CONFLICT ("tenant_id") DO UPDATE SET "last_number" = "tickets_casesequence"."last_number" + 1
+    RETURNING "last_number"
+"""
 
 
 def next_case_number(tenant: Tenant) -> str:
     """The tenant's next case number. The sequence row stays locked until the transaction ends,
     so concurrent openings queue here and numbers are never handed out twice."""
-    CaseSequence.objects.bulk_create([CaseSequence(tenant=tenant)], ignore_conflicts=True)
-    sequence = CaseSequence.objects.for_tenant(tenant)
+    first = CaseSequence._meta.get_field("last_number").get_default() + 1
     while True:  # skip numbers that imported cases already hold
-        sequence.update(last_number=F("last_number") + 1)
-        number = f"{tenant.case_number_prefix}-{sequence.values_list('last_number', flat=True).get()}"
+        with connection.cursor() as cursor:
+            cursor.execute(_NEXT_NUMBER_SQL, [tenant.pk, first])
+            number = f"{tenant.case_number_prefix}-{cursor.fetchone()[0]}"
         if not Case.objects.for_tenant(tenant).filter(number=number).exists():
             return number
 
@@ -107,9 +117,11 @@ def case_open(
     steps_to_reproduce: str = "",
     cc_emails: list[str] | None = None,
     at: datetime | None = None,
+    assignee: User | None = None,
 ) -> Case:
     """Open a case for a merchant user. `opened_by` is the analyst logging a phone call (or the
-    requester, by default). The case locks the SLA policy version in force now."""
+    requester, by default), who may give it an owner at once (`assignee`, staff of the tenant).
+    The case locks the SLA policy version in force now."""
     # In UTC, as the database gives it back: an ambiguous local time (a DST fold) compares unequal
     # to the same instant in another zone.
     at = now_or(at).astimezone(UTC)
@@ -132,6 +144,9 @@ def case_open(
         updated_at=at,
     )
     _check_opening(case, opened_by=opened_by)
+    if assignee is not None:
+        _check_owner(case, opened_by=opened_by, assignee=assignee)
+        case.assignee, case.status = assignee, Status.OPEN
     case.number = next_case_number(tenant)
     case.plan = _plan(tenant, account)
     case.sla_policy = policy_current(tenant=tenant)
@@ -143,9 +158,33 @@ def case_open(
     # reads are the checked objects given (all of this tenant), not a second read.
     case.save(force_insert=True)
     clocks_start(clocks=clocks)
+    case.opening_clocks = clocks  # for the acknowledgement mail
     _record_opening(case, opened_by=opened_by, at=at)
-    transaction.on_commit(lambda: _assign_when_committed(case.pk, tenant.pk), robust=True)
+    if assignee is not None:
+        _record_owner(case, opened_by=opened_by, at=at)
+    else:
+        transaction.on_commit(lambda: _assign_when_committed(case.pk, tenant.pk), robust=True)
     return case
+
+
+def _check_owner(case: Case, *, opened_by: User, assignee: User) -> None:
+    if opened_by.role not in STAFF_ROLES:
+        raise PermissionDenied("Only staff give a new case an owner.")
+    if assignee.tenant_id != case.tenant_id or assignee.role not in STAFF_ROLES or not assignee.is_active:
+        raise ValidationFailed("No such analyst in this support team.", errors={"owner": ["Choose an analyst."]})
+
+
+def _record_owner(case: Case, *, opened_by: User, at: datetime) -> None:
+    """The owner given at opening, as an assignment in the history; where assignment meets the
+    first response (the tenant's rule), it is met now."""
+    assignee = case.assignee
+    assert assignee is not None
+    new = {"assignee": assignee.email, "assignee_name": assignee.get_full_name(), "status": case.status}
+    record(case, "case.assigned", actor=opened_by, at=at, old={"status": Status.NEW}, new=new)
+    clocks = meet_first_response(case, MetBy.ASSIGNMENT, at)
+    if clocks.met:
+        save_case(case, ["sla_due_at"], at=at)
+        record_met(case, clocks, at)
 
 
 def _record_opening(case: Case, *, opened_by: User, at: datetime) -> None:

@@ -82,7 +82,7 @@ def _close(case: Case, *, actor: User | None, at: datetime, how: str) -> Case:
 def case_confirm_resolution(*, case: Case, actor: User, at: datetime | None = None) -> Case:
     """The merchant agrees the case is resolved: it closes."""
     at = now_or(at)
-    case = lock_case(case)
+    case = lock_case(case, closing=True)
     require_merchant(case, actor, "confirm a resolution")
     if case.status != Status.RESOLVED:
         raise illegal(case, "confirmed as resolved")
@@ -93,7 +93,7 @@ def case_confirm_resolution(*, case: Case, actor: User, at: datetime | None = No
 def case_close(*, case: Case, actor: User, note: str = "", at: datetime | None = None) -> Case:
     """Staff close a resolved case by mutual agreement (the merchant agreed outside the portal)."""
     at = now_or(at)
-    case = lock_case(case)
+    case = lock_case(case, closing=True)
     require_staff(case, actor, "close cases")
     if case.status != Status.RESOLVED:
         raise illegal(case, "closed by agreement")
@@ -126,7 +126,7 @@ def case_confirm_closure(
     *, case: Case, actor: User, at: datetime | None = None, expected_version: int | None = None
 ) -> Case:
     at = now_or(at)
-    case = lock_case(case, expected_version=expected_version)
+    case = lock_case(case, expected_version=expected_version, closing=True)
     require_staff(case, actor, "confirm closure")
     if case.closure_requested_at is None or case.status not in ACTIVE_STATUSES | {Status.RESOLVED}:
         raise illegal(case, "closed at the merchant's request (no request is pending)")
@@ -155,7 +155,7 @@ def case_close_if_unanswered(*, case: Case, at: datetime | None = None) -> Case 
     """Close a resolved case whose merchant has not answered for the tenant's number of days.
     Returns None when the case no longer qualifies (answered, reopened, or closed meanwhile)."""
     at = now_or(at)
-    case = lock_case(case)
+    case = lock_case(case, closing=True)
     resolved_at = case.resolved_at
     if (
         case.status != Status.RESOLVED

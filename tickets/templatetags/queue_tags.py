@@ -1,4 +1,5 @@
-"""`{% handoff_offers %}`: worked-first cases whose owner's shift is over, for the queue."""
+"""`{% handoff_offers %}`: worked-first cases whose owner's shift is over, for the queue;
+`roster|roster_entry:pk`: one staff member's entry of a roster (tickets.selectors.staff_roster)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django import template
 from django.utils import timezone
 
 from helpdesk.roles import STAFF_ROLES
-from tickets.selectors import handoff_candidates
+from tickets.selectors import RosterEntry, handoff_candidates
 
 register = template.Library()
 
@@ -17,3 +18,8 @@ def handoff_offers(context: template.Context) -> dict[str, object]:
     if scope is None or scope.role not in STAFF_ROLES:
         return {"cases": []}
     return {"cases": handoff_candidates(scope=scope, now=timezone.now())}
+
+
+@register.filter
+def roster_entry(roster: dict[int, RosterEntry] | None, pk: int) -> RosterEntry | None:
+    return (roster or {}).get(pk)

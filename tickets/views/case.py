@@ -36,6 +36,8 @@ from tickets.selectors import (
     case_get,
     engineering_issue_get,
     escalation_list,
+    staff_names,
+    staff_roster,
 )
 from tickets.services import (
     case_confirm_resolution,
@@ -86,6 +88,8 @@ def _case_page(
         "actions": actions,
         "offered": set(offered),
         "refusal": refusal,
+        "roster": None if scope.is_merchant else staff_roster(scope=scope, now=timezone.now()),
+        "staff_names": staff_names(scope=scope),
     }
     return render(request, "tickets/case_detail.html", context, status=status)
 

@@ -17,7 +17,7 @@ from helpdesk.tenancy import ScopedRequest, require_scope
 from tickets.forms import BulkAssignForm, CaseFilterForm
 from tickets.models import Status
 from tickets.public_policy import tenant_service_hours
-from tickets.selectors import case_list, cases_by_numbers, with_sla_flags
+from tickets.selectors import case_list, cases_by_numbers, staff_roster, with_sla_flags
 from tickets.services import cases_assign_bulk
 from tickets.sorting import sort_chosen, sort_headers, sorted_page
 
@@ -84,6 +84,7 @@ def _queue_page(request: ScopedRequest, bulk: BulkAssignForm, *, status: int = 2
         "sorts": sort_headers(request.GET, sort),
         "bulk": bulk,
         "selected": set(bulk["cases"].value() or []) if bulk.is_bound else set(),
+        "roster": staff_roster(scope=scope, now=timezone.now()),  # the owners' on-shift dots
     }
     template = "tickets/_queue_list.html" if request.htmx else "helpdesk/queue.html"
     return render(request, template, context, status=status)

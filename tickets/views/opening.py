@@ -22,12 +22,9 @@ from helpdesk.models import User
 from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
 from helpdesk.selectors import account_list, merchant_list, store_list
 from helpdesk.tenancy import ScopedRequest, require_scope
-from tickets.forms import (
-    CaseDetailsForm,
-    CaseOpenForm,
-    PhoneCaseForm,
-)
+from tickets.forms import CaseDetailsForm, CaseOpenForm
 from tickets.models import Case, Channel
+from tickets.phone_form import PhoneCaseForm
 from tickets.selectors import (
     priority_list,
 )
@@ -76,12 +73,15 @@ def case_new(request: ScopedRequest) -> HttpResponse:
 
 @require_scope(STAFF_ROLES)
 def case_log_call(request: ScopedRequest) -> HttpResponse:
-    """An analyst logs a phone call as a case on the caller's behalf (channel: phone)."""
+    """An analyst logs a phone call as a case on the caller's behalf (channel: phone), opened at
+    the call's time and owned by the analyst unless they choose another owner or nobody."""
     scope = request.scope
     form = PhoneCaseForm(
         request.POST if request.method == "POST" else None,
         priorities=priority_list(tenant=scope.tenant),
         merchants=merchant_list(scope=scope),
+        stores=store_list(scope=scope).order_by("account__name", "name"),
+        scope=scope,
         initial=_kept_draft(request),
     )
 
@@ -92,6 +92,8 @@ def case_log_call(request: ScopedRequest) -> HttpResponse:
             requester=data["requester"],
             opened_by=request.user,
             channel=Channel.PHONE,
+            at=data["called_at"],
+            assignee=data["owner"],
             **{name: data[name] for name in CASE_OPEN_FIELDS if name in data},
         )
 

@@ -32,7 +32,7 @@ def staff_member(scope: Scope, email: str) -> User:
 
 
 def respond(case: Case, scope: Scope, code: int = status.HTTP_200_OK) -> Response:
-    return Response(s.CaseSerializer(fetch_case(scope, case.number)).data, status=code)
+    return Response(s.case_data(fetch_case(scope, case.number)), status=code)
 
 
 def account_named(scope: Scope, slug: str) -> Account:

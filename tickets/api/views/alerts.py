@@ -56,5 +56,5 @@ class AlertView(ScopedAPIView):
             summary=data["summary"],
             firing=data["status"] == "firing",
         )
-        case = s.CaseSerializer(fetch_case(scope, outcome.case.number)).data if outcome.case else None
+        case = s.case_data(fetch_case(scope, outcome.case.number)) if outcome.case else None
         return Response({"action": outcome.action, "case": case})

@@ -15,7 +15,7 @@ from helpdesk.errors import PermissionDenied, ValidationFailed
 from tickets import services
 from tickets.api import serializers as s
 from tickets.api.views._shared import ERRORS, account_and_requester, account_named, fetch_case, respond, staff_member
-from tickets.selectors import case_get, case_list, plan_by_name, priority_by_name, with_clocks
+from tickets.selectors import case_get, case_list, for_api, plan_by_name, priority_by_name
 
 CASE_FILTERS = [
     OpenApiParameter("status", str, description="new, open, waiting_on_customer, reopened, resolved or closed"),
@@ -61,10 +61,8 @@ class CaseListView(ScopedAPIView):
             updated_since=parse_time(q.get("updated_since"), "updated_since"),
             search=q.get("search") or None,
         )
-        rows, following = urgency_page(
-            with_clocks(cases, tenant=scope.tenant), q.get("cursor"), limit_from(q.get("limit"))
-        )
-        return Response({"results": s.CaseSerializer(rows, many=True).data, "next": following})
+        rows, following = urgency_page(for_api(cases, tenant=scope.tenant), q.get("cursor"), limit_from(q.get("limit")))
+        return Response({"results": s.cases_data(rows), "next": following})
 
     @extend_schema(
         operation_id="cases_create",
@@ -103,7 +101,7 @@ class CaseListView(ScopedAPIView):
 class CaseDetailView(ScopedAPIView):
     @extend_schema(operation_id="cases_retrieve", responses={200: s.CaseSerializer, **ERRORS})
     def get(self, request: ApiRequest, number: str) -> Response:
-        return Response(s.CaseSerializer(fetch_case(request.scope, number)).data)
+        return Response(s.case_data(fetch_case(request.scope, number)))
 
     @extend_schema(
         operation_id="cases_partial_update", request=s.CaseUpdateSerializer, responses={200: s.CaseSerializer, **ERRORS}

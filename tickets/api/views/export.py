@@ -14,7 +14,7 @@ from helpdesk.api.pagination import time_page
 from helpdesk.api.params import limit_from, parse_time
 from tickets.api import serializers as s
 from tickets.api.views._shared import ERRORS, STAFF
-from tickets.selectors import case_list, event_export_list, with_clocks
+from tickets.selectors import case_list, event_export_list, for_api
 
 
 def export_schema(operation_id: str, item: type[serializers.Serializer], description: str) -> Any:
@@ -43,9 +43,9 @@ class ExportCasesView(ScopedAPIView):
         q, scope = request.query_params, request.scope
         cases = case_list(scope=scope, updated_since=parse_time(q.get("updated_since"), "updated_since"))
         rows, following = time_page(
-            with_clocks(cases, tenant=scope.tenant), "updated_at", q.get("cursor"), limit_from(q.get("limit"))
+            for_api(cases, tenant=scope.tenant), "updated_at", q.get("cursor"), limit_from(q.get("limit"))
         )
-        return Response({"results": s.CaseSerializer(rows, many=True).data, "next": following})
+        return Response({"results": s.cases_data(rows), "next": following})
 
 
 class ExportEventsView(ScopedAPIView):

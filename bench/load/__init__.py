@@ -1,0 +1,1 @@
+"""The load run (`make load`): locust against gunicorn and Celery workers on a throwaway database."""
