@@ -14,6 +14,7 @@ from django.db.models.functions import TruncMonth
 from helpdesk.errors import ValidationFailed
 from helpdesk.models import Tenant
 from sla.business_time.deadlines import read_in_zone
+from sla.business_time.why import explain as explain_sentence
 from sla.calendar_cache import clock_measure, load_calendar, target_commitment
 from sla.models import Calendar, CasePause, Metric, SlaClock, SlaPolicy, SlaTarget
 
@@ -145,6 +146,7 @@ class Explanation:
     due_at: datetime | None
     at_risk_at: datetime | None
     state: str
+    sentence: str = ""  # the worked arithmetic (sla.business_time.why)
 
 
 def clock_explain(*, tenant: Tenant, clock: SlaClock) -> Explanation:
@@ -162,8 +164,10 @@ def clock_explain(*, tenant: Tenant, clock: SlaClock) -> Explanation:
     end = clock.due_at or clock.met_at or (pauses[-1][0] if pauses else clock.started_at)
     holidays: list[tuple[date, str]] = []
     closed: list[tuple[datetime, datetime]] = []
+    names: dict[date, str] = {}
     if measure.calendar is not None and clock.calendar is not None:
         loaded = load_calendar(clock.calendar)
+        names = dict(loaded.holiday_names)
         first, last = clock.started_at.astimezone(zone).date(), end.astimezone(zone).date()
         holidays = sorted(
             (d, n) for d, n in loaded.holiday_names.items() if first <= d <= last and loaded.business.is_holiday(d)
@@ -188,6 +192,15 @@ def clock_explain(*, tenant: Tenant, clock: SlaClock) -> Explanation:
         due_at=clock.due_at.astimezone(zone) if clock.due_at else None,
         at_risk_at=clock.at_risk_at.astimezone(zone) if clock.at_risk_at else None,
         state=clock.state,
+        sentence=explain_sentence(
+            measure=measure,
+            started_at=clock.started_at,
+            due_at=clock.due_at,
+            amount=clock.amount,
+            unit=clock.unit,
+            pauses=pauses,
+            holiday_names=names,
+        ),
     )
 
 

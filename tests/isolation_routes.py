@@ -55,6 +55,7 @@ PAGES: dict[str, Rule] = {
     "settings-staff-member": Rule(ADMIN_ROLES, "staff_member"),
     "portal": Rule(MERCHANT_ROLES),
     "queue": Rule(STAFF_ROLES),
+    "queue-bulk": Rule(STAFF_ROLES, None, "post"),
     "escalations": Rule(MANAGING_ROLES),
     "escalation-action": Rule(MANAGING_ROLES, "escalation", "post", (("action", "acknowledge"),)),
     "sla-targets": Rule(ADMIN_ROLES),

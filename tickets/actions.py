@@ -62,7 +62,11 @@ CASE_ACTIONS: dict[str, CaseAction] = {
         "Take this case", NothingForm, "assign", "You own this case now.", lambda user, data: {"assignee": user}
     ),
     "comment": CaseAction(
-        "Add a message", CommentForm, "comment", "Your message is on the case.", lambda user, data: _public(data)
+        "Add a message",
+        CommentForm,
+        "comment",
+        "Your message is on the case.",
+        lambda user, data: _public(data, file="files"),
     ),
     "attach": CaseAction(
         "Attach a file", AttachForm, "attach", "The file is on the case.", lambda user, data: _public(data)

@@ -68,6 +68,25 @@ class AttachmentField(forms.FileField):
         return upload
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(AttachmentField):
+    """Up to MAX_FILES files, each checked like AttachmentField; cleans to a list (maybe empty)."""
+
+    MAX_FILES = 10
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(widget=MultipleFileInput(), required=False, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        uploads = [upload for upload in (data if isinstance(data, (list, tuple)) else [data]) if upload]
+        if len(uploads) > self.MAX_FILES:
+            raise forms.ValidationError(f"Attach up to {self.MAX_FILES} files at a time.")
+        return [super(AttachmentsField, self).clean(upload, initial) for upload in uploads]
+
+
 def address_list(text: str) -> list[str]:
     """E-mail addresses typed into one field, split at commas, semicolons or spaces; the case
     service checks each one."""
@@ -187,6 +206,19 @@ class CaseOpenForm(CaseDetailsForm):
         return address_list(self.cleaned_data["cc_emails"])
 
 
+SORT_CHOICES = [
+    ("", "Work order (most urgent first)"),
+    ("due", "Next deadline, soonest first"),
+    ("-due", "Next deadline, latest first"),
+    ("priority", "Priority, highest first"),
+    ("-priority", "Priority, lowest first"),
+    ("-updated", "Updated, newest first"),
+    ("updated", "Updated, oldest first"),
+    ("-number", "Case number, newest first"),
+    ("number", "Case number, oldest first"),
+]
+
+
 class CaseFilterForm(forms.Form):
     """The filters above a case list (GET). Every choice comes from the user's own tenant; the
     status choices are only those the list can hold (`statuses`)."""
@@ -218,9 +250,13 @@ class CaseFilterForm(forms.Form):
     # How long ago the case was opened: the dashboard's backlog links each age bucket here.
     age = forms.ChoiceField(required=False, choices=[("", "Any age"), *AGE_CHOICES], label="Opened")
 
-    def __init__(self, data: Any = None, *, scope: Scope, statuses: Iterable[str] | None = None) -> None:
+    def __init__(
+        self, data: Any = None, *, scope: Scope, statuses: Iterable[str] | None = None, sortable: bool = False
+    ) -> None:
         super().__init__(data)
         self.scope = scope
+        if sortable:
+            self.fields["sort"] = forms.ChoiceField(required=False, choices=SORT_CHOICES, label="Sort by")
         form_field(self, "priority", forms.ModelChoiceField).queryset = priority_list(tenant=scope.tenant)
         if statuses is not None:
             allowed = set(statuses)
@@ -283,6 +319,7 @@ class CaseActionForm(forms.Form):
 class CommentForm(CaseActionForm):
     body = _text("Message")
     internal = forms.BooleanField(required=False, label="Internal note (not shown to the merchant)")
+    file = AttachmentsField(label="Attach files")
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, scope=scope, **kwargs)
@@ -412,6 +449,43 @@ class StaffEscalateForm(CaseActionForm):
         help_text="For a phoned-in escalation, what the merchant said: they see it on their case. "
         "Your own call for help stays among staff.",
     )
+
+
+class CaseNumbersField(forms.Field):
+    """The case numbers ticked in a list (one `cases` value each), at most MAX of them."""
+
+    widget = forms.MultipleHiddenInput
+    MAX = 100
+
+    def to_python(self, value: Any) -> list[str]:
+        numbers = [str(n).strip() for n in (value or []) if str(n).strip()]
+        if not numbers:
+            raise forms.ValidationError("Tick at least one case first.", code="required")
+        if len(numbers) > self.MAX or any(len(n) > 24 for n in numbers):
+            raise forms.ValidationError(f"Tick up to {self.MAX} cases at a time.")
+        return list(dict.fromkeys(numbers))
+
+
+class BulkAssignForm(forms.Form):
+    """The queue's action bar: take the ticked cases, or assign them to an analyst."""
+
+    cases = CaseNumbersField(label="Cases")
+    action = forms.ChoiceField(choices=[("take", "Take"), ("assign", "Assign")], label="Action")
+    assignee = StaffChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Choose an analyst", label="Assign to"
+    )
+
+    def __init__(self, data: Any = None, *, scope: Scope) -> None:
+        super().__init__(data, auto_id="bulk-%s")
+        assignee = form_field(self, "assignee", forms.ModelChoiceField)
+        assignee.queryset = staff_list(scope=scope)
+        assignee.widget.attrs["class"] = "form-select form-select-sm"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "assign" and not data.get("assignee"):
+            self.add_error("assignee", "Choose who gets the cases.")
+        return data
 
 
 class ReassignForm(CaseActionForm):

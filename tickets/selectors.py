@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -178,6 +179,14 @@ def case_get(*, scope: Scope, number: str) -> Case:
         scope,
         number=number,
     )
+
+
+def cases_by_numbers(*, scope: Scope, numbers: Sequence[str]) -> tuple[list[Case], list[str]]:
+    """The scope's cases of these numbers in the order given, and the numbers it has no case of
+    (another tenant's or account's case is missing like one nobody has)."""
+    found = {case.number: case for case in case_list(scope=scope).filter(number__in=set(numbers))}
+    wanted = list(dict.fromkeys(numbers))
+    return [found[n] for n in wanted if n in found], [n for n in wanted if n not in found]
 
 
 def case_comments(*, scope: Scope, case: Case) -> QuerySet[Comment]:

@@ -28,6 +28,7 @@ urlpatterns = [
     path("support/", support_policy.support_policy_find, name="support-policy-find"),
     path("support/<slug:tenant_slug>/", support_policy.support_policy_page, name="support-policy"),
     path("queue/", lists.queue, name="queue"),
+    path("queue/bulk/", lists.queue_bulk, name="queue-bulk"),
     path("profile/", profile.profile, name="profile"),
     path("shell/counts/", shell.shell_counts_view, name="shell-counts"),
     path("escalations/", escalations.escalations, name="escalations"),

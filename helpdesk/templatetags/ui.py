@@ -64,3 +64,17 @@ def status_tone(status: str) -> str:
 @register.filter
 def sla_tone(state: str) -> str:
     return SLA_TONES.get(str(state).lower(), "running")
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    """`mapping[key]` in a template (None when missing)."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def ago(moment: datetime | None, now: datetime) -> str:
+    """How long ago, in the countdown's words: "12 min ago", "3 h 5 m ago"."""
+    if moment is None:
+        return ""
+    return f"{span_words(max(int((now - moment).total_seconds()), 0))} ago"

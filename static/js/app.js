@@ -86,6 +86,49 @@
     });
   }
 
+  // The queue's bulk selection: a checkbox per row (form="bulk-form"), a select-all, and an action
+  // bar that shows once a row is ticked. The list refreshes itself; the ticks and the scroll stay.
+  function bulkSelection() {
+    var bar = document.getElementById("bulk-form");
+    if (!bar) return;
+    var ticked = new Set();
+    function boxes() { return document.querySelectorAll("input[name=cases][form=bulk-form]"); }
+    function update() {
+      ticked = new Set(Array.prototype.filter.call(boxes(), function (b) { return b.checked; }).map(function (b) { return b.value; }));
+      var count = bar.querySelector("[data-bulk-count]");
+      if (count) count.textContent = ticked.size;
+      var all = document.querySelector("[data-select-all]");
+      var total = boxes().length;
+      if (all) { all.checked = total > 0 && ticked.size === total; all.indeterminate = ticked.size > 0 && ticked.size < total; }
+      bar.classList.toggle("is-empty", ticked.size === 0 && !bar.querySelector("[data-testid=error-summary]"));
+    }
+    document.addEventListener("change", function (event) {
+      var target = event.target;
+      if (target.matches("[data-select-all]")) {
+        boxes().forEach(function (b) { b.checked = target.checked; });
+      }
+      if (target.matches("[data-select-all], input[name=cases]")) update();
+    });
+    bar.querySelector("[data-bulk-clear]").addEventListener("click", function () {
+      boxes().forEach(function (b) { b.checked = false; });
+      update();
+    });
+    var scrollLeft = 0;
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      if (event.detail.target.id !== "queue-list") return;
+      var wrap = event.detail.target.querySelector(".hd-table-wrap");
+      scrollLeft = wrap ? wrap.scrollLeft : 0;
+    });
+    document.body.addEventListener("htmx:afterSwap", function (event) {
+      if (event.detail.target.id !== "queue-list" && !document.getElementById("queue-list").contains(event.detail.target)) return;
+      boxes().forEach(function (b) { b.checked = ticked.has(b.value); });
+      var wrap = document.querySelector("#queue-list .hd-table-wrap");
+      if (wrap) wrap.scrollLeft = scrollLeft;
+      update();
+    });
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusableScrollers();
     tick();
@@ -93,6 +136,7 @@
     focusErrors();
     reopenRefusedDialog();
     composerTabs();
+    bulkSelection();
     document.addEventListener("keydown", shortcuts);
     document.body.addEventListener("htmx:afterSwap", function (event) {
       tick(event.detail.target);

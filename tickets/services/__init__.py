@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tickets.services._common import record as case_event_record
 from tickets.services.alerts import AlertOutcome, alert_receive
-from tickets.services.assignment import ReassignReason, case_assign, case_reassign
+from tickets.services.assignment import BulkOutcome, ReassignReason, case_assign, case_reassign, cases_assign_bulk
 from tickets.services.attachments import attachment_add, sniff_content_type
 from tickets.services.auto_assignment import case_auto_assign, pick_analyst
 from tickets.services.calls import CallDirection, case_log_call
@@ -31,6 +31,7 @@ from tickets.services.updates import case_change_priority, case_record_workaroun
 
 __all__ = [
     "AlertOutcome",
+    "BulkOutcome",
     "CallDirection",
     "ReassignReason",
     "alert_receive",
@@ -55,6 +56,7 @@ __all__ = [
     "case_request_information",
     "case_update",
     "case_update_details",
+    "cases_assign_bulk",
     "comment_add",
     "comment_from_email",
     "engineering_issue_link",

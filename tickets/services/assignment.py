@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
 
-from helpdesk.errors import ValidationFailed
+from helpdesk.errors import DomainError, ValidationFailed
 from helpdesk.models import User
 from sla.models import MetBy
 from tickets.models import ACTIVE_STATUSES, Case, Status
@@ -100,3 +102,30 @@ def case_reassign(
         note=note.strip(),
     )
     return case
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What a bulk assignment did: the numbers changed, and each one left alone with why."""
+
+    changed: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+
+@transaction.atomic
+def cases_assign_bulk(*, cases: Sequence[Case], actor: User, assignee: User, at: datetime | None = None) -> BulkOutcome:
+    """Assign each case as `case_assign` would (its own history event and clock steps), in one
+    transaction. A case the actor may not change (assigned already, no longer active) is
+    reported with the service's reason, never silently skipped; the others are still assigned
+    (each case in a savepoint, so a refused one leaves nothing half-done)."""
+    at = now_or(at)
+    outcome = BulkOutcome()
+    for case in cases:
+        try:
+            with transaction.atomic():
+                case_assign(case=case, actor=actor, assignee=assignee, at=at)
+        except DomainError as error:
+            outcome.refused.append((case.number, error.message))
+        else:
+            outcome.changed.append(case.number)
+    return outcome

@@ -95,10 +95,27 @@ def attachment_add(
     check_actor(case, actor)
     if case.status == Status.CLOSED:
         raise illegal(case, "given attachments")
+    attachment = attachment_write(
+        case, actor=actor, file=file, content_type=attachment_check(file), public=public, at=at
+    )
+    save_case(case, [], at=at)
+    return attachment
+
+
+def attachment_check(file: File) -> str:
+    """The type of an acceptable file, or ValidationFailed (at the field `file`) by size or content."""
     check_attachment_size(file.size)
     content_type = _file_content_type(file)
     if content_type is None:
         raise ValidationFailed(_TYPES_MESSAGE, errors={"file": [_TYPES_MESSAGE]})
+    return content_type
+
+
+def attachment_write(
+    case: Case, *, actor: User, file: File, content_type: str, public: bool, at: datetime
+) -> Attachment:
+    """Store a checked file on the locked case and record it in the history; the caller saves the
+    case (a reply with files shares its one save)."""
     if not public and not actor.is_support_staff:
         public = True  # merchants' files are always visible to them
     name = (file.name or "attachment").replace("/", "_").replace("\\", "_")[-200:]
@@ -115,7 +132,6 @@ def attachment_add(
     )
     attachment.file.save(attachment.token, file, save=False)
     attachment.save()
-    save_case(case, [], at=at)
     record(
         case,
         "attachment.added",

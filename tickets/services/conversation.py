@@ -3,8 +3,10 @@ clock). A merchant's reply to a case waiting on them reopens the conversation.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
+from django.core.files.base import File
 from django.db import transaction
 
 from helpdesk.errors import ValidationFailed
@@ -22,6 +24,7 @@ from tickets.services._common import (
     require_text,
     save_case,
 )
+from tickets.services.attachments import attachment_check, attachment_write
 
 
 @transaction.atomic
@@ -36,16 +39,22 @@ def comment_add(
     expected_version: int | None = None,
     notify: bool = True,
     sender_email: str = "",
+    files: Sequence[File] = (),
 ) -> Comment:
     """A public reply or an internal note. A merchant's reply to a case waiting on them reopens
     the conversation (→ open); the first public staff reply meets the first-response target
-    where the policy says so. `sender_email` names a CC address that wrote on the actor's behalf."""
+    where the policy says so. `sender_email` names a CC address that wrote on the actor's behalf.
+    `files` are attached with it (as public as the message), each checked like `attachment_add`
+    before anything is written: one refused file refuses the whole reply."""
     at = now_or(at)
     case = lock_case(case, expected_version=expected_version)
     check_actor(case, actor)
+    checked = [(file, attachment_check(file)) for file in files]
     comment, fields = comment_write(
         case, actor=actor, body=body, public=public, channel=channel, at=at, notify=notify, sender_email=sender_email
     )
+    for file, content_type in checked:
+        attachment_write(case, actor=actor, file=file, content_type=content_type, public=public, at=at)
     save_case(case, fields, at=at)
     return comment
 

@@ -30,8 +30,9 @@ def test_the_case_page_explains_the_deadlines(client, world, setup_a):
     client.force_login(world.merchant_a1)
     body = client.get(f"/cases/{case.number}/").content.decode()
     assert "Due <strong>Monday 23 November 2026, 13:00 AEDT</strong>" in body
-    assert "Target 4 business hours on the “office” calendar (Australia/Sydney)" in body
-    assert "Closed: Mon 23 Nov, 17:00 – Tue 24 Nov, 09:00 AEDT" in body
+    assert "Target 4 business hours on the “office” calendar, times in Australia/Sydney" in body
+    assert "Opened Mon 09:00; 4 h on Mon = 4 business hours → Mon 13:00." in body
+    assert "Opened Mon 09:00; 8 h on Mon + 8 h on Tue = 16 business hours → Tue 17:00." in body
 
 
 def test_merchants_do_not_see_internal_notes_on_the_page(client, world, resolved):

@@ -86,6 +86,7 @@ def _case_page(
         "handles_escalations": scope.role in MANAGING_ROLES,
         "engineering_states": EngineeringState.choices,
         "actions": actions,
+        "offered": set(offered),
         "refusal": refusal,
         "roster": None if scope.is_merchant else staff_roster(scope=scope, now=timezone.now()),
         "staff_names": staff_names(scope=scope),

@@ -3,18 +3,23 @@ first."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from helpdesk.api.pagination import urgency_page
+from helpdesk.http import post_or_back
 from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
 from helpdesk.selectors import store_list
 from helpdesk.tenancy import ScopedRequest, require_scope
-from tickets.forms import CaseFilterForm
+from tickets.forms import BulkAssignForm, CaseFilterForm
 from tickets.models import Status
 from tickets.public_policy import tenant_service_hours
-from tickets.selectors import case_list, staff_roster, with_sla_flags
+from tickets.selectors import case_list, cases_by_numbers, staff_roster, with_sla_flags
+from tickets.services import cases_assign_bulk
+from tickets.sorting import sort_chosen, sort_headers, sorted_page
 
 LIST_SIZE = 50
 
@@ -48,13 +53,23 @@ OPEN_STATUSES = [Status.NEW, Status.OPEN, Status.WAITING, Status.REOPENED]
 @require_scope(STAFF_ROLES)
 def queue(request: ScopedRequest) -> HttpResponse:
     """Open work in the work order (worked-first priorities, then the earliest running SLA
-    deadline), with filters kept in the URL. htmx asks for the list alone every 30 seconds; the
-    tiles' counts come with the shell's."""
+    deadline) or a chosen column's order, with filters and sort kept in the URL. htmx asks for
+    the list alone every 30 seconds; the tiles' counts come with the shell's."""
+    return _queue_page(request, BulkAssignForm(scope=request.scope))
+
+
+def _queue_page(request: ScopedRequest, bulk: BulkAssignForm, *, status: int = 200) -> HttpResponse:
     scope = request.scope
-    filters = CaseFilterForm(request.GET or None, scope=scope, statuses=OPEN_STATUSES)
+    filters = CaseFilterForm(request.GET or None, scope=scope, statuses=OPEN_STATUSES, sortable=True)
     cases = case_list(scope=scope, **filters.filters()).exclude(status__in=[Status.CLOSED, Status.RESOLVED])
-    page, next_cursor = urgency_page(with_sla_flags(cases, tenant=scope.tenant), request.GET.get("cursor"), LIST_SIZE)
-    chosen = {k: v for k, v in request.GET.items() if k != "cursor" and v}
+    cases = with_sla_flags(cases, tenant=scope.tenant)
+    sort = sort_chosen(request.GET.get("sort"))
+    cursor = request.GET.get("cursor")
+    if sort:
+        page, next_cursor = sorted_page(cases, sort, cursor, LIST_SIZE)
+    else:
+        page, next_cursor = urgency_page(cases, cursor, LIST_SIZE)
+    chosen = {k: v for k, v in request.GET.items() if k not in ("cursor", "sort") and v}
     views = [
         {"key": key, "label": label, "query": query, "active": query == chosen} for key, label, query in QUEUE_VIEWS
     ]
@@ -65,10 +80,38 @@ def queue(request: ScopedRequest) -> HttpResponse:
         "now": timezone.now(),
         "views": views,
         "filtered": bool(chosen) and not any(v["active"] for v in views),
+        "sort": sort,
+        "sorts": sort_headers(request.GET, sort),
+        "bulk": bulk,
+        "selected": set(bulk["cases"].value() or []) if bulk.is_bound else set(),
         "roster": staff_roster(scope=scope, now=timezone.now()),  # the owners' on-shift dots
     }
     template = "tickets/_queue_list.html" if request.htmx else "helpdesk/queue.html"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
+
+
+@post_or_back("queue")
+@require_scope(STAFF_ROLES)
+def queue_bulk(request: ScopedRequest) -> HttpResponse:
+    """Take or assign the ticked cases: one service call, each case recorded as a single take or
+    assignment would be; the ones that could not change are listed with why. The list's query
+    string rides along, so the queue comes back with its filters and sort."""
+    scope = request.scope
+    form = BulkAssignForm(request.POST, scope=scope)
+    if not form.is_valid():
+        return _queue_page(request, form, status=400)
+    cases, missing = cases_by_numbers(scope=scope, numbers=form.cleaned_data["cases"])
+    assignee = request.user if form.cleaned_data["action"] == "take" else form.cleaned_data["assignee"]
+    outcome = cases_assign_bulk(cases=cases, actor=request.user, assignee=assignee)
+    if outcome.changed:
+        who = "You own" if assignee == request.user else f"{assignee.get_full_name()} owns"
+        messages.success(request, f"{who} {len(outcome.changed)} more: {', '.join(outcome.changed)}.")
+    refused = [*outcome.refused, *((number, "No such case.") for number in missing)]
+    if refused:
+        lines = " ".join(f"{number}: {why}" for number, why in refused)
+        messages.warning(request, f"Not changed ({len(refused)}): {lines}")
+    query = request.GET.urlencode()
+    return redirect(f"{reverse('queue')}?{query}" if query else reverse("queue"))
 
 
 @require_scope()
