@@ -1,9 +1,9 @@
-"""Forms of the case pages: the merchant's new-case form and the actions on one case."""
+"""Forms of the case pages: the new-case form, its fields, and the actions on one case (the forms
+over case lists are in `tickets.list_forms`)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.functional import lazy
 
 from helpdesk.forms import form_field
-from helpdesk.models import Account, Store, User
-from helpdesk.selectors import account_list, staff_list
+from helpdesk.models import Store, User
+from helpdesk.selectors import staff_list
 from helpdesk.tenancy import Scope
-from tickets.ages import AGE_CHOICES
 from tickets.models import (
     MERCHANT_ESCALATION_REASONS,
     CannedFollowUp,
@@ -25,13 +24,10 @@ from tickets.models import (
     EngineeringState,
     EscalationLevel,
     EscalationReason,
-    EscalationState,
-    Plan,
     Priority,
     RaisedBy,
-    Status,
 )
-from tickets.selectors import RosterEntry, plan_list, priority_list, staff_roster
+from tickets.selectors import RosterEntry, priority_list, staff_roster
 from tickets.services import ReassignReason
 
 
@@ -206,99 +202,6 @@ class CaseOpenForm(CaseDetailsForm):
         return address_list(self.cleaned_data["cc_emails"])
 
 
-SORT_CHOICES = [
-    ("", "Work order (most urgent first)"),
-    ("due", "Next deadline, soonest first"),
-    ("-due", "Next deadline, latest first"),
-    ("priority", "Priority, highest first"),
-    ("-priority", "Priority, lowest first"),
-    ("-updated", "Updated, newest first"),
-    ("updated", "Updated, oldest first"),
-    ("-number", "Case number, newest first"),
-    ("number", "Case number, oldest first"),
-]
-
-
-class CaseFilterForm(forms.Form):
-    """The filters above a case list (GET). Every choice comes from the user's own tenant; the
-    status choices are only those the list can hold (`statuses`)."""
-
-    OWNER_CHOICES = [("", "Anyone"), ("me", "Mine"), ("unassigned", "Unassigned")]
-    SLA_CHOICES = [("", "Any"), ("at_risk", "At risk"), ("breached", "Breached")]
-    ESCALATED_CHOICES = [("", "Either"), ("yes", "Escalated"), ("no", "Not escalated")]
-
-    q = forms.CharField(required=False, max_length=200, strip=True, label="Number or subject")
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices], label="Status")
-    priority = forms.ModelChoiceField(
-        queryset=Priority.objects.none(), required=False, empty_label="Any priority", label="Priority"
-    )
-    owner = forms.ChoiceField(required=False, choices=OWNER_CHOICES, label="Owner")
-    # One analyst's cases: the managers' dashboard links each analyst's load here.
-    assignee = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, empty_label="Any analyst", label="Analyst"
-    )
-    sla = forms.ChoiceField(required=False, choices=SLA_CHOICES, label="Service level")
-    account = forms.ModelChoiceField(
-        queryset=Account.objects.none(),
-        required=False,
-        empty_label="Any account",
-        label="Account",
-        to_field_name="slug",
-    )
-    plan = forms.ModelChoiceField(queryset=Plan.objects.none(), required=False, empty_label="Any plan", label="Plan")
-    escalated = forms.ChoiceField(required=False, choices=ESCALATED_CHOICES, label="Escalation")
-    # How long ago the case was opened: the dashboard's backlog links each age bucket here.
-    age = forms.ChoiceField(required=False, choices=[("", "Any age"), *AGE_CHOICES], label="Opened")
-
-    def __init__(
-        self, data: Any = None, *, scope: Scope, statuses: Iterable[str] | None = None, sortable: bool = False
-    ) -> None:
-        super().__init__(data)
-        self.scope = scope
-        if sortable:
-            self.fields["sort"] = forms.ChoiceField(required=False, choices=SORT_CHOICES, label="Sort by")
-        form_field(self, "priority", forms.ModelChoiceField).queryset = priority_list(tenant=scope.tenant)
-        if statuses is not None:
-            allowed = set(statuses)
-            form_field(self, "status", forms.ChoiceField).choices = [
-                ("", "Any status"),
-                *((v, n) for v, n in Status.choices if v in allowed),
-            ]
-        if scope.is_merchant:
-            for name in ("owner", "assignee", "plan", "escalated"):
-                del self.fields[name]
-            if scope.account is not None:  # a merchant has one account; a partner chooses among theirs
-                del self.fields["account"]
-            else:
-                form_field(self, "account", forms.ModelChoiceField).queryset = account_list(scope=scope)
-        else:
-            form_field(self, "assignee", forms.ModelChoiceField).queryset = staff_list(scope=scope)
-            form_field(self, "account", forms.ModelChoiceField).queryset = account_list(scope=scope)
-            form_field(self, "plan", forms.ModelChoiceField).queryset = plan_list(tenant=scope.tenant)
-
-    def filters(self) -> dict[str, Any]:
-        """Keyword arguments for `tickets.selectors.case_list` (none when the form is invalid)."""
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
-        owner = data.get("owner")
-        escalated = data.get("escalated")
-        account = data.get("account")
-        return {
-            "search": data["q"] or None,
-            "status": data["status"] or None,
-            "priority": data["priority"],
-            "assignee": self.scope.user if owner == "me" else data.get("assignee"),
-            "unassigned": owner == "unassigned",
-            "at_risk": True if data["sla"] == "at_risk" else None,
-            "breached": True if data["sla"] == "breached" else None,
-            "account_slug": account.slug if account else None,
-            "plan": data.get("plan"),
-            "escalated": {"yes": True, "no": False}.get(escalated or ""),
-            "age": data.get("age") or None,
-        }
-
-
 class CaseActionForm(forms.Form):
     """A form on the case page. `scope` lets a form offer only the tenant's own choices."""
 
@@ -388,21 +291,6 @@ class EscalateForm(CaseActionForm):
     notes = _text("What should the support manager know?")
 
 
-class EscalationFilterForm(forms.Form):
-    """The escalations page's filters: which state (the open ones by default; resolved ones are
-    the history) and which level."""
-
-    state = forms.ChoiceField(
-        choices=[("", "Open and acknowledged"), *EscalationState.choices], required=False, label="State"
-    )
-    level = forms.ChoiceField(choices=[("", "Any level"), *EscalationLevel.choices], required=False, label="Level")
-
-    def chosen(self) -> tuple[str, str]:
-        if not self.is_valid():
-            return "", ""
-        return self.cleaned_data["state"], self.cleaned_data["level"]
-
-
 class CallForm(CaseActionForm):
     direction = forms.ChoiceField(
         choices=[("outbound", "I called them"), ("inbound", "They called us")], widget=forms.RadioSelect, label="Call"
@@ -449,43 +337,6 @@ class StaffEscalateForm(CaseActionForm):
         help_text="For a phoned-in escalation, what the merchant said: they see it on their case. "
         "Your own call for help stays among staff.",
     )
-
-
-class CaseNumbersField(forms.Field):
-    """The case numbers ticked in a list (one `cases` value each), at most MAX of them."""
-
-    widget = forms.MultipleHiddenInput
-    MAX = 100
-
-    def to_python(self, value: Any) -> list[str]:
-        numbers = [str(n).strip() for n in (value or []) if str(n).strip()]
-        if not numbers:
-            raise forms.ValidationError("Tick at least one case first.", code="required")
-        if len(numbers) > self.MAX or any(len(n) > 24 for n in numbers):
-            raise forms.ValidationError(f"Tick up to {self.MAX} cases at a time.")
-        return list(dict.fromkeys(numbers))
-
-
-class BulkAssignForm(forms.Form):
-    """The queue's action bar: take the ticked cases, or assign them to an analyst."""
-
-    cases = CaseNumbersField(label="Cases")
-    action = forms.ChoiceField(choices=[("take", "Take"), ("assign", "Assign")], label="Action")
-    assignee = StaffChoiceField(
-        queryset=User.objects.none(), required=False, empty_label="Choose an analyst", label="Assign to"
-    )
-
-    def __init__(self, data: Any = None, *, scope: Scope) -> None:
-        super().__init__(data, auto_id="bulk-%s")
-        assignee = form_field(self, "assignee", forms.ModelChoiceField)
-        assignee.queryset = staff_list(scope=scope)
-        assignee.widget.attrs["class"] = "form-select form-select-sm"
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("action") == "assign" and not data.get("assignee"):
-            self.add_error("assignee", "Choose who gets the cases.")
-        return data
 
 
 class ReassignForm(CaseActionForm):

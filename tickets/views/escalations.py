@@ -11,7 +11,8 @@ from helpdesk.forms import add_domain_error
 from helpdesk.http import post_or_back
 from helpdesk.roles import MANAGING_ROLES
 from helpdesk.tenancy import ScopedRequest, require_scope
-from tickets.forms import EscalationFilterForm, EscalationResolveForm
+from tickets.forms import EscalationResolveForm
+from tickets.list_forms import EscalationFilterForm
 from tickets.models import EscalationState
 from tickets.selectors import escalation_list
 from tickets.services import escalation_acknowledge, escalation_resolve

@@ -14,7 +14,7 @@ from helpdesk.http import post_or_back
 from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
 from helpdesk.selectors import store_list
 from helpdesk.tenancy import ScopedRequest, require_scope
-from tickets.forms import BulkAssignForm, CaseFilterForm
+from tickets.list_forms import BulkAssignForm, CaseFilterForm
 from tickets.models import Status
 from tickets.public_policy import tenant_service_hours
 from tickets.selectors import case_list, cases_by_numbers, staff_roster, with_sla_flags
