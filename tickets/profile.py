@@ -10,6 +10,7 @@ from zoneinfo import available_timezones
 
 from django import forms
 
+from helpdesk.forms import form_field
 from helpdesk.roles import SHIFT_ROLES
 from helpdesk.tenancy import Scope
 from tickets.shifts import DAY_NAMES, parse_shift_day, shift_text
@@ -33,8 +34,7 @@ class ProfileForm(forms.Form):
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         fallback = (scope.account.time_zone if scope.account else "") or scope.tenant.time_zone
-        field = self.fields["time_zone"]
-        assert isinstance(field, forms.ChoiceField)
+        field = form_field(self, "time_zone", forms.ChoiceField)
         field.choices = [("", f"The {'account' if scope.account else 'team'}'s zone ({fallback})"), *zone_choices()]
         field.help_text = "Times on every page and in your mail are shown in this zone."
         self.works_shifts = user.role in SHIFT_ROLES

@@ -178,7 +178,8 @@ def _record_owner(case: Case, *, opened_by: User, at: datetime) -> None:
     """The owner given at opening, as an assignment in the history; where assignment meets the
     first response (the tenant's rule), it is met now."""
     assignee = case.assignee
-    assert assignee is not None
+    if assignee is None:  # the caller gave the case its owner; without one there is nothing to record
+        return
     new = {"assignee": assignee.email, "assignee_name": assignee.get_full_name(), "status": case.status}
     record(case, "case.assigned", actor=opened_by, at=at, old={"status": Status.NEW}, new=new)
     clocks = meet_first_response(case, MetBy.ASSIGNMENT, at)
