@@ -74,6 +74,16 @@ CasesT = TypeVar("CasesT", bound=QuerySet[Case])
 CASE_LIST_RELATED = ("account", "priority", "plan", "assignee", "requester")
 
 
+def _search_filter(scope: Scope, search: str) -> Q:
+    """A case number (with or without its prefix) or a word of the subject. Both halves are
+    indexed: the number by (tenant, number), the subject by its trigram index."""
+    term = search.strip()
+    numbers = {term, term.upper()}
+    if term.isdigit():  # bare digits name a case number without its prefix
+        numbers.add(f"{scope.tenant.case_number_prefix}-{term}")
+    return Q(number__in=numbers) | Q(subject__icontains=term)
+
+
 def case_list(
     *,
     scope: Scope,
@@ -112,12 +122,7 @@ def case_list(
     if age:
         cases = cases.filter(opened_window(age, now=now or timezone.now()))
     if search:
-        # Both halves are indexed: the number by (tenant, number), the subject by its trigram index.
-        term = search.strip()
-        numbers = {term, term.upper()}
-        if term.isdigit():  # bare digits name a case number without its prefix
-            numbers.add(f"{scope.tenant.case_number_prefix}-{term}")
-        cases = cases.filter(Q(number__in=numbers) | Q(subject__icontains=term))
+        cases = cases.filter(_search_filter(scope, search))
     if escalated is not None:
         open_escalations = Escalation.objects.for_tenant(scope.tenant).exclude(state=EscalationState.RESOLVED)
         cases = (

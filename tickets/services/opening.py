@@ -147,6 +147,19 @@ def case_open(
     if assignee is not None:
         _check_owner(case, opened_by=opened_by, assignee=assignee)
         case.assignee, case.status = assignee, Status.OPEN
+    _write_with_clocks(case)
+    _record_opening(case, opened_by=opened_by, at=at)
+    if assignee is not None:
+        _record_owner(case, opened_by=opened_by, at=at)
+    else:
+        transaction.on_commit(lambda: _assign_when_committed(case.pk, tenant.pk), robust=True)
+    return case
+
+
+def _write_with_clocks(case: Case) -> None:
+    """Number the checked case, give it its plan, policy version and work rank, and write it once
+    with its clocks and earliest deadline."""
+    tenant, account = case.tenant, case.account
     case.number = next_case_number(tenant)
     case.plan = _plan(tenant, account)
     case.sla_policy = policy_current(tenant=tenant)
@@ -159,12 +172,6 @@ def case_open(
     case.save(force_insert=True)
     clocks_start(clocks=clocks)
     case.opening_clocks = clocks  # for the acknowledgement mail
-    _record_opening(case, opened_by=opened_by, at=at)
-    if assignee is not None:
-        _record_owner(case, opened_by=opened_by, at=at)
-    else:
-        transaction.on_commit(lambda: _assign_when_committed(case.pk, tenant.pk), robust=True)
-    return case
 
 
 def _check_owner(case: Case, *, opened_by: User, assignee: User) -> None:
