@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -169,3 +170,13 @@ def test_a_backlog_figure_opens_the_queue_of_those_cases_only(world, live, manag
     older = manager.get(f"/queue/?priority={setup_a.normal.pk}&age=1d_3d").content.decode()
     assert live["due_soon"].number not in older
     assert "Off shift" in html  # the load table says who is on shift
+
+
+def test_each_forecast_row_counts_down_with_the_queues_countdown(world, live, manager):
+    html = manager.get("/dashboard/").content.decode()
+    due = live["due_soon"].sla_due_at
+    row = html.split(f'data-testid="forecast-{live["due_soon"].number}"', 1)[1].split("</tr>", 1)[0]
+    # The component app.js ticks: the deadline in data-due, the words it rewrites every 30 s.
+    shown = re.search(r'data-due="([^"]+)"', row)
+    assert shown is not None and datetime.fromisoformat(shown[1]) == due
+    assert '<span class="hd-countdown-text">30 min left</span>' in row
