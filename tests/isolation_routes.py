@@ -10,7 +10,7 @@ names no route any more. Add a row when you add a route: the roles come from `he
   object, another account's, another tenant's and a missing one: `case` (a case number),
   `escalation` (its id), `attachment` (its token), `reference` (an engineering issue), `store` (its id),
   `notification` (its id; each staff principal's own is its own notification), `canned_reply`,
-  `staff_member` (a staff user's id), `account` (a merchant account's id),
+  `staff_member` (a staff user's id), `account` (a merchant account's id), `priority`, `plan`,
   `calendar` (a business calendar's id), `sla_version` (an SLA policy version's id), or
   `TOKEN` for capability links (a survey token, a password-reset token), tried only missing.
 - `method`: how a page is requested (`post` for pages that only act); API operations carry
@@ -51,6 +51,9 @@ PAGES: dict[str, Rule] = {
     "settings-assignment": Rule(ADMIN_ROLES),
     "settings-priorities": Rule(ADMIN_ROLES),
     "settings-plans": Rule(ADMIN_ROLES),
+    "settings-priority-remove": Rule(ADMIN_ROLES, "priority"),
+    "settings-plan-remove": Rule(ADMIN_ROLES, "plan"),
+    "settings-store-remove": Rule(ADMIN_ROLES, "store"),
     "settings-staff": Rule(ADMIN_ROLES),
     "settings-staff-member": Rule(ADMIN_ROLES, "staff_member"),
     "portal": Rule(MERCHANT_ROLES),

@@ -98,6 +98,8 @@ def _build_objects(world, account, setup, key: str) -> dict[str, str]:
         "account": str(account.pk),
         "calendar": str(calendar.pk),
         "sla_version": str(policy_current(tenant=account.tenant).pk),
+        "priority": str(setup.normal.pk),
+        "plan": str(account.plan_id),
         **_notifications(world, account, case),
     }
 
@@ -143,6 +145,8 @@ def estate(world, setup_a, setup_b) -> dict[str, dict[str, str]]:
         "account": str(int(a1["account"]) + 100000),
         "calendar": str(int(a1["calendar"]) + 100000),
         "sla_version": str(int(a1["sla_version"]) + 100000),
+        "priority": str(int(a1["priority"]) + 100000),
+        "plan": str(int(a1["plan"]) + 100000),
     }
     return objects
 

@@ -27,7 +27,7 @@ from helpdesk.services import api_key_create, store_create, webhook_endpoint_cre
 from sla.selectors import policy_current
 from surveys.models import SurveyInvitation
 from surveys.services import Answer, invitation_token, survey_answer
-from tickets.models import Attachment
+from tickets.models import Attachment, Plan, Priority
 from tickets.services import (
     attachment_add,
     case_confirm_resolution,
@@ -90,7 +90,11 @@ def site(world, setup_a):
     fresh = open_case(world.account_a1, setup_a.low, at=now - timedelta(hours=1))
     case_propose_resolution(case=fresh, actor=world.analyst_a, summary="Done", at=now - timedelta(minutes=30))
     store = store_create(account=world.account_a1, name="Walk shop", url="https://walk.shop.example")
+    spare_priority = Priority.objects.create(tenant=world.tenant_a, name="Walk level", rank=90)
+    spare_plan = Plan.objects.create(tenant=world.tenant_a, name="Walk plan", rank=90)
     return {
+        "priority_id": spare_priority.pk,
+        "plan_id": spare_plan.pk,
         "number": case.number,
         "action": "comment",
         "store_id": store.pk,

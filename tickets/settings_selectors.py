@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from helpdesk.errors import NotFound
 from helpdesk.models import Account, PartnerLink, Role, Store, User
 from helpdesk.tenancy import Scope
-from tickets.models import ACTIVE_STATUSES, Case, QueueSettings, StaffProfile
+from sla.models import SlaTarget
+from sla.selectors import policy_current
+from tickets.models import ACTIVE_STATUSES, AlertRoute, Case, Plan, Priority, QueueSettings, StaffProfile
 
 
 def staff_settings_list(*, scope: Scope) -> QuerySet[User]:
@@ -85,3 +87,74 @@ def analysts_with_shifts(*, scope: Scope) -> QuerySet[User]:
         .exclude(staff_profile__shift_hours={})
         .exclude(staff_profile__isnull=True)
     )
+
+
+def priority_settings_get(*, scope: Scope, pk: int) -> Priority:
+    """One priority of the scope's tenant (NotFound when missing or another tenant's)."""
+    found = Priority.objects.for_tenant(scope.tenant).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("No such priority.")
+    return found
+
+
+def plan_settings_get(*, scope: Scope, pk: int) -> Plan:
+    found = Plan.objects.for_tenant(scope.tenant).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("No such plan.")
+    return found
+
+
+def store_settings_get(*, scope: Scope, pk: int) -> Store:
+    found = Store.objects.for_tenant(scope.tenant).select_related("account").filter(pk=pk).first()
+    if found is None:
+        raise NotFound("No such store.")
+    return found
+
+
+def _case_uses(cases: QuerySet[Case], what: str) -> list[str]:
+    counts = cases.aggregate(total=Count("pk"), open=Count("pk", filter=Q(status__in=ACTIVE_STATUSES)))
+    if not counts["total"]:
+        return []
+    total, still_open = counts["total"], counts["open"]
+    cases_text = f"{total} case{'s' if total != 1 else ''}"
+    open_text = "" if not still_open else " (still open)" if total == 1 else f" ({still_open} of them open)"
+    return [f"{cases_text}{open_text} {'name' if total != 1 else 'names'} {what}; their history must stay readable."]
+
+
+def _target_uses(scope: Scope, targets: QuerySet[SlaTarget]) -> list[str]:
+    versions = sorted(set(targets.values_list("policy__version", flat=True)))
+    if not versions:
+        return []
+    current = policy_current(tenant=scope.tenant)
+    if current is not None and current.version in versions:
+        return [f"The published SLA policy (version {current.version}) has targets for it."]
+    listed = ", ".join(str(version) for version in versions)
+    return [f"Earlier SLA policy versions ({listed}) have targets for it; their cases keep them."]
+
+
+def priority_uses(*, scope: Scope, priority: Priority) -> list[str]:
+    """Why the priority cannot be removed, one sentence each; empty when nothing refers to it."""
+    tenant = scope.tenant
+    uses = _case_uses(Case.objects.for_tenant(tenant).filter(priority=priority), "this priority")
+    uses += _target_uses(scope, SlaTarget.objects.for_tenant(tenant).filter(priority=priority))
+    routes = AlertRoute.objects.for_tenant(tenant).filter(priority=priority).count()
+    if routes:
+        uses.append(f"{routes} monitoring alert route{'s' if routes != 1 else ''} open cases at it.")
+    return uses
+
+
+def plan_uses(*, scope: Scope, plan: Plan) -> list[str]:
+    """Why the plan cannot be removed, one sentence each; empty when nothing refers to it."""
+    tenant = scope.tenant
+    accounts = list(Account.objects.for_tenant(tenant).filter(plan=plan).values_list("name", flat=True)[:6])
+    uses = []
+    if accounts:
+        shown = ", ".join(accounts[:5]) + (" …" if len(accounts) > 5 else "")
+        uses.append(f"Accounts are on it: {shown}.")
+    uses += _case_uses(Case.objects.for_tenant(tenant).filter(plan=plan), "this plan")
+    return uses + _target_uses(scope, SlaTarget.objects.for_tenant(tenant).filter(plan=plan))
+
+
+def store_uses(*, scope: Scope, store: Store) -> list[str]:
+    """Why the store cannot be removed: cases that name it (they would lose it)."""
+    return _case_uses(Case.objects.for_tenant(scope.tenant).filter(store=store), "this store")
