@@ -100,8 +100,17 @@ def _build_objects(world, account, setup, key: str) -> dict[str, str]:
         "sla_version": str(policy_current(tenant=account.tenant).pk),
         "priority": str(setup.normal.pk),
         "plan": str(account.plan_id),
+        "partner": str(_partner(account, key, marker).pk),
         **_notifications(world, account, case),
     }
+
+
+def _partner(account, key: str, marker: str):
+    partner = user_create(
+        tenant=account.tenant, email=f"partner-{key}@agency.test", role=Role.PARTNER, full_name=f"Partner {marker}"
+    )
+    partner_link_accounts(user=partner, accounts=[account])
+    return partner
 
 
 def _staff(world, account, role: str):
@@ -147,6 +156,7 @@ def estate(world, setup_a, setup_b) -> dict[str, dict[str, str]]:
         "sla_version": str(int(a1["sla_version"]) + 100000),
         "priority": str(int(a1["priority"]) + 100000),
         "plan": str(int(a1["plan"]) + 100000),
+        "partner": str(int(a1["partner"]) + 100000),
     }
     return objects
 

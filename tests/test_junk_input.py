@@ -22,8 +22,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from helpdesk.models import WebhookDelivery
-from helpdesk.services import api_key_create, store_create, webhook_endpoint_create
+from helpdesk.models import Role, WebhookDelivery
+from helpdesk.services import (
+    api_key_create,
+    partner_link_accounts,
+    store_create,
+    user_create,
+    webhook_endpoint_create,
+)
 from sla.selectors import policy_current
 from surveys.models import SurveyInvitation
 from surveys.services import Answer, invitation_token, survey_answer
@@ -92,7 +98,10 @@ def site(world, setup_a):
     store = store_create(account=world.account_a1, name="Walk shop", url="https://walk.shop.example")
     spare_priority = Priority.objects.create(tenant=world.tenant_a, name="Walk level", rank=90)
     spare_plan = Plan.objects.create(tenant=world.tenant_a, name="Walk plan", rank=90)
+    partner = user_create(tenant=world.tenant_a, email="walk-partner@agency.test", role=Role.PARTNER)
+    partner_link_accounts(user=partner, accounts=[world.account_a1])
     return {
+        "partner_id": partner.pk,
         "priority_id": spare_priority.pk,
         "plan_id": spare_plan.pk,
         "number": case.number,

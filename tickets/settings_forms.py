@@ -9,7 +9,7 @@ from django.core.validators import validate_email
 from django.db.models import QuerySet
 
 from helpdesk.forms import form_field
-from helpdesk.models import Role, User
+from helpdesk.models import Account, Role, User
 from helpdesk.roles import STAFF_ROLES
 from tickets.models import Plan
 
@@ -119,3 +119,60 @@ class PrioritySettingsForm(forms.Form):
 
 class PlanSettingsForm(forms.Form):
     name = forms.CharField(max_length=60, label="Name")
+
+
+class AccountAddForm(forms.Form):
+    """A new merchant account and its first merchant user, who becomes its technical contact."""
+
+    name = forms.CharField(max_length=120, label="Account name")
+    slug = forms.SlugField(
+        max_length=50,
+        label="Short name",
+        help_text="Lower-case letters, digits and hyphens, e.g. harbour-homewares; used by the API and imports.",
+    )
+    plan = forms.ModelChoiceField(queryset=Plan.objects.none(), label="Plan", empty_label=None)
+    time_zone = forms.ChoiceField(label="Time zone", help_text="The merchant's users see times in this zone.")
+    contact_name = forms.CharField(max_length=150, label="Technical contact's name")
+    contact_email = forms.EmailField(
+        label="Technical contact's e-mail",
+        help_text="Their first merchant user: the invitation with a link to choose a password goes here.",
+    )
+
+    def __init__(self, *args: Any, plans: QuerySet[Plan], zones: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_field(self, "plan", forms.ModelChoiceField).queryset = plans
+        form_field(self, "time_zone", forms.ChoiceField).choices = zones
+
+
+class PartnerInviteForm(forms.Form):
+    email = forms.EmailField(label="E-mail", help_text="The invitation with a link to choose a password goes here.")
+    full_name = forms.CharField(max_length=150, label="Name", help_text="The person, and the agency in brackets.")
+    accounts = forms.ModelMultipleChoiceField(
+        queryset=Account.objects.none(),
+        label="Works for",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="They see and open cases for these accounts only.",
+    )
+
+    def __init__(self, *args: Any, accounts: QuerySet[Account], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_field(self, "accounts", forms.ModelMultipleChoiceField).queryset = accounts
+
+
+class PartnerEditForm(forms.Form):
+    accounts = forms.ModelMultipleChoiceField(
+        queryset=Account.objects.none(),
+        required=False,
+        label="Works for",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Untick an account to unlink it: its cases leave their portal at once.",
+    )
+    is_active = forms.BooleanField(
+        required=False,
+        label="May sign in",
+        help_text="Untick to deactivate: they cannot sign in; the cases they opened keep their history.",
+    )
+
+    def __init__(self, *args: Any, accounts: QuerySet[Account], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_field(self, "accounts", forms.ModelMultipleChoiceField).queryset = accounts

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from helpdesk.errors import NotFound
 from helpdesk.models import Account, PartnerLink, Role, Store, User
@@ -71,6 +71,30 @@ def account_stores(*, scope: Scope, account: Account) -> QuerySet[Store]:
 
 def account_partner_links(*, scope: Scope, account: Account) -> QuerySet[PartnerLink]:
     return PartnerLink.objects.for_tenant(scope.tenant).filter(account=account).select_related("user")
+
+
+def account_choices(*, scope: Scope) -> QuerySet[Account]:
+    """The tenant's accounts by name: what a partner may be linked to."""
+    return Account.objects.for_tenant(scope.tenant).order_by("name")
+
+
+def partner_settings_list(*, scope: Scope) -> QuerySet[User]:
+    """The tenant's partner users, active first, each with its links (and their accounts)."""
+    links = PartnerLink.objects.for_tenant(scope.tenant).select_related("account").order_by("account__name")
+    return (
+        User.objects.for_tenant(scope.tenant)
+        .filter(role=Role.PARTNER)
+        .prefetch_related(Prefetch("partner_links", queryset=links, to_attr="links"))
+        .order_by("-is_active", "full_name", "email")
+    )
+
+
+def partner_settings_get(*, scope: Scope, pk: int) -> User:
+    """One partner user of the scope's tenant (NotFound when missing, not a partner or another tenant's)."""
+    user = partner_settings_list(scope=scope).filter(pk=pk).first()
+    if user is None:
+        raise NotFound("No such partner.")
+    return user
 
 
 def queue_settings_get(*, scope: Scope) -> QueueSettings:

@@ -14,6 +14,7 @@ from tickets.views import (
     lists,
     notifications,
     opening,
+    partner_settings,
     profile,
     reference_removal,
     reference_settings,
@@ -43,7 +44,10 @@ urlpatterns = [
     path("settings/canned-replies/<int:pk>/", canned_replies.canned_replies, name="canned-reply"),
     path("settings/canned-replies/<int:pk>/remove/", canned_replies.canned_reply_remove, name="canned-reply-remove"),
     path("settings/accounts/", account_settings.accounts, name="settings-accounts"),
+    path("settings/accounts/new/", account_settings.account_new, name="settings-account-new"),
     path("settings/accounts/<int:pk>/", account_settings.account_detail, name="settings-account"),
+    path("settings/partners/", partner_settings.partners, name="settings-partners"),
+    path("settings/partners/<int:partner_id>/", partner_settings.partner, name="settings-partner"),
     path("settings/priorities/", reference_settings.priorities, name="settings-priorities"),
     path("settings/plans/", reference_settings.plans, name="settings-plans"),
     path(

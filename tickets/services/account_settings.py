@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
 
 from helpdesk.errors import PermissionDenied, ValidationFailed
-from helpdesk.models import Account, Store, Tenant, User
+from helpdesk.models import Account, Role, Store, Tenant, User
 from helpdesk.roles import ADMIN_ROLES
 from helpdesk.services import setting_change_record, store_create, store_update
 from tickets.models import Plan
 from tickets.services._common import check_cc_emails
+from tickets.services.staff import invitation_mail
 
 
 def _admin_tenant(actor: User) -> Tenant:
@@ -92,3 +94,62 @@ def account_store_save(*, actor: User, account: Account, store: Store | None, fi
         after=_store_values(saved),
     )
     return saved
+
+
+def _added_values(account: Account, contact: User) -> dict[str, object]:
+    return {
+        "Name": account.name,
+        "Short name": account.slug,
+        "Plan": account.plan.name,
+        "Time zone": account.time_zone,
+        "Technical contact": contact.email,
+        "Invitation": f"mailed to {contact.email}",
+    }
+
+
+@transaction.atomic
+def account_add(
+    *, actor: User, name: str, slug: str, plan: Plan, time_zone: str, contact_name: str, contact_email: str
+) -> Account:
+    """A new merchant account with its first merchant user, who is its technical contact and is
+    invited by mail to choose a password (as staff are)."""
+    tenant = _admin_tenant(actor)
+    if plan.tenant_id != tenant.pk:
+        raise ValidationFailed("No such plan.", errors={"plan": ["Not found."]})
+    slug = slug.strip().lower()
+    if Account.objects.for_tenant(tenant).filter(slug=slug).exists():
+        raise ValidationFailed(f"An account “{slug}” exists already.", errors={"slug": ["Already in use."]})
+    account = Account(tenant=tenant, slug=slug, name=name.strip(), plan=plan, time_zone=time_zone)
+    try:
+        account.full_clean(exclude=["technical_contact", "tenant", "plan"], validate_unique=False)
+    except DjangoValidationError as invalid:
+        raise ValidationFailed("Not saved.", errors=invalid.message_dict) from None
+    try:
+        with transaction.atomic():  # the same short name added at the same moment
+            account.save()
+    except IntegrityError:
+        raise ValidationFailed(f"An account “{slug}” exists already.", errors={"slug": ["Already in use."]}) from None
+    try:
+        # Addresses are unique across tenants: the insert is the one check that reads no other tenant.
+        with transaction.atomic():
+            contact = User.objects.create_user(
+                contact_email.strip().lower(),
+                None,
+                tenant=tenant,
+                role=Role.MERCHANT,
+                account=account,
+                full_name=contact_name.strip(),
+            )
+    except IntegrityError:
+        raise ValidationFailed("That e-mail address is taken.", errors={"contact_email": ["Already in use."]}) from None
+    account.technical_contact = contact
+    account.save(update_fields=["technical_contact"])
+    invitation_mail(tenant, actor, contact, role_text=f"a merchant user and the technical contact of {account.name}")
+    setting_change_record(
+        tenant=tenant,
+        actor=actor,
+        area="accounts",
+        label=f"Account {account.name}",
+        after=_added_values(account, contact),
+    )
+    return account

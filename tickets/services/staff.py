@@ -61,7 +61,7 @@ def staff_invite(
     except IntegrityError:
         raise ValidationFailed("That e-mail address is taken.", errors={"email": ["Already in use."]}) from None
     StaffProfile.objects.create(tenant_id=tenant.pk, user=user, shift_hours=hours)
-    _mail_invitation(tenant, actor, user)
+    invitation_mail(tenant, actor, user)
     setting_change_record(
         tenant=tenant,
         actor=actor,
@@ -72,7 +72,9 @@ def staff_invite(
     return user
 
 
-def _mail_invitation(tenant: Tenant, actor: User, user: User) -> None:
+def invitation_mail(tenant: Tenant, actor: User, user: User, *, role_text: str = "") -> None:
+    """Mail `user` (no usable password yet) a link to choose one: Django's password-reset link, so
+    it works once and for PASSWORD_RESET_TIMEOUT. `role_text` says what they were added as."""
     link = reverse(
         "password_reset_confirm",
         kwargs={
@@ -80,7 +82,7 @@ def _mail_invitation(tenant: Tenant, actor: User, user: User) -> None:
             "token": default_token_generator.make_token(user),
         },
     )
-    context = {"user": user, "inviter": actor, "role": Role(user.role).label, "link_path": link}
+    context = {"user": user, "inviter": actor, "role": role_text or Role(user.role).label, "link_path": link}
     mail_enqueue(tenant=tenant, kind="staff_invitation", to=[user.email], context=context)
 
 
@@ -97,7 +99,7 @@ def staff_invite_again(*, actor: User, user: User) -> User:
         raise ValidationFailed(
             "Only an active invited member who has not signed in yet gets the invitation again.", errors={}
         )
-    _mail_invitation(tenant, actor, user)
+    invitation_mail(tenant, actor, user)
     setting_change_record(
         tenant=tenant,
         actor=actor,

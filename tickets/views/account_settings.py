@@ -15,9 +15,10 @@ from helpdesk.models import Account, Store
 from helpdesk.roles import ADMIN_ROLES
 from helpdesk.selectors import setting_change_list
 from helpdesk.tenancy import ScopedRequest, require_scope
+from tickets.profile import zone_choices
 from tickets.selectors import plan_list
-from tickets.services.account_settings import STORE_LABELS, account_settings_update, account_store_save
-from tickets.settings_forms import AccountSettingsForm, StoreSettingsForm
+from tickets.services.account_settings import STORE_LABELS, account_add, account_settings_update, account_store_save
+from tickets.settings_forms import AccountAddForm, AccountSettingsForm, StoreSettingsForm
 from tickets.settings_selectors import (
     account_merchants,
     account_partner_links,
@@ -36,6 +37,30 @@ def accounts(request: ScopedRequest) -> HttpResponse:
         "changes": setting_change_list(scope=request.scope, area="accounts")[:HISTORY_SHOWN],
     }
     return render(request, "tickets/settings_accounts.html", context)
+
+
+@require_scope(ADMIN_ROLES)
+def account_new(request: ScopedRequest) -> HttpResponse:
+    """Add a merchant account and invite its first merchant user, its technical contact."""
+    tenant = request.scope.tenant
+    form = AccountAddForm(
+        request.POST if request.method == "POST" else None,
+        initial={"time_zone": tenant.time_zone},
+        plans=plan_list(tenant=tenant).order_by("rank", "name"),
+        zones=zone_choices(),
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            account = account_add(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"{account.name} is added; {form.cleaned_data['contact_email']} is invited to choose a password.",
+            )
+            return redirect("settings-account", pk=account.pk)
+    return render(request, "tickets/settings_account_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_scope(ADMIN_ROLES)
