@@ -48,7 +48,7 @@ def _delete(rows: QuerySet[Any]) -> None:
 
 def _renumber(model: type[Priority] | type[Plan], tenant: Tenant) -> None:
     """Close the gap a removed row leaves (ranks are unique per tenant: park, then number)."""
-    rows = list(model.objects.for_tenant(tenant).select_for_update().order_by("rank", "name"))
+    rows: list[Priority | Plan] = list(model.objects.for_tenant(tenant).select_for_update().order_by("rank", "name"))
     top = max((row.rank for row in rows), default=0) + len(rows) + 1
     for offset, row in enumerate(rows):
         model.objects.filter(pk=row.pk).update(rank=top + offset)
