@@ -27,7 +27,7 @@ from tickets.models import (
     Priority,
     RaisedBy,
 )
-from tickets.selectors import RosterEntry, priority_list, staff_roster
+from tickets.selectors import RosterEntry, priority_offered, staff_roster
 from tickets.services import ReassignReason
 
 
@@ -355,7 +355,7 @@ class PriorityForm(CaseActionForm):
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, scope=scope, **kwargs)
-        form_field(self, "priority", forms.ModelChoiceField).queryset = priority_list(tenant=scope.tenant)
+        form_field(self, "priority", forms.ModelChoiceField).queryset = priority_offered(tenant=scope.tenant)
 
 
 class WorkaroundForm(CaseActionForm):

@@ -172,7 +172,7 @@ def tenant_by_slug(slug: str) -> Tenant | None:
 
 
 def support_policy(*, tenant: Tenant, today: date) -> SupportPolicy:
-    priorities = list(Priority.objects.for_tenant(tenant).order_by("rank"))
+    priorities = list(Priority.objects.for_tenant(tenant).filter(retired=False).order_by("rank"))
     plans = list(Plan.objects.for_tenant(tenant).order_by("rank", "name"))
     policy = policy_current(tenant=tenant)
     targets = list(policy_targets(tenant=tenant, policy=policy)) if policy else []

@@ -44,6 +44,16 @@ def priority_list(*, tenant: Tenant) -> QuerySet[Priority]:
     return Priority.objects.for_tenant(tenant)
 
 
+def priority_offered(*, tenant: Tenant) -> QuerySet[Priority]:
+    """The priorities a new case, or a change of priority, may choose: the ones not retired."""
+    return priority_list(tenant=tenant).filter(retired=False)
+
+
+def plan_offered(*, tenant: Tenant) -> QuerySet[Plan]:
+    """The plans a new account, or a change of plan, may choose: the ones not retired."""
+    return plan_list(tenant=tenant).filter(retired=False)
+
+
 # A name comes from a request's body or query, never its path: an unknown one is bad input (400,
 # naming the field and the names the tenant knows), not a missing resource (404).
 def plan_by_name(*, tenant: Tenant, name: str) -> Plan:
@@ -56,10 +66,12 @@ def plan_by_name(*, tenant: Tenant, name: str) -> Plan:
     return plan
 
 
-def priority_by_name(*, tenant: Tenant, name: str) -> Priority:
-    priority = priority_list(tenant=tenant).filter(name__iexact=name.strip()).first()
+def priority_by_name(*, tenant: Tenant, name: str, offered: bool = False) -> Priority:
+    """The priority of that name; with `offered`, only a priority new cases may take (not retired)."""
+    rows = priority_offered(tenant=tenant) if offered else priority_list(tenant=tenant)
+    priority = rows.filter(name__iexact=name.strip()).first()
     if priority is None:
-        known = ", ".join(priority_list(tenant=tenant).values_list("name", flat=True))
+        known = ", ".join(rows.values_list("name", flat=True))
         raise ValidationFailed(
             f"No priority “{name}”. Known priorities: {known}.",
             errors={"priority": [f"Unknown priority. Known priorities: {known}."]},

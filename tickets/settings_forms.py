@@ -115,10 +115,20 @@ class PrioritySettingsForm(forms.Form):
     worked_first = forms.BooleanField(required=False, label="Worked ahead of all others, whatever their deadlines")
     escalate_on_open = forms.BooleanField(required=False, label="Escalates to senior management when opened")
     must_phone = forms.BooleanField(required=False, label="Must also be reported by phone")
+    retired = forms.BooleanField(
+        required=False,
+        label="Retired: not offered for new cases",
+        help_text="Cases at it keep it; it leaves the new-case form, the priority change and the public policy.",
+    )
 
 
 class PlanSettingsForm(forms.Form):
     name = forms.CharField(max_length=60, label="Name")
+    retired = forms.BooleanField(
+        required=False,
+        label="Retired: not offered for new accounts",
+        help_text="Accounts and cases on it keep it; no other account can be moved onto it.",
+    )
 
 
 class AccountAddForm(forms.Form):

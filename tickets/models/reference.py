@@ -12,6 +12,9 @@ class Plan(TenantOwned):
 
     name = models.CharField(max_length=60)
     rank = models.PositiveSmallIntegerField(default=0, help_text="Display order, highest tier first.")
+    retired = models.BooleanField(
+        default=False, help_text="Not offered for new or changed accounts; the accounts and cases on it keep it."
+    )
 
     class Meta:
         ordering = ["tenant", "rank", "name"]
@@ -31,6 +34,9 @@ class Priority(TenantOwned):
     escalate_on_open = models.BooleanField(default=False, help_text="Escalate to senior management when opened.")
     worked_first = models.BooleanField(
         default=False, help_text="Open cases at this priority are worked ahead of all others, whatever their deadlines."
+    )
+    retired = models.BooleanField(
+        default=False, help_text="Not offered for new cases or priority changes; the cases at it keep it."
     )
 
     class Meta:

@@ -44,6 +44,8 @@ def account_settings_update(
         raise ValidationFailed("No such account.", errors={})
     if plan.tenant_id != tenant.pk:
         raise ValidationFailed("No such plan.", errors={"plan": ["Not found."]})
+    if plan.retired and plan.pk != locked.plan_id:
+        raise ValidationFailed(f"Plan {plan.name} is retired.", errors={"plan": ["Retired: choose another plan."]})
     if technical_contact.account_id != locked.pk or not technical_contact.is_active:
         raise ValidationFailed(
             "The technical contact must be an active merchant user of this account.",
@@ -116,6 +118,8 @@ def account_add(
     tenant = _admin_tenant(actor)
     if plan.tenant_id != tenant.pk:
         raise ValidationFailed("No such plan.", errors={"plan": ["Not found."]})
+    if plan.retired:
+        raise ValidationFailed(f"Plan {plan.name} is retired.", errors={"plan": ["Retired: choose another plan."]})
     slug = slug.strip().lower()
     if Account.objects.for_tenant(tenant).filter(slug=slug).exists():
         raise ValidationFailed(f"An account “{slug}” exists already.", errors={"slug": ["Already in use."]})

@@ -21,8 +21,9 @@ from tickets.models import Plan, Priority
 from tickets.settings_selectors import plan_uses, priority_uses, store_uses
 
 INSTEAD = {
-    "priority": "Keep it and change its name or criteria, or move it to the bottom of the order.",
-    "plan": "Move its accounts to another plan on their account pages; a plan cases used stays, renamed if you like.",
+    "priority": "Retire it instead (Change, then tick “Retired”): cases at it keep it, new cases cannot choose it.",
+    "plan": "Retire it instead (Change, then tick “Retired”): accounts and cases on it keep it, no other account "
+    "can be moved onto it. Move its accounts to another plan on their pages.",
     "store": "Keep it and stop its monitoring instead: empty its health-check URL.",
 }
 

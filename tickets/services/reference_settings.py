@@ -22,8 +22,9 @@ PRIORITY_LABELS = {
     "worked_first": "Worked ahead of all others",
     "escalate_on_open": "Escalates on opening",
     "must_phone": "Must be phoned in",
+    "retired": "Retired",
 }
-PLAN_LABELS = {"name": "Name"}
+PLAN_LABELS = {"name": "Name", "retired": "Retired"}
 
 
 def _admin_tenant(actor: User) -> Tenant:
@@ -45,6 +46,16 @@ def _check_name(model: type[Priority] | type[Plan], tenant: Tenant, row: Priorit
         raise ValidationFailed(f"“{name}” exists already.", errors={"name": ["Already in use."]})
 
 
+def _check_one_offered(model: type[Priority] | type[Plan], tenant: Tenant, row: Priority | Plan) -> None:
+    """Retiring the last row still offered would leave new cases (or accounts) nothing to choose."""
+    others = model.objects.for_tenant(tenant).filter(retired=False).exclude(pk=row.pk)
+    if row.retired and not others.exists():
+        what = "priority" if model is Priority else "plan"
+        raise ValidationFailed(
+            f"Keep at least one {what} offered.", errors={"retired": [f"The only {what} still offered."]}
+        )
+
+
 def _full_clean(row: Priority | Plan) -> None:
     try:
         row.full_clean(exclude=["tenant", "rank"], validate_unique=False)
@@ -64,6 +75,7 @@ def priority_save(*, actor: User, priority: Priority | None, fields: dict[str, A
     for name in PRIORITY_LABELS:
         setattr(row, name, fields[name])
     _check_name(Priority, tenant, row, row.name)
+    _check_one_offered(Priority, tenant, row)
     if priority is None:
         row.rank = (rows.aggregate(last=Max("rank"))["last"] or 0) + 1
     _full_clean(row)
@@ -78,13 +90,14 @@ def priority_save(*, actor: User, priority: Priority | None, fields: dict[str, A
 
 
 @transaction.atomic
-def plan_save(*, actor: User, plan: Plan | None, name: str) -> Plan:
+def plan_save(*, actor: User, plan: Plan | None, name: str, retired: bool = False) -> Plan:
     tenant = _admin_tenant(actor)
     rows = Plan.objects.for_tenant(tenant)
     row = rows.select_for_update().get(pk=plan.pk) if plan else Plan(tenant=tenant)
     before = _values(plan and row, PLAN_LABELS)
-    row.name = name.strip()
+    row.name, row.retired = name.strip(), retired
     _check_name(Plan, tenant, row, row.name)
+    _check_one_offered(Plan, tenant, row)
     if plan is None:
         row.rank = (rows.aggregate(last=Max("rank"))["last"] or 0) + 1
     _full_clean(row)

@@ -4,9 +4,10 @@ alternative while anything uses it; recorded in the settings history; another te
 from __future__ import annotations
 
 import pytest
+from rest_framework.test import APIClient
 
 from helpdesk.models import SettingChange, Store
-from helpdesk.services import store_create
+from helpdesk.services import api_key_create, store_create
 from tickets.models import Plan, Priority
 from tickets.tests.factories import open_case
 
@@ -94,3 +95,57 @@ def test_another_tenants_rows_answer_like_missing_ones(client, world, setup_a, s
     assert Priority.objects.filter(pk=setup_b.low.pk).exists() and Store.objects.filter(pk=store_b.pk).exists()
     client.force_login(world.manager_a)
     assert client.get(f"/settings/priorities/{setup_a.low.pk}/remove/").status_code == 403
+
+
+def _api(user) -> APIClient:
+    _, raw = api_key_create(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client
+
+
+def test_a_priority_in_use_is_retired_instead_and_new_cases_cannot_choose_it(client, world, setup_a):
+    case = open_case(world.account_a1, setup_a.low)
+    client.force_login(world.admin_a)
+    page = client.get(f"/settings/priorities/{setup_a.low.pk}/remove/").content.decode()
+    assert f'href="/settings/priorities/?edit={setup_a.low.pk}#reference-form"' in page and "Retire it instead" in page
+    data = {"edit": setup_a.low.pk, "name": "Low", "criteria": "", "retired": "on"}
+    assert client.post("/settings/priorities/", data).status_code == 302
+    change = SettingChange.objects.get(area="priorities", label="Priority Low")
+    assert change.changes == [{"field": "Retired", "before": "no", "after": "yes"}]
+    assert "retired" in client.get("/settings/priorities/").content.decode()
+    client.force_login(world.merchant_a1)
+    offered = [p.name for p in client.get("/cases/new/").context["form"].fields["priority"].queryset]
+    assert offered == ["Urgent", "Normal"]
+    refused = _api(world.merchant_a1).post(
+        "/api/v1/cases/", {"subject": "S", "description": "D", "priority": "Low"}, format="json"
+    )
+    assert refused.status_code == 400 and list(refused.json()["errors"]) == ["priority"]
+    policy = client.get(f"/support/{world.tenant_a.slug}/").content.decode()
+    assert "Urgent" in policy and ">Low<" not in policy
+    case.refresh_from_db()
+    assert case.priority_id == setup_a.low.pk  # the case keeps it
+    staff = client.get(f"/cases/{case.number}/")
+    assert staff.status_code == 200 and "Low" in staff.content.decode()
+
+
+def test_the_last_offered_priority_or_plan_cannot_be_retired(client, world, setup_a):
+    client.force_login(world.admin_a)
+    Priority.objects.filter(tenant=world.tenant_a).exclude(pk=setup_a.low.pk).update(retired=True)
+    answer = client.post("/settings/priorities/", {"edit": setup_a.low.pk, "name": "Low", "retired": "on"})
+    page = answer.content.decode()
+    assert answer.status_code == 400 and 'href="#id_retired"' in page and "The only priority still offered." in page
+    assert not Priority.objects.get(pk=setup_a.low.pk).retired
+
+
+def test_a_retired_plan_stays_with_its_accounts_and_is_offered_to_no_other(client, world, setup_a):
+    client.force_login(world.admin_a)
+    assert (
+        client.post("/settings/plans/", {"edit": setup_a.gold.pk, "name": "Gold", "retired": "on"}).status_code == 302
+    )
+    new_form = client.get("/settings/accounts/new/").context["form"]
+    assert "Gold" not in [plan.name for plan in new_form.fields["plan"].queryset]
+    own = client.get(f"/settings/accounts/{world.account_a1.pk}/").context["form"]  # on Gold
+    assert "Gold" in [plan.name for plan in own.fields["plan"].queryset]
+    other = client.get(f"/settings/accounts/{world.account_a2.pk}/").context["form"]  # on Silver
+    assert "Gold" not in [plan.name for plan in other.fields["plan"].queryset]

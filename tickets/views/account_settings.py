@@ -16,7 +16,7 @@ from helpdesk.roles import ADMIN_ROLES
 from helpdesk.selectors import setting_change_list
 from helpdesk.tenancy import ScopedRequest, require_scope
 from tickets.profile import zone_choices
-from tickets.selectors import plan_list
+from tickets.selectors import plan_list, plan_offered
 from tickets.services.account_settings import STORE_LABELS, account_add, account_settings_update, account_store_save
 from tickets.settings_forms import AccountAddForm, AccountSettingsForm, StoreSettingsForm
 from tickets.settings_selectors import (
@@ -46,7 +46,7 @@ def account_new(request: ScopedRequest) -> HttpResponse:
     form = AccountAddForm(
         request.POST if request.method == "POST" else None,
         initial={"time_zone": tenant.time_zone},
-        plans=plan_list(tenant=tenant).order_by("rank", "name"),
+        plans=plan_offered(tenant=tenant).order_by("rank", "name"),
         zones=zone_choices(),
     )
     if form.is_bound and form.is_valid():
@@ -100,7 +100,8 @@ def _account_form(request: ScopedRequest, account: Account, data: object) -> Acc
     return AccountSettingsForm(
         data,
         initial=initial,
-        plans=plan_list(tenant=request.scope.tenant),
+        # A retired plan stays offered to the accounts still on it, and to no other.
+        plans=plan_list(tenant=request.scope.tenant).filter(Q(retired=False) | Q(pk=account.plan_id)),
         merchants=account_merchants(scope=request.scope, account=account),
     )
 

@@ -26,7 +26,7 @@ from tickets.forms import CaseDetailsForm, CaseOpenForm
 from tickets.models import Case, Channel
 from tickets.phone_form import PhoneCaseForm
 from tickets.selectors import (
-    priority_list,
+    priority_offered,
 )
 from tickets.services import (
     attachment_add,
@@ -44,7 +44,7 @@ def case_new(request: ScopedRequest) -> HttpResponse:
     form = CaseOpenForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
-        priorities=priority_list(tenant=scope.tenant),
+        priorities=priority_offered(tenant=scope.tenant),
         stores=store_list(scope=scope),
         # A partner chooses which of its accounts the case is for; a merchant's is its own.
         accounts=account_list(scope=scope) if scope.account is None else None,
@@ -78,7 +78,7 @@ def case_log_call(request: ScopedRequest) -> HttpResponse:
     scope = request.scope
     form = PhoneCaseForm(
         request.POST if request.method == "POST" else None,
-        priorities=priority_list(tenant=scope.tenant),
+        priorities=priority_offered(tenant=scope.tenant),
         merchants=merchant_list(scope=scope),
         stores=store_list(scope=scope).order_by("account__name", "name"),
         scope=scope,

@@ -38,6 +38,7 @@ class Removal:
     back: str  # the page the row is listed on
     uses: Callable[[], list[str]]
     remove: Callable[[], None]
+    instead_url: str  # where the alternative is done
 
 
 def _confirm(request: ScopedRequest, removal: Removal) -> HttpResponse:
@@ -70,6 +71,7 @@ def priority_remove_page(request: ScopedRequest, priority_id: int) -> HttpRespon
             reverse("settings-priorities"),
             lambda: priority_uses(scope=request.scope, priority=priority),
             lambda: priority_remove(actor=request.user, priority=priority),
+            f"{reverse('settings-priorities')}?edit={priority.pk}#reference-form",
         ),
     )
 
@@ -85,6 +87,7 @@ def plan_remove_page(request: ScopedRequest, plan_id: int) -> HttpResponse:
             reverse("settings-plans"),
             lambda: plan_uses(scope=request.scope, plan=plan),
             lambda: plan_remove(actor=request.user, plan=plan),
+            f"{reverse('settings-plans')}?edit={plan.pk}#reference-form",
         ),
     )
 
@@ -100,5 +103,6 @@ def store_remove_page(request: ScopedRequest, store_id: int) -> HttpResponse:
             reverse("settings-account", args=[store.account_id]),
             lambda: store_uses(scope=request.scope, store=store),
             lambda: store_remove(actor=request.user, store=store),
+            f"{reverse('settings-account', args=[store.account_id])}?store={store.pk}#store-form",
         ),
     )

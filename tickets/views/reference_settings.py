@@ -59,11 +59,12 @@ def plans(request: ScopedRequest) -> HttpResponse:
     raw = request.POST.get("edit") if request.method == "POST" else request.GET.get("edit")
     editing = _row(request, rows, raw, "edit")
     form = PlanSettingsForm(
-        request.POST if request.method == "POST" else None, initial={"name": editing.name} if editing else None
+        request.POST if request.method == "POST" else None,
+        initial={"name": editing.name, "retired": editing.retired} if editing else None,
     )
     if form.is_bound and form.is_valid():
         try:
-            saved = plan_save(actor=request.user, plan=editing, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+            saved = plan_save(actor=request.user, plan=editing, **form.cleaned_data)  # type: ignore[arg-type]
         except DomainError as error:
             add_domain_error(form, error)
         else:
