@@ -102,8 +102,22 @@ def status_pill(case: Any) -> SafeString:
     return format_html(
         '<span class="hd-pill hd-status-{}" data-testid="status-pill">{}</span>',
         status_tone(case.status),
-        case.get_status_display(),
+        _status_label(case),
     )
+
+
+_STATUS_LABELS: dict[type, dict[str, str]] = {}
+
+
+def _status_label(case: Any) -> str:
+    """`case.get_status_display()`, with the model's labels read once rather than on every row."""
+    meta = getattr(type(case), "_meta", None)
+    if meta is None:
+        return str(case.get_status_display())
+    labels = _STATUS_LABELS.get(type(case))
+    if labels is None:
+        labels = _STATUS_LABELS[type(case)] = {str(k): str(v) for k, v in meta.get_field("status").flatchoices}
+    return labels.get(case.status, case.status)
 
 
 @register.simple_tag(name="moment")
