@@ -11,7 +11,6 @@ of each request's time as the client saw it (connect, send, wait, read the whole
 
 from __future__ import annotations
 
-import contextlib
 import html
 import http.client
 import math
@@ -84,6 +83,9 @@ class Client:
                 raise
             began = time.perf_counter()  # the server had closed the kept connection: once more, anew
             answer = self._send(call, headers)
+        except Exception:
+            self.close()  # a timed-out or broken exchange leaves nothing to reuse
+            raise
         answer.seconds = time.perf_counter() - began
         return answer
 
@@ -166,13 +168,20 @@ def _client(template: Client, next_call: Picker, number: int, count: int, start:
     client = template.clone()
     rows: list[tuple[float, int, int | None, float]] = []
     try:
-        with contextlib.suppress(Exception):  # a failed warm-up shows again in the measured requests
+        warm = True
+        try:
             client.request(next_call(number, -1))  # warm-up: connection, caches of this worker
+        except TimeoutError:
+            warm = False  # it took longer than the cap: that is the figure, and another would too
+        except (OSError, http.client.HTTPException):
+            pass  # a refused or broken warm-up shows again in the measured requests
         start.wait()
-        for n in range(count):
+        if not warm:
+            rows.append((client.timeout, 0, None, time.perf_counter()))
+        for n in range(count if warm else 0):
             try:
                 answer = client.request(next_call(number, n))
-            except OSError:  # TimeoutError too
+            except (OSError, http.client.HTTPException):  # TimeoutError too
                 rows.append((client.timeout, 0, None, time.perf_counter()))
                 break
             queries = answer.headers.get(QUERIES_HEADER)
@@ -186,9 +195,10 @@ def _figures(rows: list[tuple[float, int, int | None, float]], wall: float, ok: 
     times = sorted(row[0] * 1000 for row in rows)
     queries = sorted(row[2] for row in rows if row[2] is not None)
     statuses = Counter(str(row[1]) for row in rows)
+    answered = sum(1 for row in rows if row[1])
     return {
         "requests": len(rows),
-        "rps": (len(rows) / wall) if wall > 0 else math.nan,
+        "rps": (answered / wall) if answered and wall > 0 else math.nan,
         "p50_ms": percentile(times, 0.50),
         "p95_ms": percentile(times, 0.95),
         "p99_ms": percentile(times, 0.99),
