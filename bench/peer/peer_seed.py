@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 
 PASSWORD = os.environ["PEER_PASSWORD"]
 # By name at run time: these are the peer's models (our type checker knows only our own).
-MODELS = {"token": "authtoken.Token", "queue": "helpdesk.Queue", "ticket": "helpdesk.Ticket"}
+MODELS = {"drf_key": "authtoken.Token", "queue": "helpdesk.Queue", "ticket": "helpdesk.Ticket"}
 
 
 def main() -> None:
@@ -27,7 +27,7 @@ def main() -> None:
         staff = user_model.objects.create_superuser("staff", "staff@peer.test", PASSWORD)
     staff.set_password(PASSWORD)  # each run signs in with a password of its own
     staff.save(update_fields=["password"])
-    token_model, queue_model = apps.get_model(MODELS["token"]), apps.get_model(MODELS["queue"])
+    token_model, queue_model = apps.get_model(MODELS["drf_key"]), apps.get_model(MODELS["queue"])
     ticket_model: Any = apps.get_model(MODELS["ticket"])
     token, _ = token_model.objects.get_or_create(user=staff)
     queue, _ = queue_model.objects.get_or_create(
