@@ -30,6 +30,7 @@ from helpdesk.models import OutboxMessage, User, WebhookDelivery, WebhookEndpoin
 from helpdesk.roles import STAFF_ROLES
 from sla.models import SlaClock
 from tickets import staff_notifications, webhook_events
+from tickets.account_rollup import account_sla_mark
 from tickets.models import (
     Case,
     CaseEvent,
@@ -170,6 +171,7 @@ def breach_chunk(*, now: datetime, candidates: QuerySet[SlaClock], size: int) ->
     if not clocks:
         return seen, 0
     cases = list({clock.case_id: clock.case for clock in clocks}.values())
+    account_sla_mark(cases)  # the customer SLA report's roll-ups of their days
     _preload(cases)
     by_case, steps = _escalations(clocks, at=now)
     effects = Effects()

@@ -39,6 +39,7 @@ from tickets.models.reference import (
     Plan,
     Priority,
 )
+from tickets.models.rollups import AccountSlaMark, DailyAccountSla
 from tickets.models.staff import (
     CannedFollowUp,
     CannedReply,
@@ -54,6 +55,7 @@ __all__ = [
     "MERCHANT_ESCALATION_REASONS",
     "OTHER_RANK",
     "WORKED_FIRST_RANK",
+    "AccountSlaMark",
     "AlertKind",
     "AlertRoute",
     "AlertSeverity",
@@ -67,6 +69,7 @@ __all__ = [
     "Category",
     "Channel",
     "Comment",
+    "DailyAccountSla",
     "EngineeringIssue",
     "EngineeringState",
     "Escalation",
