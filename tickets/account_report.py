@@ -21,7 +21,7 @@ from helpdesk.selectors import account_list
 from helpdesk.tenancy import Scope
 from sla.models import Metric
 from tickets.account_rollup import DayTally, MetricTally, count_cases, day_window, histogram_median
-from tickets.models import AccountSlaMark, Case, DailyAccountSla
+from tickets.models import Case, DailyAccountSla
 from tickets.selectors import priority_list
 
 
@@ -105,8 +105,8 @@ def report_since(account: Account, now: datetime, months: int = MONTHS) -> datet
 
 def _marked_days(scope: Scope, account: Account, zone: ZoneInfo) -> set[date]:
     """Local days of the account whose roll-up a change has made stale (beat has not recounted)."""
-    marks = AccountSlaMark.objects.for_scope(scope).filter(account=account).values_list("opened_at", flat=True)
-    return {opened_at.astimezone(zone).date() for opened_at in marks.distinct()}
+    stale = Case.objects.for_scope(scope).filter(account=account, rollup_stale=True)  # index case_rollup_stale
+    return {opened_at.astimezone(zone).date() for opened_at in stale.values_list("opened_at", flat=True)}
 
 
 def _rolled_up(scope: Scope, account: Account, first: date, today: date, live: set[date]) -> list[tuple]:

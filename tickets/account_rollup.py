@@ -1,6 +1,6 @@
 """The customer SLA report's daily roll-ups (tickets.models.DailyAccountSla): counting an
 account's cases and clocks over a stretch of time, recounting whole days into rows, and the marks
-that say which days changed since.
+(`Case.rollup_stale`) that say which cases changed since their day was counted.
 
 Times to meet a target are kept as a histogram of minutes (opening to met, wall-clock, seconds
 dropped): every minute below 128 is its own bucket; from 128 minutes on, a bucket keeps the
@@ -17,10 +17,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import Q
 
 from helpdesk.models import Account, Tenant
 from sla.models import Metric, SlaClock
-from tickets.models import AccountSlaMark, Case, DailyAccountSla
+from tickets.models import Case, DailyAccountSla
 
 EXACT_MINUTES = 128  # below this every minute is a bucket; above, 64 buckets per doubling
 
@@ -165,24 +166,33 @@ def account_rollup_recent(*, tenant: Tenant, now: datetime, days: int = 2) -> No
             rollup_account_days(tenant=tenant, accounts=group, days=[today - timedelta(days=back)])
 
 
-def account_sla_mark(cases: Iterable[Case]) -> None:
-    """Note, in the caller's transaction, that these cases' days need recounting."""
-    AccountSlaMark.objects.bulk_create(
-        AccountSlaMark(tenant_id=case.tenant_id, account_id=case.account_id, opened_at=case.opened_at) for case in cases
-    )
+def account_sla_mark(case: Case) -> None:
+    """Note that the case's day needs recounting: `Case.rollup_stale`, written by the caller's one
+    save of the case (`save_case`), so in the change's own transaction and at no extra query."""
+    case.rollup_stale = True
+
+
+CLEAR_CHUNK = 500
 
 
 def rollup_marked(*, tenant: Tenant) -> int:
-    """Recount the days the tenant's marks name, then delete those marks (only those: a mark left
-    while recounting stays for the next run). Returns the marks consumed."""
-    marks = list(AccountSlaMark.objects.for_tenant(tenant).values_list("pk", "account_id", "opened_at"))
+    """Recount the days of the tenant's cases marked stale, then clear the marks of the cases not
+    changed since they were read (same version): a case changed meanwhile stays marked for the
+    next run. Returns the marks cleared."""
+    stale = Case.objects.for_tenant(tenant).filter(rollup_stale=True)
+    marks = list(stale.values_list("pk", "version", "account_id", "opened_at"))
     if not marks:
         return 0
-    accounts = {a.pk: a for a in Account.objects.for_tenant(tenant).filter(pk__in={m[1] for m in marks})}
+    accounts = {a.pk: a for a in Account.objects.for_tenant(tenant).filter(pk__in={m[2] for m in marks})}
     days: dict[int, set[date]] = defaultdict(set)
-    for _, account_id, opened_at in marks:
+    for _, _, account_id, opened_at in marks:
         days[account_id].add(opened_at.astimezone(ZoneInfo(accounts[account_id].time_zone)).date())
     for account_id, marked in days.items():
         rollup_account_days(tenant=tenant, accounts=[accounts[account_id]], days=marked)
-    AccountSlaMark.objects.for_tenant(tenant).filter(pk__in=[m[0] for m in marks]).delete()
-    return len(marks)
+    cleared = 0
+    for begin in range(0, len(marks), CLEAR_CHUNK):
+        seen = Q()
+        for pk, version, _, _ in marks[begin : begin + CLEAR_CHUNK]:
+            seen |= Q(pk=pk, version=version)
+        cleared += stale.filter(seen).update(rollup_stale=False)
+    return cleared

@@ -30,7 +30,6 @@ from helpdesk.models import OutboxMessage, User, WebhookDelivery, WebhookEndpoin
 from helpdesk.roles import STAFF_ROLES
 from sla.models import SlaClock
 from tickets import staff_notifications, webhook_events
-from tickets.account_rollup import account_sla_mark
 from tickets.models import (
     Case,
     CaseEvent,
@@ -106,8 +105,11 @@ def _insert(effects: Effects, cases: Iterable[Case], *, at: datetime, bump: bool
     mail_enqueue_many(effects.messages)
     if effects.deliveries:
         webhook_enqueue_many(effects.deliveries)
-    if bump:  # as escalation_raise's save_case does: the case changed under whoever has it open
-        Case.objects.filter(pk__in={case.pk for case in cases}).update(version=F("version") + 1, updated_at=at)
+    if bump:  # as escalation_raise's save_case does: the case changed under whoever has it open;
+        # a breach also changes the customer SLA report's figures (tickets.account_rollup)
+        Case.objects.filter(pk__in={case.pk for case in cases}).update(
+            version=F("version") + 1, updated_at=at, rollup_stale=True
+        )
 
 
 def _breach_note(clock: SlaClock, case: Case) -> str:
@@ -171,7 +173,6 @@ def breach_chunk(*, now: datetime, candidates: QuerySet[SlaClock], size: int) ->
     if not clocks:
         return seen, 0
     cases = list({clock.case_id: clock.case for clock in clocks}.values())
-    account_sla_mark(cases)  # the customer SLA report's roll-ups of their days
     _preload(cases)
     by_case, steps = _escalations(clocks, at=now)
     effects = Effects()

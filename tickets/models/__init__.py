@@ -39,7 +39,7 @@ from tickets.models.reference import (
     Plan,
     Priority,
 )
-from tickets.models.rollups import AccountSlaMark, DailyAccountSla
+from tickets.models.rollups import DailyAccountSla
 from tickets.models.staff import (
     CannedFollowUp,
     CannedReply,
@@ -55,7 +55,6 @@ __all__ = [
     "MERCHANT_ESCALATION_REASONS",
     "OTHER_RANK",
     "WORKED_FIRST_RANK",
-    "AccountSlaMark",
     "AlertKind",
     "AlertRoute",
     "AlertSeverity",

@@ -3,9 +3,9 @@ of opening, priority and metric, recounted from the cases and clocks by
 `tickets.account_rollup.rollup_account_days`, so a year of an account's report reads a few thousand
 small rows instead of its cases and clocks.
 
-A day's rows change when a case opened that day changes: the services that move a case's clocks
-or priority leave an `AccountSlaMark` in the same transaction; beat recounts the marked days every
-minute, and until it has, the report counts those days (and today) live."""
+A day's rows change when a case opened that day changes: the services that open a case or move
+its clocks or priority mark it (`Case.rollup_stale`) in the same save; beat recounts the marked
+cases' days every minute, and until it has, the report counts those days (and today) live."""
 
 from __future__ import annotations
 
@@ -42,20 +42,3 @@ class DailyAccountSla(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.day} {self.metric}: {self.met} met, {self.missed} missed, {self.running} running"
-
-
-class AccountSlaMark(TenantOwned):
-    """A case of this account, opened at `opened_at`, changed in a way the customer SLA report
-    counts (opened, a clock met, breached, reopened or retargeted): its day's roll-up is stale
-    until beat recounts it and deletes the mark."""
-
-    account_scope_field = "account"
-
-    account = models.ForeignKey("helpdesk.Account", on_delete=models.CASCADE, related_name="+")
-    opened_at = models.DateTimeField()
-
-    class Meta:
-        indexes = [models.Index(fields=["tenant", "account"], name="account_sla_mark_account")]
-
-    def __str__(self) -> str:
-        return f"account {self.account_id}, opened {self.opened_at:%Y-%m-%d}"

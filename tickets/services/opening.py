@@ -13,7 +13,6 @@ from helpdesk.tenancy import customer_account_ids
 from sla.models import MetBy
 from sla.selectors import policy_current
 from sla.services import clocks_plan, clocks_start, earliest_due
-from tickets.account_rollup import account_sla_mark
 from tickets.models import (
     Case,
     CaseSequence,
@@ -172,7 +171,6 @@ def _write_with_clocks(case: Case) -> None:
     # reads are the checked objects given (all of this tenant), not a second read.
     case.save(force_insert=True)
     clocks_start(clocks=clocks)
-    account_sla_mark([case])
     case.opening_clocks = clocks  # for the acknowledgement mail
 
 

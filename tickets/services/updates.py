@@ -155,7 +155,7 @@ def _priority_change(case: Case, actor: User, priority: Priority, reason: str, a
     old = case.priority
     case.priority = priority
     due, case.sla_due_at = clocks_retarget(case=case, at=at)
-    account_sla_mark([case])
+    account_sla_mark(case)
     return _Change(
         ["priority", "sla_due_at"],
         "case.priority_changed",

@@ -25,7 +25,7 @@ from tickets.account_rollup import (
     rollup_account_days,
     rollup_marked,
 )
-from tickets.models import AccountSlaMark, Case, DailyAccountSla
+from tickets.models import Case, DailyAccountSla
 from tickets.services import (
     case_change_priority,
     case_propose_resolution,
@@ -125,7 +125,7 @@ def test_the_report_from_rollups_equals_the_report_counted_directly(world, histo
     assert len({f["median_seconds"] for f in figures}) > 3
     assert _report(merchant, a1) == expected  # every day still marked: all counted live
     assert rollup_marked(tenant=world.tenant_a) > 0
-    assert not AccountSlaMark.objects.filter(account=a1).exists()
+    assert not Case.objects.filter(account=a1, rollup_stale=True).exists()
     assert (
         DailyAccountSla.objects.filter(account=a1).count() == 3 * 3 * 2 + 2
     )  # 3 days × 3 priorities × 2 metrics, today
@@ -154,10 +154,10 @@ def test_a_change_to_an_old_case_shows_at_once_and_after_beat(world, history):
     )
     expected = _counted_directly(a1)
     assert expected != before
-    assert AccountSlaMark.objects.filter(account=a1).count() == 3
+    assert Case.objects.filter(account=a1, rollup_stale=True).count() == 3
     assert _report(merchant, a1) == expected  # the marked days are counted live
     rollup_marked(tenant=world.tenant_a)
-    assert not AccountSlaMark.objects.filter(tenant=world.tenant_a).exists()
+    assert not Case.objects.filter(tenant=world.tenant_a, rollup_stale=True).exists()
     assert _report(merchant, a1) == expected
 
 
