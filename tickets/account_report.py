@@ -106,7 +106,7 @@ def report_since(account: Account, now: datetime, months: int = MONTHS) -> datet
 def _marked_days(scope: Scope, account: Account, zone: ZoneInfo) -> set[date]:
     """Local days of the account whose roll-up a change has made stale (beat has not recounted)."""
     stale = Case.objects.for_scope(scope).filter(account=account, rollup_stale=True)  # index case_rollup_stale
-    return {opened_at.astimezone(zone).date() for opened_at in stale.values_list("opened_at", flat=True)}
+    return {opened_at.astimezone(zone).date() for opened_at in stale.order_by().values_list("opened_at", flat=True)}
 
 
 def _rolled_up(scope: Scope, account: Account, first: date, today: date, live: set[date]) -> list[tuple]:

@@ -99,7 +99,7 @@ def count_cases(
         tallies[key].opened += 1
         key_of_case[pk] = key
     clocks = SlaClock.objects.for_tenant(tenant).filter(case_id__in=list(key_of_case))
-    rows = clocks.values_list("case_id", "metric", "started_at", "met_at", "breached_at")
+    rows = clocks.order_by().values_list("case_id", "metric", "started_at", "met_at", "breached_at")
     for case_id, metric, started_at, met_at, breached_at in rows.iterator(chunk_size=5000):
         figures = tallies[key_of_case[case_id]].metrics.setdefault(metric, MetricTally())
         if breached_at is not None:
