@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0014_case_closed_indexes'),
+        ('tickets', '0015_account_sla_rollups'),
     ]
 
     operations = [
