@@ -375,25 +375,20 @@ class HistoryBuilder:
             created_at=at,
             expires_at=at + timedelta(days=self.tenant.survey_expiry_days),
         )
-        note = f"Resolved by the system: case {case.number} was closed."
+        self._resolve_escalations(draft, at)
+
+    def _resolve_escalations(self, draft: Draft, at: datetime) -> None:
+        """`escalations_resolve_on_close`: the closing case's open escalations, by the system."""
+        note = f"Resolved by the system: case {draft.case.number} was closed."
         for escalation in sorted(draft.escalations, key=lambda e: e.created_at):
             if escalation.state == EscalationState.RESOLVED:
                 continue
-            old_state = escalation.state
+            before = {"state": escalation.state}
             escalation.state, escalation.resolution_note, escalation.resolved_at = EscalationState.RESOLVED, note, at
             escalation.acknowledged_at = escalation.acknowledged_at or at
-            new = {"state": escalation.state, "by": "system"}
-            old = {"state": old_state}
-            self._event(
-                draft,
-                "escalation.resolved",
-                actor=None,
-                at=at,
-                old=old,
-                new=new,
-                note=note,
-                ref=("escalation", escalation),
-            )
+            after = {"state": escalation.state, "by": "system"}
+            ref = ("escalation", escalation)
+            self._event(draft, "escalation.resolved", actor=None, at=at, old=before, new=after, note=note, ref=ref)
 
 
 def _insert(drafts: list[Draft], *, new_issues: list[EngineeringIssue], retitled: list[EngineeringIssue]) -> None:

@@ -12,6 +12,8 @@ from demo.seed import DEMO_PASSWORD, demo_logins, seed_demo, seed_demo_history
 
 class Command(BaseCommand):
     help = "Load the demo tenants (storeconnect, magento-oms) with staff, accounts and stores. Safe to run again."
+    # `make demo` runs it right after `migrate`, which ran the system checks (a second or so).
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
