@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -25,6 +25,7 @@ from reports.selectors import (
     median_times,
     satisfaction_by_week,
 )
+from reports.selectors.trends import Decided
 from sla.models import Metric
 from tickets.models import Case
 
@@ -35,7 +36,8 @@ def queue_link(**filters: object) -> str:
 
 
 def cases_link(**filters: object) -> str:
-    return f"{reverse('case-list')}?{urlencode(filters)}"
+    query = urlencode({name: value for name, value in filters.items() if value not in (None, "")})
+    return f"{reverse('case-list')}?{query}"
 
 
 def week_label(week: date) -> str:
@@ -153,38 +155,73 @@ def load_table(scope: Scope, period: Period, rows: list[AgentLoad] | None = None
     return Table("agent-load", "Load per analyst", columns, body, note=note, charts=[chart])
 
 
+def week_days(week: date, period: Period) -> tuple[date, date]:
+    """The days of `week` inside the period: a trend's first and last weeks may be partial."""
+    return max(week, period.start), min(week + timedelta(days=6), period.end)
+
+
+def decided_link(first: date, last: date, metric: str, outcome: str = "", **filters: object) -> str:
+    """The case list of the cases whose `metric` target was decided (met on time or missed, or as
+    `outcome` says) on the days first..last: exactly those a roll-up figure counts."""
+    return cases_link(metric=metric, outcome=outcome, decided_from=first, decided_to=last, **filters)
+
+
 def attainment_table(scope: Scope, period: Period) -> Table:
     priorities, plans, weeks = attainment_by_week(tenant=scope.tenant, start=period.start, end=period.end)
-    columns = ["Week", "All", *priorities, *(f"Plan {name}" for name in plans), "Met", "Breached"]
-    report = reverse("sla-compliance")
-    body = [
-        [
-            Cell(week_label(w.week)),
-            cell(w.overall.attainment, report),
-            *(cell(w.by_priority[p].attainment if p in w.by_priority else None) for p in priorities),
-            *(cell(w.by_plan[p].attainment if p in w.by_plan else None) for p in plans),
-            cell(w.overall.met),
-            cell(w.overall.breached, cases_link(sla="breached")),
-        ]
-        for w in weeks
+    columns = [
+        "Week",
+        "Target",
+        "All",
+        *(n for _, n in priorities),
+        *(f"Plan {n}" for _, n in plans),
+        "Met",
+        "Breached",
     ]
-    chart = bar_chart(
-        "Share met on time per week", [(f"{w.week:%d %b}", w.overall.attainment) for w in weeks], unit="%", maximum=100
-    )
+    body = []
+    for w in weeks:
+        days = week_days(w.week, period)
+
+        def share(tally: Decided | None, **by: object) -> Cell:
+            if tally is None:
+                return cell(None)
+            return cell(tally.attainment, decided_link(*days, w.metric, **by))  # noqa: B023
+
+        body.append(
+            [
+                Cell(week_label(w.week)),
+                Cell(Metric(w.metric).label),
+                share(w.overall),
+                *(share(w.by_priority.get(pk), priority=pk) for pk, _ in priorities),
+                *(share(w.by_plan.get(pk), plan=pk) for pk, _ in plans),
+                cell(w.overall.met, decided_link(*days, w.metric, "met")),
+                cell(w.overall.breached, decided_link(*days, w.metric, "missed")),
+            ]
+        )
+    charts = [
+        bar_chart(
+            f"Share of {Metric(metric).label.lower()} targets met on time per week",
+            [(f"{w.week:%d %b}", w.overall.attainment) for w in weeks if w.metric == metric],
+            unit="%",
+            maximum=100,
+        )
+        for metric in Metric.values
+        if any(w.metric == metric for w in weeks)
+    ]
     note = (
         "Share (%) of the targets decided each week that were met on time: a target counts in the week it was "
-        "met, or in the week it was breached."
+        "met, or in the week it was breached. Each figure opens the cases it counts."
     )
-    return Table("attainment", "SLA attainment by week", columns, body, note=note, charts=[chart])
+    return Table("attainment", "SLA attainment by week", columns, body, note=note, charts=charts)
 
 
 def medians_table(scope: Scope, period: Period) -> Table:
     rows = median_times(tenant=scope.tenant, start=period.start, end=period.end)
+    days = (period.start, period.end)
     body = [
         [
             Cell(r.priority),
             Cell(Metric(r.metric).label),
-            cell(r.clocks),
+            cell(r.clocks, decided_link(*days, r.metric, "reached", priority=r.priority_id)),
             Cell(duration_label(r.median_minutes)),
             cell(r.median_minutes),
         ]
@@ -204,23 +241,27 @@ def medians_table(scope: Scope, period: Period) -> Table:
         for metric in Metric.values
         if any(r.metric == metric for r in rows)
     ]
-    return Table("medians", "Time to first response and resolution", columns, body, charts=charts)
+    note = "Targets met in the period, on time or late, and the business time they took."
+    return Table("medians", "Time to first response and resolution", columns, body, note=note, charts=charts)
 
 
 def satisfaction_table(scope: Scope, period: Period) -> Table:
     rows = satisfaction_by_week(tenant=scope.tenant, start=period.start, end=period.end)
-    report = reverse("satisfaction-report")
-    body = [
-        [
-            Cell(week_label(r.week)),
-            cell(r.invited),
-            cell(r.responses, report),
-            cell(r.satisfied, report),
-            cell(r.csat),
-            cell(r.response_rate),
-        ]
-        for r in rows
-    ]
+    body = []
+    for r in rows:
+        first, last = week_days(r.week, period)
+        answered = cases_link(survey="answered", decided_from=first, decided_to=last)
+        positive = cases_link(survey="positive", decided_from=first, decided_to=last)
+        body.append(
+            [
+                Cell(week_label(r.week)),
+                cell(r.invited),
+                cell(r.responses, answered),
+                cell(r.satisfied, positive),
+                cell(r.csat, answered),
+                cell(r.response_rate, answered),
+            ]
+        )
     columns = ["Week", "Surveys sent", "Answers", "Answers of 4–5", "CSAT (%)", "Response rate (%)"]
     chart = bar_chart("CSAT per week", [(f"{r.week:%d %b}", r.csat) for r in rows], unit="%", maximum=100)
     note = "CSAT is the share of answers scoring 4 or 5 overall; the response rate, answers per survey sent."

@@ -12,6 +12,7 @@ from django.db.models.functions import TruncMonth
 
 from helpdesk.models import Tenant
 from surveys.models import Expectations, FollowUpState, SurveyFollowUp, SurveyInvitation, SurveyResponse
+from tickets.drill import Window
 
 UNDELIVERED = ("bounced", "complained", "rejected", "failed")
 
@@ -120,3 +121,12 @@ def undelivered_invitations(*, tenant: Tenant) -> QuerySet[SurveyInvitation]:
 def response_for(*, invitation: SurveyInvitation) -> SurveyResponse | None:
     """The answer to this invitation, if it was answered."""
     return SurveyResponse.objects.for_tenant(invitation.tenant).filter(invitation=invitation).first()
+
+
+def answered_case_ids(*, tenant: Tenant, kind: str, window: Window) -> QuerySet[SurveyResponse]:
+    """The cases (as `invitation__case`) with a survey answered in `window`: any answer
+    ("answered"), or one of 4–5 overall ("positive"). Registered as the case lists' `survey=`."""
+    answers = response_list(tenant=tenant).filter(window.holds("answered_at"))
+    if kind == "positive":
+        answers = answers.filter(overall__gte=4)
+    return answers.order_by().values("invitation__case")
