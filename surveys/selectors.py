@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,9 @@ class Row:
     service_delivery: float
     process: float
     satisfied: int = 0  # answers of 4 or 5 overall
+    # What the group is, as case-list filters ({"plan": id}, {"priority": id}, {"month": date}),
+    # so the report's figures open the cases they count; empty for analysts.
+    group: dict[str, object] = field(default_factory=dict)
 
     @property
     def csat(self) -> float | None:
@@ -35,9 +38,11 @@ class Row:
 
 GROUPS = {
     "analyst": ("invitation__analyst__full_name", "invitation__analyst__email"),
-    "plan": ("invitation__case__plan__name",),
-    "priority": ("invitation__case__priority__name",),
+    "plan": ("invitation__case__plan__name", "invitation__case__plan_id"),
+    "priority": ("invitation__case__priority__name", "invitation__case__priority_id"),
 }
+# The case-list filter each group's id field answers to.
+GROUP_FILTERS = {"invitation__case__plan_id": "plan", "invitation__case__priority_id": "priority", "month": "month"}
 
 
 def response_list(*, tenant: Tenant) -> QuerySet[SurveyResponse]:
@@ -65,6 +70,7 @@ def _rows(grouped: QuerySet, label: Callable[[dict], str]) -> list[Row]:
             service_delivery=round(row["sd"], 2),
             process=round(row["pr"], 2),
             satisfied=row["satisfied"],
+            group={name: row[f] for f, name in GROUP_FILTERS.items() if f in row},
         )
         for row in rows
     ]

@@ -24,6 +24,8 @@ OUTCOME_CHOICES = [
     ("met", "Met on time"),
     ("missed", "Missed"),
     ("reached", "Met, on time or late"),
+    ("running", "Still running"),
+    ("any", "Any"),
 ]
 SURVEY_CHOICES = [("", "Any"), ("answered", "Answered"), ("positive", "Answered 4–5")]
 
@@ -56,22 +58,28 @@ class Window:
 
 @dataclass(frozen=True)
 class Decided:
-    """Clocks of `metric` (any when None) decided with `outcome` (see OUTCOME_CHOICES) in `window`."""
+    """Clocks of `metric` (any when None) decided with `outcome` (see OUTCOME_CHOICES) in `window`,
+    and started in `started` (the compliance report counts clocks by the month they started)."""
 
     metric: str | None
     outcome: str
     window: Window
+    started: Window | None = None
 
 
 def decided_case_ids(*, tenant: Tenant, decided: Decided) -> QuerySet[SlaClock]:
     """The ids (as `case`) of the cases with such a clock. "Met on time" is met in the window and
     never breached; "missed" is breached in the window; the default is either (a roll-up's met +
-    breached); "reached" is met in the window, late or not (the medians' clocks)."""
+    breached); "reached" is met in the window, late or not (the medians' clocks); "running" is
+    neither met nor breached, "any" every clock (with `started`, the compliance report's)."""
     met = decided.window.holds("met_at")
     missed = decided.window.holds("breached_at")
     on_time = met & Q(breached_at__isnull=True)
-    condition = {"met": on_time, "missed": missed, "reached": met}.get(decided.outcome, on_time | missed)
-    clocks = SlaClock.objects.for_tenant(tenant).filter(condition)
+    running = Q(met_at__isnull=True, breached_at__isnull=True)
+    outcomes = {"met": on_time, "missed": missed, "reached": met, "running": running, "any": Q()}
+    clocks = SlaClock.objects.for_tenant(tenant).filter(outcomes.get(decided.outcome, on_time | missed))
+    if decided.started is not None:
+        clocks = clocks.filter(decided.started.holds("started_at"))
     if decided.metric:
         clocks = clocks.filter(metric=decided.metric)
     return clocks.values("case")

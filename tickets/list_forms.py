@@ -33,7 +33,7 @@ SORT_CHOICES = [
 ]
 
 
-DRILL_FIELDS = ("metric", "outcome", "survey", "decided_from", "decided_to")
+DRILL_FIELDS = ("metric", "outcome", "survey", "decided_from", "decided_to", "started_from", "started_to")
 
 
 class CaseFilterForm(forms.Form):
@@ -73,6 +73,8 @@ class CaseFilterForm(forms.Form):
     survey = forms.ChoiceField(required=False, choices=SURVEY_CHOICES, label="Survey")
     decided_from = forms.DateField(required=False, label="Decided or answered from", widget=DateInput)
     decided_to = forms.DateField(required=False, label="Decided or answered until", widget=DateInput)
+    started_from = forms.DateField(required=False, label="Target started from", widget=DateInput)
+    started_to = forms.DateField(required=False, label="Target started until", widget=DateInput)
 
     def __init__(
         self, data: Any = None, *, scope: Scope, statuses: Iterable[str] | None = None, sortable: bool = False
@@ -102,12 +104,15 @@ class CaseFilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        first, last = data.get("decided_from"), data.get("decided_to")
-        if first and last and last < first:
-            self.add_error("decided_to", "The last day comes before the first.")
-        chosen = data.get("metric") or data.get("outcome") or data.get("survey")
-        if (first or last) and not chosen and not self.has_error("decided_to"):
+        for name in ("decided", "started"):
+            first, last = data.get(f"{name}_from"), data.get(f"{name}_to")
+            if first and last and last < first:
+                self.add_error(f"{name}_to", "The last day comes before the first.")
+        target = data.get("metric") or data.get("outcome")
+        if (data.get("decided_from") or data.get("decided_to")) and not (target or data.get("survey")):
             self.add_error("decided_from", "Choose a target, an outcome or a survey for these days.")
+        if (data.get("started_from") or data.get("started_to")) and not target:
+            self.add_error("started_from", "Choose a target or an outcome for these days.")
         return data
 
     def _drill(self) -> dict[str, Any]:
@@ -117,7 +122,10 @@ class CaseFilterForm(forms.Form):
         window = Window.of_days(self.scope.tenant, data["decided_from"], data["decided_to"])
         decided = None
         if data["metric"] or data["outcome"]:
-            decided = Decided(metric=data["metric"] or None, outcome=data["outcome"], window=window)
+            started = None
+            if data["started_from"] or data["started_to"]:
+                started = Window.of_days(self.scope.tenant, data["started_from"], data["started_to"])
+            decided = Decided(data["metric"] or None, data["outcome"], window, started)
         return {"decided": decided, "survey": (data["survey"], window) if data["survey"] else None}
 
     def filters(self) -> dict[str, Any]:

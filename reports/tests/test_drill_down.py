@@ -137,3 +137,29 @@ def test_a_week_cut_by_the_range_lists_only_its_days(world, both_metrics, manage
     assert len(listed(manager, row[-2].href)) == 3
     assert len(listed(manager, row[-1].href)) == 2
     assert (row[2].text, len(listed(manager, row[2].href))) == ("60.0", 5)
+
+
+def test_each_sla_compliance_figure_lists_the_cases_it_counts(world, both_metrics, manager):
+    page = manager.get(f"/reports/sla/?start={MONDAY}&end={TUESDAY}&refresh=1")
+    followed = 0
+    for table in page.context["tables"]:
+        # The compliance share counts the met on time and the breached of its row.
+        expected = {(r, 6): int(row[3].text) + int(row[4].text) for r, row in enumerate(table.rows)}
+        followed += check_links(manager, table, expected)
+    month = page.context["tables"][0]
+    assert [(row[0].text, row[1].text, row[2].text, row[4].text) for row in month.rows] == [
+        ("November 2026", "First response", "6", "2"),
+        ("November 2026", "Resolution", "5", "0"),  # Silver/Normal has no resolution target
+    ]
+    assert followed == 5 * sum(len(table.rows) for table in page.context["tables"])
+
+
+def test_each_satisfaction_report_figure_lists_the_answered_cases(world, both_metrics, manager):
+    page = manager.get(f"/reports/satisfaction/?start={MONDAY}&end={TUESDAY}")
+    followed = 0
+    for table in page.context["tables"]:
+        if table.key == "analyst":  # an answer names the analyst of its day: not a case-list filter
+            assert not any(c.href for row in table.rows for c in row)
+            continue
+        followed += check_links(manager, table, {(r, 3): int(row[1].text) for r, row in enumerate(table.rows)})
+    assert followed == 12  # plan (Gold), priority (Urgent, Normal), month: three linked figures each
