@@ -125,7 +125,8 @@ def decided_case(world, index: int) -> str:
 
 def test_the_dashboard_page_links_its_trend_figures_to_the_case_list(world, both_metrics, manager):
     html = manager.get(f"/dashboard/?start={MONDAY}&end={TUESDAY}").content.decode()
-    assert "/cases/?metric=first_response&amp;outcome=missed&amp;decided_from=2026-11-23&amp;decided_to=2026-11-24" in html
+    missed = "/cases/?metric=first_response&amp;outcome=missed&amp;decided_from=2026-11-23&amp;decided_to=2026-11-24"
+    assert missed in html
     assert "/cases/?survey=positive&amp;decided_from=2026-11-23&amp;decided_to=2026-11-24" in html
 
 
