@@ -209,10 +209,16 @@ def week_days(week: date, period: Period) -> tuple[date, date]:
     return max(week, period.start), min(week + timedelta(days=6), period.end)
 
 
-def decided_link(first: date, last: date, metric: str, outcome: str = "", **filters: object) -> str:
+def decided_link(days: tuple[date, date], metric: str, outcome: str = "", by: dict[str, object] | None = None) -> str:
     """The case list of the cases whose `metric` target was decided (met on time or missed, or as
-    `outcome` says) on the days first..last: exactly those a roll-up figure counts."""
-    return cases_link(metric=metric, outcome=outcome, decided_from=first, decided_to=last, **filters)
+    `outcome` says) on the days first..last, narrowed `by` a priority or plan: exactly those a
+    roll-up figure counts."""
+    return cases_link(metric=metric, outcome=outcome, decided_from=days[0], decided_to=days[1], **(by or {}))
+
+
+def _share(tally: Decided | None, days: tuple[date, date], metric: str, by: dict[str, object] | None = None) -> Cell:
+    """A share met on time, opening the cases decided behind it (met on time and missed)."""
+    return cell(None) if tally is None else cell(tally.attainment, decided_link(days, metric, by=by))
 
 
 def attainment_table(scope: Scope, period: Period) -> Table:
@@ -229,21 +235,15 @@ def attainment_table(scope: Scope, period: Period) -> Table:
     body = []
     for w in weeks:
         days = week_days(w.week, period)
-
-        def share(tally: Decided | None, **by: object) -> Cell:
-            if tally is None:
-                return cell(None)
-            return cell(tally.attainment, decided_link(*days, w.metric, **by))  # noqa: B023
-
         body.append(
             [
                 Cell(week_label(w.week)),
                 Cell(Metric(w.metric).label),
-                share(w.overall),
-                *(share(w.by_priority.get(pk), priority=pk) for pk, _ in priorities),
-                *(share(w.by_plan.get(pk), plan=pk) for pk, _ in plans),
-                cell(w.overall.met, decided_link(*days, w.metric, "met")),
-                cell(w.overall.breached, decided_link(*days, w.metric, "missed")),
+                _share(w.overall, days, w.metric),
+                *(_share(w.by_priority.get(pk), days, w.metric, {"priority": pk}) for pk, _ in priorities),
+                *(_share(w.by_plan.get(pk), days, w.metric, {"plan": pk}) for pk, _ in plans),
+                cell(w.overall.met, decided_link(days, w.metric, "met")),
+                cell(w.overall.breached, decided_link(days, w.metric, "missed")),
             ]
         )
     charts = [
@@ -270,7 +270,7 @@ def medians_table(scope: Scope, period: Period) -> Table:
         [
             Cell(r.priority),
             Cell(Metric(r.metric).label),
-            cell(r.clocks, decided_link(*days, r.metric, "reached", priority=r.priority_id)),
+            cell(r.clocks, decided_link(days, r.metric, "reached", {"priority": r.priority_id})),
             Cell(duration_label(r.median_minutes)),
             cell(r.median_minutes),
         ]

@@ -278,7 +278,7 @@ def sla_compliance(*, tenant: Tenant, since: datetime, until: datetime | None = 
             total[0], total[1], total[2] = total[0] + row["n"], total[1] + row["met"], total[2] + row["breached"]
     return {
         title: [
-            ComplianceRow(label, Metric(metric).label, *counts, group=(("metric", metric), group))
+            ComplianceRow(label, Metric(metric).label, counts[0], counts[1], counts[2], (("metric", metric), group))
             for (_, label, metric, group), counts in sorted(totals.items(), key=lambda item: item[0][:3])
         ]
         for title, totals in sums.items()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Count, F, Q, QuerySet
@@ -129,7 +130,7 @@ def response_for(*, invitation: SurveyInvitation) -> SurveyResponse | None:
     return SurveyResponse.objects.for_tenant(invitation.tenant).filter(invitation=invitation).first()
 
 
-def answered_case_ids(*, tenant: Tenant, kind: str, window: Window) -> QuerySet[SurveyResponse]:
+def answered_case_ids(*, tenant: Tenant, kind: str, window: Window) -> QuerySet[SurveyResponse, Any]:
     """The cases (as `invitation__case`) with a survey answered in `window`: any answer
     ("answered"), or one of 4–5 overall ("positive"). Registered as the case lists' `survey=`."""
     answers = response_list(tenant=tenant).filter(window.holds("answered_at"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
@@ -67,7 +68,7 @@ class Decided:
     started: Window | None = None
 
 
-def decided_case_ids(*, tenant: Tenant, decided: Decided) -> QuerySet[SlaClock]:
+def decided_case_ids(*, tenant: Tenant, decided: Decided) -> QuerySet[SlaClock, Any]:
     """The ids (as `case`) of the cases with such a clock. "Met on time" is met in the window and
     never breached; "missed" is breached in the window; the default is either (a roll-up's met +
     breached); "reached" is met in the window, late or not (the medians' clocks); "running" is

@@ -86,8 +86,8 @@ def _search_filter(scope: Scope, search: str) -> Q:
 
 
 def _state_filters(
-    cases: QuerySet[Case], scope: Scope, *, escalated: bool | None, breached: bool | None, at_risk: bool | None
-) -> QuerySet[Case]:
+    cases: CasesT, scope: Scope, *, escalated: bool | None, breached: bool | None, at_risk: bool | None
+) -> CasesT:
     """Escalated or not, breached or not, at risk or not: each a subquery on a small index."""
     if escalated is not None:
         open_escalations = Escalation.objects.for_tenant(scope.tenant).exclude(state=EscalationState.RESOLVED)
