@@ -21,7 +21,7 @@ from helpdesk.models import Tenant
 from sla.models import SlaClock
 
 OUTCOME_CHOICES = [
-    ("", "Met on time or missed"),
+    ("", "Met or missed"),
     ("met", "Met on time"),
     ("missed", "Missed"),
     ("reached", "Met, on time or late"),
