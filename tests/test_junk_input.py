@@ -215,6 +215,8 @@ def test_a_cursor_of_nulls_is_refused_as_a_cursor(client, world, site):
         ({"started_from": "2026-11-23", "survey": "answered"}, "started_from"),
         ({"started_to": "<script>x</script>", "outcome": "any"}, "started_to"),
         ({"metric": "uptime"}, "metric"),
+        ({"decided_to": "9999-12-31", "metric": "resolution"}, "decided_to"),
+        ({"started_from": "0001-01-01", "outcome": "met"}, "started_from"),
         ({"outcome": "\u00e9" * 300}, "outcome"),
         ({"survey": "1 OR 1=1"}, "survey"),
     ],

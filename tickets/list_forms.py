@@ -4,6 +4,7 @@ escalations page's filters, and the queue's bulk take/assign bar."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -34,6 +35,8 @@ SORT_CHOICES = [
 
 
 DRILL_FIELDS = ("metric", "outcome", "survey", "decided_from", "decided_to", "started_from", "started_to")
+# The days a drill-down may name: a day in year 1 or 9999 has no midnight in every zone.
+DRILL_DAYS = (date(2000, 1, 1), date(2999, 12, 31))
 
 
 class CaseFilterForm(forms.Form):
@@ -105,6 +108,10 @@ class CaseFilterForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for name in ("decided", "started"):
+            for end in ("from", "to"):
+                day = data.get(f"{name}_{end}")
+                if day is not None and not DRILL_DAYS[0] <= day <= DRILL_DAYS[1]:
+                    self.add_error(f"{name}_{end}", "Choose a day between 2000 and 2999.")
             first, last = data.get(f"{name}_from"), data.get(f"{name}_to")
             if first and last and last < first:
                 self.add_error(f"{name}_to", "The last day comes before the first.")
