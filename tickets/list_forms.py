@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 
 from helpdesk.date_range import DateInput
-from helpdesk.forms import form_field
+from helpdesk.forms import form_field, quick_selects
 from helpdesk.models import Account, User
 from helpdesk.selectors import account_list, staff_list
 from helpdesk.tenancy import Scope
@@ -104,6 +104,7 @@ class CaseFilterForm(forms.Form):
             form_field(self, "assignee", forms.ModelChoiceField).queryset = staff_list(scope=scope)
             form_field(self, "account", forms.ModelChoiceField).queryset = account_list(scope=scope)
             form_field(self, "plan", forms.ModelChoiceField).queryset = plan_list(tenant=scope.tenant)
+        quick_selects(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -203,6 +204,7 @@ class BulkAssignForm(forms.Form):
         assignee = form_field(self, "assignee", forms.ModelChoiceField)
         assignee.queryset = staff_list(scope=scope)
         assignee.widget.attrs["class"] = "form-select form-select-sm"
+        quick_selects(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
