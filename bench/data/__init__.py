@@ -1,0 +1,1 @@
+"""The benchmarks' realistic data set (issue #17): see bench.data.generate."""
