@@ -131,6 +131,7 @@ def shape_of(tenant: Any) -> TenantShape:
     weighted = [
         Account(a.pk, a.plan_id, a.technical_contact_id)
         for k, a in enumerate(accounts)
+        if a.technical_contact_id is not None
         for _ in range(max(1, round(6 / (k + 1) ** 0.5)))
     ]
     return TenantShape(
