@@ -3,15 +3,15 @@ a million by default, over eleven tenants), in a throw-away copy of its database
 (`<BENCH_DATABASE>_background`, made from it as a template and dropped afterwards), so the data set
 itself is never changed:
 
-1. the breach sweep: 10,000 running clocks across the tenants (at most the running clocks there
-   are; a hundredth of the cases at smaller sizes) are made due a minute ago at once, and the real
-   `sweep_breaches` runs to completion: time per 10,000 and SQL statements per breach, and a check
-   that each clock was breached exactly once (one `sla.breached` event each; a second sweep finds none);
-2. rescheduling after a calendar change: a holiday is added through the calendar service
+1. rescheduling after a calendar change: a holiday is added through the calendar service
    (`calendar_holiday_add`, which reschedules the running clocks on it: sla/services/reschedule.py)
    to every calendar with running clocks, on the next day each is open; time, scaled to 100,000;
-3. the at-risk sweep: 10,000 other running clocks are made at risk a minute ago, and
-   `sweep_warnings` runs to completion: time per 10,000.
+2. the at-risk sweep: 10,000 running clocks are made at risk a minute ago, and `sweep_warnings`
+   runs to completion: time per 10,000;
+3. the breach sweep: 10,000 running clocks across the tenants (at most the running clocks there
+   are; a hundredth of the cases at smaller sizes) are made due a minute ago at once, and the real
+   `sweep_breaches` runs to completion: time per 10,000 and SQL statements per breach, and a check
+   that each clock was breached exactly once (one `sla.breached` event each; a second sweep finds none).
 Before these, one untimed sweep of each records what fell due since the data set was made.
 Goals: the breach sweep under 250 ms per 10,000 breaches; 100,000 deadlines rescheduled under 10 s.
 """
@@ -185,13 +185,15 @@ def measure() -> list[dict[str, Any]]:
     now = timezone.now()
     late = sweep_breaches(now=now) + sweep_warnings(now=now)
     print(f"  caught up first (untimed): {late:,} clocks fell due or at risk since the data set was made", flush=True)
-    rows = [_breaches(now), _reschedule(now), _warnings(now)]
+    # Rescheduling and warnings first: they leave the clocks running, and at a million cases there
+    # are about 11,000 running clocks, so the breach sweep, which uses 10,000 of them up, comes last.
+    rows = [_reschedule(now), _warnings(now), _breaches(now)]
     app.control.purge()  # nobody consumes the bench's hand-overs
     return rows
 
 
 def _goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    breach, reschedule = rows[0], rows[1]
+    reschedule, breach = rows[0], rows[2]
     return [
         {
             "goal": f"breach sweep under {SWEEP_GOAL_MS:.0f} ms per 10,000 ({breach['per_10k_ms']:.0f} ms, "
