@@ -2,12 +2,14 @@
 # make test: lint and run the whole suite against PostgreSQL and Redis
 # make test-fast: the same without browser, worker and slow tests, on two processes (the inner loop)
 # make test-fuzz: the deep fuzzing run (schemathesis with a key per role and tenant, the junk walk, the isolation matrix)
-# make bench: run the benchmarks under bench/ on a million generated cases (made once, kept in helpdesk_bench_data)
-# make bench-quick: the same on 100,000 cases in their own database (helpdesk_bench_quick), in a few minutes
+# make bench: run the benchmarks under bench/ on a million generated cases (made once, kept in helpdesk_bench_data), then the stack benchmark
+# make bench-quick: the same benchmarks (not the stack one) on 100,000 cases in their own database (helpdesk_bench_quick)
+# make bench-stack: the product through gunicorn with the production settings (bench/stack.py)
+# make bench-peer: django-helpdesk 2.6.1 beside us with the same client (bench/peer/)
 # make load: 200 users for 60 s against gunicorn and Celery workers (bench/load/), figures to bench/RESULTS.md
 # make backup / make restore: dump and restore the database and attachment files (scripts/backup.sh)
 # make audit: look up the pinned dependencies in the PyPI advisory database (needs network)
-.PHONY: demo test test-fast test-fuzz bench bench-quick load lint audit backup restore format clean
+.PHONY: demo test test-fast test-fuzz bench bench-quick bench-stack bench-peer load lint audit backup restore format clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -42,7 +44,29 @@ test-fuzz: $(VENV)/.dev
 bench: $(VENV)/.dev
 	bash scripts/services.sh
 	mkdir -p var/bench
-	$(VENV)/bin/python -m bench
+	status=0; $(VENV)/bin/python -m bench || status=1; $(VENV)/bin/python -m bench.stack || status=1; exit $$status
+
+# BENCH_DATABASE_URL (a prepared database; default the case pages' helpdesk_bench), BENCH_REDIS_URL
+# (flushed; default db 13), BENCH_STACK_CLIENTS, BENCH_STACK_REQUESTS: see bench/stack.py. Loopback only.
+bench-stack: $(VENV)/.dev
+	bash scripts/services.sh
+	mkdir -p var/bench
+	$(VENV)/bin/python -m bench.stack
+
+# The peer in its own virtual environment; none of its code is in this repository.
+PEER_VENV := var/peer/venv
+
+$(PEER_VENV)/.installed: bench/peer/requirements.txt
+	test -x $(PEER_VENV)/bin/python || $(PYTHON) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/pip install -q -r bench/peer/requirements.txt
+	touch $@
+
+# PEER_DATABASE (default helpdesk_peer), BENCH_CASES, BENCH_PEER_CLIENTS, BENCH_PEER_REQUESTS,
+# BENCH_PEER_TIMEOUT: see bench/peer/run.py. Reads var/bench/stack.json for the ratios.
+bench-peer: $(VENV)/.dev $(PEER_VENV)/.installed
+	bash scripts/services.sh
+	mkdir -p var/bench
+	$(VENV)/bin/python -m bench.peer.run
 
 # BENCH_QUICK_DATABASE: where the 100,000 cases are kept (made on the first run).
 bench-quick: $(VENV)/.dev

@@ -38,6 +38,7 @@ app.conf.update(
         "sla.*": {"queue": "sweeps"},
         "surveys.send_reminders": {"queue": "sweeps"},
         "reports.rollup_recent": {"queue": "sweeps"},
+        "reports.rollup_account_marks": {"queue": "sweeps"},
         "helpdesk.idempotency_purge": {"queue": "sweeps"},
         "helpdesk.outbox_*": {"queue": "mail"},
         "helpdesk.webhook_*": {"queue": "webhooks"},
@@ -59,6 +60,7 @@ app.conf.beat_schedule = {
     "webhook-drain": {"task": "helpdesk.webhook_drain", "schedule": EVERY_MINUTE},
     "survey-reminders": {"task": "surveys.send_reminders", "schedule": 15 * EVERY_MINUTE},
     "dashboard-rollups": {"task": "reports.rollup_recent", "schedule": 5 * EVERY_MINUTE},
+    "account-sla-rollups": {"task": "reports.rollup_account_marks", "schedule": EVERY_MINUTE},
     # Stores are checked at their own interval (60 s by default); the sweep only queues due ones.
     "store-checks": {"task": "monitoring.sweep_stores", "schedule": EVERY_MINUTE / 2},
     "idempotency-purge": {"task": "helpdesk.idempotency_purge", "schedule": 60 * EVERY_MINUTE},

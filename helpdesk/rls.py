@@ -55,6 +55,7 @@ CROSS_TENANT_TASKS = frozenset(
         "surveys.send_reminders",
         "monitoring.sweep_stores",
         "reports.rollup_recent",
+        "reports.rollup_account_marks",
     }
 )
 # Tasks about one row: the row's tenant is looked up (the one cross-tenant read) and set for the task.

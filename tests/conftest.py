@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import connection
 
 from helpdesk import rls
 from tests.servers import S3Server
+from tests.support.fake_postmark import FakePostmark
+from tests.support.worker import Worker, purge_queue
 
 APP_ROLE = rls.DEFAULT_APP_ROLE
 
@@ -36,3 +40,37 @@ def as_app(app_role, world):
     yield
     with connection.cursor() as cursor:
         cursor.execute("RESET ROLE")
+
+
+@pytest.fixture
+def postmark() -> Iterator[FakePostmark]:
+    """A local fake of Postmark's API, which the workers' anymail backend sends to."""
+    fake = FakePostmark()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def start_worker(postmark, tmp_path):
+    """`start_worker(concurrency=1, queues=(), **env)` starts a real Celery worker mailing through
+    the fake Postmark; every worker started is stopped and the queues are purged afterwards."""
+    purge_queue()
+    workers: list[Worker] = []
+
+    def start(concurrency: int = 1, queues: tuple[str, ...] = (), **env: str) -> Worker:
+        name = "-".join(queues) or "all"
+        worker = Worker(
+            mail_api_url=postmark.url,
+            concurrency=concurrency,
+            queues=queues,
+            log_path=tmp_path / f"worker-{name}-{len(workers)}.log",
+            env=env,
+        )
+        workers.append(worker)
+        return worker
+
+    yield start
+    purge_queue()  # first, so that a worker still running does not work through the rest
+    for worker in workers:
+        worker.stop()
+    purge_queue()

@@ -177,6 +177,7 @@ def test_sort_columns_numbers_and_counters_are_what_the_services_store(generated
     )
     assert behind == 0
     assert _one("SELECT count(*) FROM reports_dailyslatally") > 0  # the dashboard's roll-ups were counted
+    assert _one("SELECT count(*) FROM tickets_dailyaccountsla") > 0  # and the customer SLA report's
 
 
 @pytest.mark.django_db

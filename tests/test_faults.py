@@ -34,47 +34,11 @@ from helpdesk.models import OutboxMessage, OutboxStatus, WebhookDelivery
 from helpdesk.services import api_key_create, webhook_endpoint_create
 from surveys.models import SurveyInvitation
 from tests.servers import WebServer, free_port
-from tests.support.fake_postmark import FakePostmark
-from tests.support.worker import ROOT, Worker, database_url, purge_queue, wait_for
+from tests.support.worker import ROOT, all_sent, assert_each_queued_mail_once, database_url, wait_for
 from tickets.models import Case, CaseEvent, Comment
 from tickets.tests.factories import open_case
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker, pytest.mark.slow]
-
-
-@pytest.fixture
-def postmark() -> Iterator[FakePostmark]:
-    fake = FakePostmark()
-    yield fake
-    fake.close()
-
-
-@pytest.fixture
-def start_worker(postmark, tmp_path):
-    purge_queue()
-    workers: list[Worker] = []
-
-    def start(**env: str) -> Worker:
-        worker = Worker(mail_api_url=postmark.url, log_path=tmp_path / "worker.log", env=env)
-        workers.append(worker)
-        return worker
-
-    yield start
-    for worker in workers:
-        worker.stop()
-    purge_queue()
-
-
-def all_sent() -> bool:
-    return not OutboxMessage.objects.exclude(status=OutboxStatus.SENT).exists()
-
-
-def assert_every_mail_accepted_exactly_once(postmark: FakePostmark) -> None:
-    accepted = postmark.accepted_ids()
-    queued = {str(pk) for pk in OutboxMessage.objects.values_list("pk", flat=True)}
-    assert queued, "the test queued no mail"
-    assert set(accepted) == queued, "some mail was lost, or mail nobody queued was sent"
-    assert max(accepted.values()) == 1, f"mail sent twice: {[k for k, v in accepted.items() if v > 1]}"
 
 
 def backoff_elapses() -> None:
@@ -100,7 +64,7 @@ def test_mail_provider_answering_5xx_then_back_sends_each_mail_once(world, setup
     backoff_elapses()
     app.send_task("helpdesk.outbox_drain")  # the beat's next drain
     wait_for(all_sent, what="every mail to be sent after the provider is back")
-    assert_every_mail_accepted_exactly_once(postmark)
+    assert_each_queued_mail_once(postmark.accepted_ids())
     assert Case.objects.count() == 5
     assert CaseEvent.objects.filter(code="case.opened", case__in=cases).count() == 5
 
@@ -120,7 +84,7 @@ def test_mail_provider_timing_out_then_back_sends_each_mail_once(world, setup_a,
     backoff_elapses()
     app.send_task("helpdesk.outbox_drain")
     wait_for(all_sent, what="every mail to be sent once the provider answers")
-    assert_every_mail_accepted_exactly_once(postmark)
+    assert_each_queued_mail_once(postmark.accepted_ids())
 
 
 def terminate_other_backends() -> int:
@@ -158,7 +122,7 @@ def test_database_connection_killed_while_a_worker_holds_a_claim(world, setup_a,
     backoff_elapses()
     app.send_task("helpdesk.outbox_drain")
     wait_for(all_sent, what="the abandoned message to be sent")
-    assert_every_mail_accepted_exactly_once(postmark)
+    assert_each_queued_mail_once(postmark.accepted_ids())
     assert CaseEvent.objects.filter(case__in=[case, later], code="case.opened").count() == 2
 
 
@@ -323,7 +287,7 @@ def test_redis_down_and_back_loses_and_doubles_nothing(world, setup_a, start_wor
     assert CaseEvent.objects.filter(code="case.opened").count() == 5
     assert SurveyInvitation.objects.count() == 5  # one per closed case
     assert Counter(SurveyInvitation.objects.values_list("case", flat=True)).most_common(1)[0][1] == 1
-    assert_every_mail_accepted_exactly_once(postmark)
+    assert_each_queued_mail_once(postmark.accepted_ids())
     deliveries = {str(pk) for pk in WebhookDelivery.objects.values_list("pk", flat=True)}
     assert len(deliveries) == 5 and set(receiver.deliveries) == deliveries
     assert max(receiver.deliveries.values()) == 1

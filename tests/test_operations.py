@@ -16,7 +16,6 @@ from helpdesk.models import OutboxMessage, OutboxStatus
 from helpdesk.services import api_key_create
 from sla.models import SlaClock
 from tests.servers import free_port
-from tests.support.fake_postmark import FakePostmark
 from tests.support.worker import Worker, purge_queue, wait_for
 from tickets.tests.factories import MONDAY_9, open_case
 
@@ -180,13 +179,6 @@ def test_a_sane_request_id_is_kept_and_any_other_replaced():
     assert len(forged) == len(made) == 32
     assert forged != made
     int(forged, 16)
-
-
-@pytest.fixture
-def postmark():
-    fake = FakePostmark()
-    yield fake
-    fake.close()
 
 
 @pytest.mark.worker

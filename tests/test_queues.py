@@ -22,8 +22,7 @@ from django.utils import timezone
 from helpdesk.celery import QUEUES, app
 from helpdesk.models import WebhookDelivery, WebhookEndpoint
 from sla.models import SlaClock
-from tests.support.fake_postmark import FakePostmark
-from tests.support.worker import ROOT, Worker, purge_queue, wait_for
+from tests.support.worker import ROOT, wait_for
 from tickets.tests.factories import open_case
 
 pytestmark = pytest.mark.worker
@@ -68,26 +67,6 @@ def receiver():
     fake.close()
 
 
-@pytest.fixture
-def start_worker(tmp_path):
-    purge_queue()
-    postmark = FakePostmark()
-    workers: list[Worker] = []
-
-    def start(*queues: str) -> Worker:
-        log_path = tmp_path / f"worker-{'-'.join(queues)}.log"
-        worker = Worker(mail_api_url=postmark.url, log_path=log_path, queues=queues)
-        workers.append(worker)
-        return worker
-
-    yield start
-    purge_queue()  # first, so that the webhooks worker does not work through the rest
-    for worker in workers:
-        worker.stop()
-    purge_queue()
-    postmark.close()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_breach_sweep_runs_on_time_behind_a_flood_of_slow_webhooks(world, setup_a, receiver, start_worker):
     case = open_case(world.account_a1, setup_a.normal, at=timezone.now() - timedelta(days=10))
@@ -100,8 +79,8 @@ def test_the_breach_sweep_runs_on_time_behind_a_flood_of_slow_webhooks(world, se
         WebhookDelivery(tenant=world.tenant_a, endpoint=endpoint, event="case.created", payload={"n": n})
         for n in range(FLOOD)
     )
-    start_worker("webhooks")
-    start_worker("sweeps")
+    start_worker(queues=("webhooks",))
+    start_worker(queues=("sweeps",))
 
     with app.producer_or_acquire() as producer:
         for delivery in flood:

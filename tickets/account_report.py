@@ -1,21 +1,28 @@
 """The customer SLA report: one account's attainment by month and priority (cases opened, targets
 met and missed, median times), for the account's merchants, partners linked to it, and staff.
 
-Reads go through the request's scope, so a merchant can only ever name its own account."""
+Reads go through the request's scope, so a merchant can only ever name its own account. Past days
+come from the daily roll-ups (tickets.models.DailyAccountSla); today, and any day marked changed
+since beat last recounted it, are counted live from the cases and clocks (tickets.account_rollup),
+so the figures are never stale."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from statistics import median
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from helpdesk.errors import ValidationFailed
 from helpdesk.models import Account
 from helpdesk.selectors import account_list
 from helpdesk.tenancy import Scope
-from sla.models import Metric, SlaClock
-from tickets.models import Case
+from sla.models import Metric
+from tickets.account_rollup import DayTally, MetricTally, count_cases, day_window, histogram_median
+from tickets.models import Case, DailyAccountSla
+from tickets.selectors import priority_list
 
 
 @dataclass
@@ -23,15 +30,22 @@ class MetricFigures:
     met: int = 0
     missed: int = 0
     running: int = 0
-    times: list[timedelta] = field(default_factory=list)  # opening to met, for clocks that were met
+    minutes: Counter[int] = field(default_factory=Counter)  # minutes to met, bucketed (tickets.account_rollup)
 
     @property
     def median(self) -> timedelta | None:
-        return timedelta(seconds=median(t.total_seconds() for t in self.times)) if self.times else None
+        minutes = histogram_median(self.minutes)
+        return None if minutes is None else timedelta(minutes=minutes)
 
     @property
     def median_words(self) -> str:
         return duration_words(self.median)
+
+    def add(self, tally: MetricTally) -> None:
+        self.met += tally.met
+        self.missed += tally.missed
+        self.running += tally.running
+        self.minutes.update(tally.minutes)
 
 
 @dataclass
@@ -89,40 +103,61 @@ def report_since(account: Account, now: datetime, months: int = MONTHS) -> datet
     )
 
 
-def _month(moment: datetime, zone: ZoneInfo) -> datetime:
-    local = moment.astimezone(zone)
-    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+def _marked_days(scope: Scope, account: Account, zone: ZoneInfo) -> set[date]:
+    """Local days of the account whose roll-up a change has made stale (beat has not recounted)."""
+    stale = Case.objects.for_scope(scope).filter(account=account, rollup_stale=True)  # index case_rollup_stale
+    return {opened_at.astimezone(zone).date() for opened_at in stale.order_by().values_list("opened_at", flat=True)}
 
 
-def account_sla_report(*, scope: Scope, account: Account, since: datetime) -> list[AccountSlaRow]:
+def _rolled_up(scope: Scope, account: Account, first: date, today: date, live: set[date]) -> list[tuple]:
+    rows = DailyAccountSla.objects.for_scope(scope).filter(account=account, day__gte=first, day__lt=today)
+    fields = ("day", "priority_id", "metric", "opened", "met", "missed", "running", "minutes")
+    return list(rows.exclude(day__in=live).values_list(*fields))
+
+
+def _counted_live(scope: Scope, account: Account, days: set[date], zone: ZoneInfo) -> dict:
+    """Today's and the marked days' tallies, straight from the cases (one index read per day)."""
+    tallies: dict = {}
+    for day in sorted(days):
+        start, end = day_window(day, zone)
+        cases = Case.objects.for_scope(scope).filter(account=account, opened_at__gte=start, opened_at__lt=end)
+        rows = cases.values_list("pk", "account_id", "opened_at", "priority_id")
+        tallies.update(count_cases(rows, tenant=scope.tenant, zones={account.pk: zone}))
+    return tallies
+
+
+def account_sla_report(
+    *, scope: Scope, account: Account, since: datetime, now: datetime | None = None
+) -> list[AccountSlaRow]:
     """Rows by month (newest first) and priority (most urgent first), for cases opened since
     `since`. A target met after its deadline counts as missed; a running one as neither."""
     zone = ZoneInfo(account.time_zone)
-    cases = (
-        Case.objects.for_scope(scope)
-        .filter(account=account, opened_at__gte=since)
-        .values_list("pk", "opened_at", "priority__name", "priority__rank")
-    )
-    rows: dict[tuple[datetime, int], AccountSlaRow] = {}
-    row_of_case: dict[int, AccountSlaRow] = {}
-    for pk, opened_at, priority, rank in cases:
-        key = (_month(opened_at, zone), rank)
-        row = rows.setdefault(key, AccountSlaRow(month=key[0], priority=priority, rank=rank))
-        row.opened += 1
-        row_of_case[pk] = row
-    clocks = SlaClock.objects.for_tenant(scope.tenant).filter(case_id__in=list(row_of_case))
-    for case_id, metric, started_at, met_at, breached_at in clocks.values_list(
-        "case_id", "metric", "started_at", "met_at", "breached_at"
+    first, today = since.astimezone(zone).date(), (now or timezone.now()).astimezone(zone).date()
+    live = {day for day in _marked_days(scope, account, zone) if first <= day <= today} | {today}
+    priorities = {p.pk: (p.name, p.rank) for p in priority_list(tenant=scope.tenant)}
+    rows: dict[tuple[date, int], AccountSlaRow] = {}
+
+    def row_of(day: date, priority_id: int) -> AccountSlaRow:
+        month = day.replace(day=1)
+        name, rank = priorities[priority_id]
+        if (month, rank) not in rows:
+            rows[(month, rank)] = AccountSlaRow(datetime(month.year, month.month, 1, tzinfo=zone), name, rank)
+        return rows[(month, rank)]
+
+    for day, priority_id, metric, opened, met, missed, running, minutes in _rolled_up(
+        scope, account, first, today, live
     ):
-        figures = row_of_case[case_id].metrics[metric]
-        if breached_at is not None:
-            figures.missed += 1
-        elif met_at is not None:
-            figures.met += 1
-        else:
-            figures.running += 1
-        if met_at is not None:
-            figures.times.append(met_at - started_at)
+        row = row_of(day, priority_id)
+        if metric == Metric.FIRST_RESPONSE:  # `opened` is on each metric's row of the day
+            row.opened += opened
+        histogram = Counter({int(bucket): n for bucket, n in minutes.items()})
+        row.metrics.setdefault(metric, MetricFigures()).add(MetricTally(met, missed, running, histogram))
+    tally: DayTally
+    for (_, day, priority_id), tally in _counted_live(scope, account, live, zone).items():
+        row = row_of(day, priority_id)
+        row.opened += tally.opened
+        for metric, figures in tally.metrics.items():
+            row.metrics.setdefault(metric, MetricFigures()).add(figures)
     return sorted(rows.values(), key=lambda row: (-row.month.timestamp(), row.rank))
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from helpdesk.forms import form_field
+from helpdesk.forms import form_field, quick_selects
 from helpdesk.models import Account, User
 from helpdesk.selectors import account_list, staff_list
 from helpdesk.tenancy import Scope
@@ -86,6 +86,7 @@ class CaseFilterForm(forms.Form):
             form_field(self, "assignee", forms.ModelChoiceField).queryset = staff_list(scope=scope)
             form_field(self, "account", forms.ModelChoiceField).queryset = account_list(scope=scope)
             form_field(self, "plan", forms.ModelChoiceField).queryset = plan_list(tenant=scope.tenant)
+        quick_selects(self)
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for `tickets.selectors.case_list` (none when the form is invalid)."""
@@ -154,6 +155,7 @@ class BulkAssignForm(forms.Form):
         assignee = form_field(self, "assignee", forms.ModelChoiceField)
         assignee.queryset = staff_list(scope=scope)
         assignee.widget.attrs["class"] = "form-select form-select-sm"
+        quick_selects(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -105,8 +105,11 @@ def _insert(effects: Effects, cases: Iterable[Case], *, at: datetime, bump: bool
     mail_enqueue_many(effects.messages)
     if effects.deliveries:
         webhook_enqueue_many(effects.deliveries)
-    if bump:  # as escalation_raise's save_case does: the case changed under whoever has it open
-        Case.objects.filter(pk__in={case.pk for case in cases}).update(version=F("version") + 1, updated_at=at)
+    if bump:  # as escalation_raise's save_case does: the case changed under whoever has it open;
+        # a breach also changes the customer SLA report's figures (tickets.account_rollup)
+        Case.objects.filter(pk__in={case.pk for case in cases}).update(
+            version=F("version") + 1, updated_at=at, rollup_stale=True
+        )
 
 
 def _breach_note(clock: SlaClock, case: Case) -> str:

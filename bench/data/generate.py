@@ -6,7 +6,8 @@ cases stay as they are); ten more tenants are made through the services (bench.d
 and events (bench.data.rows). The heavy tenant, StoreConnect, gets a tenth of them open (100,000 of
 a million) and as many again resolved or closed; the rest go to bench-01 … bench-10 in unequal
 shares, mostly closed. Afterwards each tenant's case counter is moved past its numbers, 90 days of
-the dashboard's roll-ups are counted by `reports.services.rollup_recent`, and the tables analysed.
+the dashboard's roll-ups are counted by `reports.services.rollup_recent` and every day of the
+customer SLA report's by `tickets.account_rollup.account_rollup_recent`, and the tables analysed.
 
 Idempotent: the table `bench_dataset` (the generator's, not the app's) records the size made; a
 second call with that size does nothing, and a database holding another size is refused.
@@ -237,6 +238,8 @@ def _finish(tenants: list[Any], now: datetime) -> None:
     from django.db import connection
 
     from reports.services import rollup_recent
+    from tickets.account_rollup import account_rollup_recent, rollup_marked
+    from tickets.models import Case
 
     vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"  # a test's transaction: no VACUUM
     with connection.cursor() as cursor:
@@ -244,6 +247,10 @@ def _finish(tenants: list[Any], now: datetime) -> None:
             cursor.execute(f"{vacuum} {table}")
     for tenant in tenants:
         rollup_recent(tenant=tenant, now=now, days=ROLLUP_DAYS)
+        # The customer SLA report's roll-ups, every day with cases (generated cases are not marked stale).
+        oldest = Case.objects.for_tenant(tenant).order_by("opened_at").values_list("opened_at", flat=True).first()
+        account_rollup_recent(tenant=tenant, now=now, days=(now - oldest).days + 2 if oldest else 1)
+        rollup_marked(tenant=tenant)
 
 
 def ensure_dataset(database_url: str | None = None, cases: int = CASES, *, workers: int = WORKERS) -> dict[str, Any]:

@@ -1,5 +1,10 @@
-"""Filters of the UI toolkit (templates/components/): countdown wording and the semantic colour of
-a priority, status or SLA state. Pure: the current time is passed in by the template."""
+"""The UI toolkit's small components and filters (the larger partials are under
+templates/components/): a deadline's countdown, priority and status pills, an owner with the
+on-shift dot, countdown wording and the semantic colour of a priority, status or SLA state.
+
+The components are tags written in Python rather than included templates: the queue draws them on
+every row (four per row, fifty rows), and an `{% include %}` costs about 40 times more than a
+function that formats a few strings. Pure: the current time is passed in by the template."""
 
 from __future__ import annotations
 
@@ -7,6 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -20,6 +28,10 @@ STATUS_TONES = {
     "closed": "closed",
 }
 SLA_TONES = {"running": "running", "at risk": "risk", "breached": "breached", "met": "met", "paused": "paused"}
+_CLOCK_ICON = mark_safe(  # nosec B308 B703  # a constant of our own markup
+    '<svg class="hd-clock" viewBox="0 0 16 16" aria-hidden="true"><circle cx="8" cy="8" r="6.5"/>'
+    '<path d="M8 4.5V8l2.5 1.5"/></svg>'
+)
 
 
 def span_words(seconds: int) -> str:
@@ -34,6 +46,18 @@ def span_words(seconds: int) -> str:
     return f"{days} d {hours} h" if hours else f"{days} d"
 
 
+def moment_title(moment: datetime) -> str:
+    """An instant in the viewer's zone as a tooltip reads it: "Mon 7 Dec 2026, 14:05 AEDT" (the
+    `date:'D j M Y, H:i T'` of the templates, without the template engine's cost)."""
+    local = timezone.localtime(moment)
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+
+
+def moment_iso(moment: datetime) -> str:
+    """An instant in the viewer's zone as ISO 8601 (the templates' `date:'c'`)."""
+    return timezone.localtime(moment).isoformat()
+
+
 @register.filter
 def countdown(due: datetime | None, now: datetime) -> str:
     """ "47 min left" before the instant, "2 h 10 m overdue" after it (static/js/app.js keeps it
@@ -42,6 +66,66 @@ def countdown(due: datetime | None, now: datetime) -> str:
         return ""
     seconds = int((due - now).total_seconds())
     return f"{span_words(seconds)} left" if seconds >= 0 else f"{span_words(-seconds)} overdue"
+
+
+@register.simple_tag(name="countdown")
+def countdown_tag(due: datetime | None, now: datetime, state: str = "") -> SafeString:
+    """A deadline as a live countdown ("47 min left", "2 h 10 m overdue") with the absolute time in
+    the viewer's zone on hover; `state` "breached" or "at risk" colours it."""
+    if due is None:
+        return mark_safe('<span class="text-secondary">—</span>')  # nosec B308 B703  # constant markup
+    tone = " is-late" if state == "breached" or due < now else (" is-risk" if state == "at risk" else "")
+    iso = moment_iso(due)
+    return format_html(
+        '<time class="hd-countdown{}" datetime="{}" data-due="{}" title="{}">{}'
+        '<span class="hd-countdown-text">{}</span></time>',
+        tone,
+        iso,
+        iso,
+        moment_title(due),
+        _CLOCK_ICON,
+        countdown(due, now),
+    )
+
+
+@register.simple_tag
+def priority_pill(priority: Any) -> SafeString:
+    return format_html(
+        '<span class="hd-pill hd-pri-{}"><span class="hd-dot" aria-hidden="true"></span>{}</span>',
+        priority_tone(priority),
+        priority.name,
+    )
+
+
+@register.simple_tag
+def status_pill(case: Any) -> SafeString:
+    return format_html(
+        '<span class="hd-pill hd-status-{}" data-testid="status-pill">{}</span>',
+        status_tone(case.status),
+        _status_label(case),
+    )
+
+
+_STATUS_LABELS: dict[type, dict[str, str]] = {}
+
+
+def _status_label(case: Any) -> str:
+    """`case.get_status_display()`, with the model's labels read once rather than on every row."""
+    meta = getattr(type(case), "_meta", None)
+    if meta is None:
+        return str(case.get_status_display())
+    labels = _STATUS_LABELS.get(type(case))
+    if labels is None:
+        labels = _STATUS_LABELS[type(case)] = {str(k): str(v) for k, v in meta.get_field("status").flatchoices}
+    return labels.get(case.status, case.status)
+
+
+@register.simple_tag(name="moment")
+def moment_tag(when: datetime | None, now: datetime) -> SafeString:
+    """When something happened, as "12 min ago" with the instant on hover."""
+    if when is None:
+        return mark_safe("")  # nosec B308 B703  # constant markup
+    return format_html('<time datetime="{}" title="{}">{}</time>', moment_iso(when), moment_title(when), ago(when, now))
 
 
 @register.filter

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 from helpdesk.celery import app
+from helpdesk.models import OutboxMessage, OutboxStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -106,3 +107,17 @@ def wait_for(condition: Callable[[], bool], *, timeout: float = 60, what: str = 
             return
         time.sleep(0.1)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def all_sent() -> bool:
+    """No mail is waiting in the outbox."""
+    return not OutboxMessage.objects.exclude(status=OutboxStatus.SENT).exists()
+
+
+def assert_each_queued_mail_once(delivered: dict[str, int]) -> None:
+    """Every message in the outbox reached the provider exactly once (`delivered`: message id ->
+    times the provider took it): none lost, none doubled, none that nobody queued."""
+    queued = {str(pk) for pk in OutboxMessage.objects.values_list("pk", flat=True)}
+    assert queued, "the test queued no mail"
+    assert set(delivered) == queued, "some mail was lost, or mail nobody queued was sent"
+    assert max(delivered.values()) == 1, f"mail sent twice: {[k for k, v in delivered.items() if v > 1]}"

@@ -39,6 +39,7 @@ from tickets.models.reference import (
     Plan,
     Priority,
 )
+from tickets.models.rollups import DailyAccountSla
 from tickets.models.staff import (
     CannedFollowUp,
     CannedReply,
@@ -67,6 +68,7 @@ __all__ = [
     "Category",
     "Channel",
     "Comment",
+    "DailyAccountSla",
     "EngineeringIssue",
     "EngineeringState",
     "Escalation",

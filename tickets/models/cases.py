@@ -107,6 +107,10 @@ class Case(TenantOwned):
     work_rank = models.PositiveSmallIntegerField(default=OTHER_RANK)
     # Bumped by every change; a caller holding an older version is told someone else changed it.
     version = models.PositiveIntegerField(default=1)
+    # The customer SLA report's roll-up of the day it was opened misses a change to it (opened, a
+    # clock met, breached, reopened, retargeted): set in the change's own save, cleared by beat
+    # once it has recounted that day (tickets.account_rollup).
+    rollup_stale = models.BooleanField(default=True, db_default=False)
     imported_from = models.CharField(max_length=60, blank=True, help_text="The helpdesk it was imported from, if any.")
 
     account_scope_field = "account"
@@ -146,6 +150,9 @@ class Case(TenantOwned):
             ),
             models.Index(fields=["tenant", "account", "-opened_at"], name="case_account_recent"),
             models.Index(fields=["tenant", "updated_at"], name="case_updated"),
+            models.Index(
+                fields=["tenant", "account", "opened_at"], name="case_rollup_stale", condition=Q(rollup_stale=True)
+            ),
             models.Index(fields=["resolved_at"], name="case_resolved_to_close", condition=Q(status=Status.RESOLVED)),
             # The managers' dashboard counts only open cases (reports.selectors.live): by priority,
             # owner, age and deadline, read from this index alone, never the cases' rows.

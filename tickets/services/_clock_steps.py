@@ -8,6 +8,7 @@ from typing import Any
 
 from sla.models import MetBy, Metric
 from sla.services import ClockChange, clocks_advance
+from tickets.account_rollup import account_sla_mark
 from tickets.models import Case
 from tickets.services._common import record
 
@@ -30,6 +31,8 @@ def advance_clocks(case: Case, *, at: datetime, **step: Any) -> ClockChange:
     earliest deadline for the caller's one save of the case."""
     change = clocks_advance(case=case, at=at, **step)
     case.sla_due_at = change.due
+    if change.met or step.get("reopen"):
+        account_sla_mark(case)  # saved with the caller's one save of the case
     return change
 
 

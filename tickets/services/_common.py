@@ -80,7 +80,8 @@ def save_case(case: Case, fields: Iterable[str], *, at: datetime) -> None:
     case.version += 1
     case.updated_at = at
     case.work_rank = work_rank(status=case.status, priority=case.priority)
-    case.save(update_fields=[*fields, "version", "updated_at", "work_rank"])
+    stale = ["rollup_stale"] if case.rollup_stale else []  # tickets.account_rollup.account_sla_mark
+    case.save(update_fields=[*fields, "version", "updated_at", "work_rank", *stale])
 
 
 def record(

@@ -12,6 +12,7 @@ from django.db import transaction
 from helpdesk.errors import ValidationFailed
 from helpdesk.models import User
 from sla.services import clocks_retarget
+from tickets.account_rollup import account_sla_mark
 from tickets.models import Case, Category, Priority, Status
 from tickets.services._common import (
     check_actor,
@@ -154,6 +155,7 @@ def _priority_change(case: Case, actor: User, priority: Priority, reason: str, a
     old = case.priority
     case.priority = priority
     due, case.sla_due_at = clocks_retarget(case=case, at=at)
+    account_sla_mark(case)
     return _Change(
         ["priority", "sla_due_at"],
         "case.priority_changed",
