@@ -210,6 +210,10 @@ def _goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def main() -> bool:
+    from django.apps import apps
+
+    if apps.ready:  # after bench.rls in one process: its connection has SET ROLE to the app role
+        _use(DATABASE)
     made = ensure_dataset(f"{SERVER}/{DATABASE}", CASES)
     print(f"\nBackground work with {made['cases']:,} cases (PostgreSQL, a copy of database {DATABASE})")
     copy = _copy_database()
