@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from helpdesk.charts import bar_chart
 from helpdesk.report_tables import Cell, Table, cell
@@ -25,17 +29,30 @@ from reports.selectors import (
     median_times,
     satisfaction_by_week,
 )
+from reports.selectors.trends import Decided
 from sla.models import Metric
 from tickets.models import Case
 
 
+@lru_cache(maxsize=16)
+def _path(name: str, prefix: str, urlconf: object) -> str:
+    return reverse(name, urlconf=urlconf)  # type: ignore[arg-type]
+
+
+def path_of(name: str) -> str:
+    """`reverse(name)` of a route without arguments, worked out once per prefix and URLconf: the
+    dashboard links a few hundred figures to two lists."""
+    return _path(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
 def queue_link(**filters: object) -> str:
     query = urlencode({name: value for name, value in filters.items() if value not in (None, "")})
-    return f"{reverse('queue')}?{query}" if query else reverse("queue")
+    return f"{path_of('queue')}?{query}" if query else path_of("queue")
 
 
 def cases_link(**filters: object) -> str:
-    return f"{reverse('case-list')}?{urlencode(filters)}"
+    query = urlencode({name: value for name, value in filters.items() if value not in (None, "")})
+    return f"{path_of('case-list')}?{query}"
 
 
 def week_label(week: date) -> str:
@@ -106,6 +123,40 @@ def forecast_table(scope: Scope, period: Period, cases: list[Case] | None = None
     )
 
 
+def forecast_rows_html(
+    forecast: Table, cases: list[Case], *, choices: list[tuple[int, str]], least: int | None, csrf_token: str
+) -> SafeString:
+    """The forecast's rows with their hand-over forms, built once in Python (the template engine
+    would look up each of fifty rows' cells and staff options one by one). The select's options
+    are written once per analyst offered first."""
+    options: dict[int | None, str] = {}
+    token = escape(csrf_token)
+    rows = []
+    for case, row in zip(cases, forecast.rows, strict=True):
+        offered = case.assignee_id or least
+        if offered not in options:
+            options[offered] = "".join(
+                f'<option value="{pk}"{" selected" if pk == offered else ""}>{escape(name)}</option>'
+                for pk, name in choices
+            )
+        number = escape(case.number)
+        owner = escape(row[4].text) if case.assignee_id else "<em>Unassigned</em>"
+        action = escape(reverse("dashboard-hand-over", args=[case.number]))
+        rows.append(
+            f'<tr data-testid="forecast-{number}"><th scope="row"><a href="{escape(row[0].href)}">{number}</a></th>'
+            f'<td>{escape(row[1].text)}<br><span class="help">{escape(row[2].text)}</span></td>'
+            f"<td>{escape(row[3].text)}</td><td>{owner}</td>"
+            f'<td class="num" title="{escape(row[5].text)}">{escape(row[6].text)}</td>'
+            f'<td><form method="post" action="{action}" class="inline-fields hand-over">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+            f'<input type="hidden" name="version" value="{case.version}">'
+            f'<label for="hand-over-{number}" class="visually-hidden">Hand {number} over to</label>'
+            f'<select name="assignee" id="hand-over-{number}">{options[offered]}</select>'
+            f'<button type="submit">{"Reassign" if case.assignee_id else "Assign"}</button></form></td></tr>'
+        )
+    return mark_safe("\n".join(rows))  # nosec B308 B703  # every value above went through escape()
+
+
 def backlog_table(scope: Scope, period: Period) -> Table:
     rows = backlog(scope=scope, now=period.now)
     columns = ["Priority", *(label for _, label, *_ in AGE_BUCKETS), "Total"]
@@ -153,38 +204,73 @@ def load_table(scope: Scope, period: Period, rows: list[AgentLoad] | None = None
     return Table("agent-load", "Load per analyst", columns, body, note=note, charts=[chart])
 
 
+def week_days(week: date, period: Period) -> tuple[date, date]:
+    """The days of `week` inside the period: a trend's first and last weeks may be partial."""
+    return max(week, period.start), min(week + timedelta(days=6), period.end)
+
+
+def decided_link(days: tuple[date, date], metric: str, outcome: str = "", by: dict[str, object] | None = None) -> str:
+    """The case list of the cases whose `metric` target was decided (met on time or missed, or as
+    `outcome` says) on the days first..last, narrowed `by` a priority or plan: exactly those a
+    roll-up figure counts."""
+    return cases_link(metric=metric, outcome=outcome, decided_from=days[0], decided_to=days[1], **(by or {}))
+
+
+def _share(tally: Decided | None, days: tuple[date, date], metric: str, by: dict[str, object] | None = None) -> Cell:
+    """A share met on time, opening the cases decided behind it (met on time and missed)."""
+    return cell(None) if tally is None else cell(tally.attainment, decided_link(days, metric, by=by))
+
+
 def attainment_table(scope: Scope, period: Period) -> Table:
     priorities, plans, weeks = attainment_by_week(tenant=scope.tenant, start=period.start, end=period.end)
-    columns = ["Week", "All", *priorities, *(f"Plan {name}" for name in plans), "Met", "Breached"]
-    report = reverse("sla-compliance")
-    body = [
-        [
-            Cell(week_label(w.week)),
-            cell(w.overall.attainment, report),
-            *(cell(w.by_priority[p].attainment if p in w.by_priority else None) for p in priorities),
-            *(cell(w.by_plan[p].attainment if p in w.by_plan else None) for p in plans),
-            cell(w.overall.met),
-            cell(w.overall.breached, cases_link(sla="breached")),
-        ]
-        for w in weeks
+    columns = [
+        "Week",
+        "Target",
+        "All",
+        *(n for _, n in priorities),
+        *(f"Plan {n}" for _, n in plans),
+        "Met",
+        "Breached",
     ]
-    chart = bar_chart(
-        "Share met on time per week", [(f"{w.week:%d %b}", w.overall.attainment) for w in weeks], unit="%", maximum=100
-    )
+    body = []
+    for w in weeks:
+        days = week_days(w.week, period)
+        body.append(
+            [
+                Cell(week_label(w.week)),
+                Cell(Metric(w.metric).label),
+                _share(w.overall, days, w.metric),
+                *(_share(w.by_priority.get(pk), days, w.metric, {"priority": pk}) for pk, _ in priorities),
+                *(_share(w.by_plan.get(pk), days, w.metric, {"plan": pk}) for pk, _ in plans),
+                cell(w.overall.met, decided_link(days, w.metric, "met")),
+                cell(w.overall.breached, decided_link(days, w.metric, "missed")),
+            ]
+        )
+    charts = [
+        bar_chart(
+            f"Share of {Metric(metric).label.lower()} targets met on time per week",
+            [(f"{w.week:%d %b}", w.overall.attainment) for w in weeks if w.metric == metric],
+            unit="%",
+            maximum=100,
+        )
+        for metric in Metric.values
+        if any(w.metric == metric for w in weeks)
+    ]
     note = (
         "Share (%) of the targets decided each week that were met on time: a target counts in the week it was "
-        "met, or in the week it was breached."
+        "met, or in the week it was breached. Each figure opens the cases it counts."
     )
-    return Table("attainment", "SLA attainment by week", columns, body, note=note, charts=[chart])
+    return Table("attainment", "SLA attainment by week", columns, body, note=note, charts=charts)
 
 
 def medians_table(scope: Scope, period: Period) -> Table:
     rows = median_times(tenant=scope.tenant, start=period.start, end=period.end)
+    days = (period.start, period.end)
     body = [
         [
             Cell(r.priority),
             Cell(Metric(r.metric).label),
-            cell(r.clocks),
+            cell(r.clocks, decided_link(days, r.metric, "reached", {"priority": r.priority_id})),
             Cell(duration_label(r.median_minutes)),
             cell(r.median_minutes),
         ]
@@ -204,23 +290,27 @@ def medians_table(scope: Scope, period: Period) -> Table:
         for metric in Metric.values
         if any(r.metric == metric for r in rows)
     ]
-    return Table("medians", "Time to first response and resolution", columns, body, charts=charts)
+    note = "Targets met in the period, on time or late, and the business time they took."
+    return Table("medians", "Time to first response and resolution", columns, body, note=note, charts=charts)
 
 
 def satisfaction_table(scope: Scope, period: Period) -> Table:
     rows = satisfaction_by_week(tenant=scope.tenant, start=period.start, end=period.end)
-    report = reverse("satisfaction-report")
-    body = [
-        [
-            Cell(week_label(r.week)),
-            cell(r.invited),
-            cell(r.responses, report),
-            cell(r.satisfied, report),
-            cell(r.csat),
-            cell(r.response_rate),
-        ]
-        for r in rows
-    ]
+    body = []
+    for r in rows:
+        first, last = week_days(r.week, period)
+        answered = cases_link(survey="answered", decided_from=first, decided_to=last)
+        positive = cases_link(survey="positive", decided_from=first, decided_to=last)
+        body.append(
+            [
+                Cell(week_label(r.week)),
+                cell(r.invited),
+                cell(r.responses, answered),
+                cell(r.satisfied, positive),
+                cell(r.csat, answered),
+                cell(r.response_rate, answered),
+            ]
+        )
     columns = ["Week", "Surveys sent", "Answers", "Answers of 4–5", "CSAT (%)", "Response rate (%)"]
     chart = bar_chart("CSAT per week", [(f"{r.week:%d %b}", r.csat) for r in rows], unit="%", maximum=100)
     note = "CSAT is the share of answers scoring 4 or 5 overall; the response rate, answers per survey sent."

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,7 +18,15 @@ from helpdesk.models import Role
 from helpdesk.report_tables import csv_response
 from helpdesk.roles import MANAGING_ROLES
 from helpdesk.tenancy import Scope, ScopedRequest, require_scope
-from reports.dashboard import BUILDERS, Period, forecast_cases, forecast_table, load_table, tiles_table
+from reports.dashboard import (
+    BUILDERS,
+    Period,
+    forecast_cases,
+    forecast_rows_html,
+    forecast_table,
+    load_table,
+    tiles_table,
+)
 from reports.forms import HandOverForm
 from reports.selectors import AgentLoad, agent_load, dashboard_tiles
 from tickets.operations import OPERATIONS
@@ -57,7 +66,9 @@ def dashboard(request: ScopedRequest) -> HttpResponse:
         "forecast_rows": [
             (case, row, case.assignee_id or least) for case, row in zip(cases, forecast.rows, strict=True)
         ],
-        "staff_choices": [(user.pk, user.get_full_name()) for user in HandOverForm(scope=scope).staff],
+        "forecast_html": forecast_rows_html(
+            forecast, cases, choices=_staff_choices(scope), least=least, csrf_token=get_token(request)
+        ),
         "live_tables": [tables["backlog"], tables["agent-load"]],
         "trend_tables": [tables["attainment"], tables["medians"], tables["satisfaction"]],
         "range_query": request.GET.urlencode() if form.is_bound and form.is_valid() else "",

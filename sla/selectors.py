@@ -219,6 +219,9 @@ class ComplianceRow:
     clocks: int
     met: int
     breached: int
+    # The group as case-list filters: the metric's key and {"priority": id}, {"plan": id} or
+    # {"month": the month's first local day}, so each figure opens the cases it counts.
+    group: tuple[tuple[str, object], ...] = ()
 
     @property
     def running(self) -> int:
@@ -242,7 +245,15 @@ def sla_compliance(*, tenant: Tenant, since: datetime, until: datetime | None = 
         clocks = clocks.filter(started_at__lt=until)
     rows = (
         clocks.annotate(month=TruncMonth("started_at", tzinfo=ZoneInfo(tenant.time_zone)))
-        .values("month", "case__priority__rank", "case__priority__name", "case__plan__name", "metric")
+        .values(
+            "month",
+            "case__priority__rank",
+            "case__priority__name",
+            "case__priority_id",
+            "case__plan__name",
+            "case__plan_id",
+            "metric",
+        )
         .annotate(
             n=Count("pk"),
             met=Count("pk", filter=Q(met_at__isnull=False, breached_at__isnull=True)),
@@ -251,20 +262,24 @@ def sla_compliance(*, tenant: Tenant, since: datetime, until: datetime | None = 
         .order_by()
     )
     groups = {
-        "month": lambda row: (row["month"], row["month"].strftime("%B %Y")),
-        "priority": lambda row: (row["case__priority__rank"], row["case__priority__name"]),
-        "plan": lambda row: (row["case__plan__name"], row["case__plan__name"]),
+        "month": lambda row: (row["month"], row["month"].strftime("%B %Y"), ("month", row["month"].date())),
+        "priority": lambda row: (
+            row["case__priority__rank"],
+            row["case__priority__name"],
+            ("priority", row["case__priority_id"]),
+        ),
+        "plan": lambda row: (row["case__plan__name"], row["case__plan__name"], ("plan", row["case__plan_id"])),
     }
     sums: dict[str, dict[tuple, list[int]]] = {title: {} for title in groups}
     for row in rows:
         for title, key in groups.items():
-            (order, label), metric = key(row), row["metric"]
-            total = sums[title].setdefault((order, label, metric), [0, 0, 0])
+            (order, label, group), metric = key(row), row["metric"]
+            total = sums[title].setdefault((order, label, metric, group), [0, 0, 0])
             total[0], total[1], total[2] = total[0] + row["n"], total[1] + row["met"], total[2] + row["breached"]
     return {
         title: [
-            ComplianceRow(label, Metric(metric).label, *counts)
-            for (_, label, metric), counts in sorted(totals.items(), key=lambda item: item[0])
+            ComplianceRow(label, Metric(metric).label, counts[0], counts[1], counts[2], (("metric", metric), group))
+            for (_, label, metric, group), counts in sorted(totals.items(), key=lambda item: item[0][:3])
         ]
         for title, totals in sums.items()
     }

@@ -3,6 +3,8 @@ lives with them in `tickets.views.sla_targets`."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
@@ -22,18 +24,28 @@ from sla.selectors import COMPLIANCE_CACHE_SECONDS, ComplianceRow, sla_complianc
 REPORT_DAYS = 365
 
 
-def _table(title: str, rows: list[ComplianceRow]) -> Table:
-    breached, running = f"{reverse('case-list')}?sla=breached", reverse("queue")
+def _started_link(row: ComplianceRow, outcome: str, first: date, last: date) -> str:
+    """The case list of the cases whose clock of the row's metric started on the days first..last
+    (a month row: its days inside them) in the row's group, with `outcome`."""
+    group = dict(row.group)
+    month = group.pop("month", None)
+    if isinstance(month, date):
+        first, last = max(first, month), min(last, (month + timedelta(days=32)).replace(day=1) - timedelta(days=1))
+    query = urlencode({**group, "outcome": outcome, "started_from": first, "started_to": last})
+    return f"{reverse('case-list')}?{query}"
+
+
+def _table(title: str, rows: list[ComplianceRow], first: date, last: date) -> Table:
     columns = [title.capitalize(), "Metric", "Clocks", "Met on time", "Breached", "Running", "Compliance (%)"]
     body = [
         [
             Cell(r.label),
             Cell(r.metric),
-            cell(r.clocks),
-            cell(r.met),
-            cell(r.breached, breached if r.breached else ""),
-            cell(r.running, running if r.running else ""),
-            cell(r.compliance),
+            cell(r.clocks, _started_link(r, "any", first, last)),
+            cell(r.met, _started_link(r, "met", first, last)),
+            cell(r.breached, _started_link(r, "missed", first, last)),
+            cell(r.running, _started_link(r, "running", first, last)),
+            cell(r.compliance, _started_link(r, "", first, last)),
         ]
         for r in rows
     ]
@@ -55,13 +67,13 @@ def compliance_report(request: ScopedRequest) -> HttpResponse:
     form = RangeForm(request.GET or None, today=timezone.now().astimezone(zone).date(), default_days=REPORT_DAYS)
     start, end = form.period()
     # The creation instant keeps a recreated database's tenant with the same pk apart.
-    key = f"sla-compliance:{tenant.pk}:{tenant.created_at.timestamp()}:{start}:{end}"
+    key = f"sla-compliance-2:{tenant.pk}:{tenant.created_at.timestamp()}:{start}:{end}"
     figures = None if request.GET.get("refresh") else cache.get(key)
     if figures is None:
         since, until = instants(start, end, zone)
         figures = {"report": sla_compliance(tenant=tenant, since=since, until=until), "as_of": timezone.now()}
         cache.set(key, figures, COMPLIANCE_CACHE_SECONDS)
-    tables = {title: _table(title, rows) for title, rows in figures["report"].items()}
+    tables = {title: _table(title, rows, start, end) for title, rows in figures["report"].items()}
     export = request.GET.get("export")
     if export:
         if export not in tables:

@@ -73,6 +73,8 @@ class SurveyResponse(TenantOwned):
                 name="survey_scores_1_to_5",
             ),
         ]
+        # The roll-ups count a day's answers, and the case lists' `survey=` filter reads them.
+        indexes = [models.Index(fields=["tenant", "answered_at"], name="survey_answered_day")]
 
     def __str__(self) -> str:
         return f"{self.overall}/5 for invitation {self.invitation_id}"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Count, F, Q, QuerySet
@@ -12,6 +13,7 @@ from django.db.models.functions import TruncMonth
 
 from helpdesk.models import Tenant
 from surveys.models import Expectations, FollowUpState, SurveyFollowUp, SurveyInvitation, SurveyResponse
+from tickets.drill import Window
 
 UNDELIVERED = ("bounced", "complained", "rejected", "failed")
 
@@ -25,6 +27,9 @@ class Row:
     service_delivery: float
     process: float
     satisfied: int = 0  # answers of 4 or 5 overall
+    # What the group is, as case-list filters ({"plan": id}, {"priority": id}, {"month": date}),
+    # so the report's figures open the cases they count; empty for analysts.
+    group: dict[str, object] = field(default_factory=dict)
 
     @property
     def csat(self) -> float | None:
@@ -34,9 +39,11 @@ class Row:
 
 GROUPS = {
     "analyst": ("invitation__analyst__full_name", "invitation__analyst__email"),
-    "plan": ("invitation__case__plan__name",),
-    "priority": ("invitation__case__priority__name",),
+    "plan": ("invitation__case__plan__name", "invitation__case__plan_id"),
+    "priority": ("invitation__case__priority__name", "invitation__case__priority_id"),
 }
+# The case-list filter each group's id field answers to.
+GROUP_FILTERS = {"invitation__case__plan_id": "plan", "invitation__case__priority_id": "priority", "month": "month"}
 
 
 def response_list(*, tenant: Tenant) -> QuerySet[SurveyResponse]:
@@ -64,6 +71,7 @@ def _rows(grouped: QuerySet, label: Callable[[dict], str]) -> list[Row]:
             service_delivery=round(row["sd"], 2),
             process=round(row["pr"], 2),
             satisfied=row["satisfied"],
+            group={name: row[f] for f, name in GROUP_FILTERS.items() if f in row},
         )
         for row in rows
     ]
@@ -120,3 +128,12 @@ def undelivered_invitations(*, tenant: Tenant) -> QuerySet[SurveyInvitation]:
 def response_for(*, invitation: SurveyInvitation) -> SurveyResponse | None:
     """The answer to this invitation, if it was answered."""
     return SurveyResponse.objects.for_tenant(invitation.tenant).filter(invitation=invitation).first()
+
+
+def answered_case_ids(*, tenant: Tenant, kind: str, window: Window) -> QuerySet[SurveyResponse, Any]:
+    """The cases (as `invitation__case`) with a survey answered in `window`: any answer
+    ("answered"), or one of 4–5 overall ("positive"). Registered as the case lists' `survey=`."""
+    answers = response_list(tenant=tenant).filter(window.holds("answered_at"))
+    if kind == "positive":
+        answers = answers.filter(overall__gte=4)
+    return answers.order_by().values("invitation__case")

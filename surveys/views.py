@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from helpdesk.api.params import id_param
@@ -60,13 +63,28 @@ REPORT_DAYS = 365
 GROUP_TITLES = {"analyst": "Analyst", "plan": "Plan", "priority": "Priority", "month": "Month"}
 
 
-def _table(key: str, rows: list[Row]) -> Table:
+def _answered_link(group: dict[str, object], kind: str, first: date, last: date) -> str:
+    """The case list of the cases with a survey answered (`kind`: answered, positive) in the days
+    first..last and the group (a month narrows the days): exactly those the figure counts."""
+    filters = {name: value for name, value in group.items() if name != "month"}
+    month = group.get("month")
+    if isinstance(month, datetime):
+        first = max(first, month.date())
+        last = min(last, (month.date() + timedelta(days=32)).replace(day=1) - timedelta(days=1))
+    query = urlencode({**filters, "survey": kind, "decided_from": first, "decided_to": last})
+    return f"{reverse('case-list')}?{query}"
+
+
+def _table(key: str, rows: list[Row], first: date, last: date) -> Table:
     columns = [GROUP_TITLES[key], "Answers", "Answers of 4–5", "CSAT (%)", "Overall", "Product", "Service", "Process"]
-    body = [
-        [Cell(r.label), cell(r.responses), cell(r.satisfied), cell(r.csat)]
-        + [Cell(f"{score:.2f}") for score in (r.overall, r.product_quality, r.service_delivery, r.process)]
-        for r in rows
-    ]
+    body = []
+    for r in rows:
+        linked = key != "analyst"  # an answer names the analyst of its day, not the case's owner now
+        answered = _answered_link(r.group, "answered", first, last) if linked else ""
+        positive = _answered_link(r.group, "positive", first, last) if linked else ""
+        figures = [cell(r.responses, answered), cell(r.satisfied, positive), cell(r.csat, answered)]
+        scores = [Cell(f"{score:.2f}") for score in (r.overall, r.product_quality, r.service_delivery, r.process)]
+        body.append([Cell(r.label), *figures, *scores])
     charts = [bar_chart(f"CSAT by {key}", [(r.label, r.csat) for r in rows], unit="%", maximum=100)]
     return Table(key, f"By {key}", columns, body, charts=charts if key == "month" else [], empty="No answers yet.")
 
@@ -83,7 +101,7 @@ def report(request: ScopedRequest) -> HttpResponse:
     form = RangeForm(request.GET or None, today=timezone.now().astimezone(zone).date(), default_days=REPORT_DAYS)
     start, end = form.period()
     figures = satisfaction_report(tenant=tenant, **dict(zip(("start", "end"), instants(start, end, zone), strict=True)))
-    tables = {key: _table(key, figures[key]) for key in GROUP_TITLES}  # type: ignore[arg-type]
+    tables = {key: _table(key, figures[key], start, end) for key in GROUP_TITLES}  # type: ignore[arg-type]
     export = request.GET.get("export")
     if export:
         if export not in tables:

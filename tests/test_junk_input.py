@@ -203,3 +203,26 @@ def test_a_cursor_of_nulls_is_refused_as_a_cursor(client, world, site):
     _, raw = api_key_create(user=world.analyst_a, name="cursor")
     answer = Client().get("/api/v1/cases/", {"cursor": NULL_CURSOR}, HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert answer.status_code == 400 and answer.json()["errors"] == {"cursor": ["Invalid cursor."]}
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"decided_from": "2026-13-45", "metric": "first_response"}, "decided_from"),
+        ({"decided_to": "99999999999999999999999", "metric": "resolution"}, "decided_to"),
+        ({"decided_from": "2026-11-24", "decided_to": "2026-11-23", "outcome": "met"}, "decided_to"),
+        ({"decided_from": "2026-11-23"}, "decided_from"),  # days without a target or a survey
+        ({"started_from": "2026-11-23", "survey": "answered"}, "started_from"),
+        ({"started_to": "<script>x</script>", "outcome": "any"}, "started_to"),
+        ({"metric": "uptime"}, "metric"),
+        ({"decided_to": "9999-12-31", "metric": "resolution"}, "decided_to"),
+        ({"started_from": "0001-01-01", "outcome": "met"}, "started_from"),
+        ({"outcome": "\u00e9" * 300}, "outcome"),
+        ({"survey": "1 OR 1=1"}, "survey"),
+    ],
+)
+def test_a_wrong_drill_down_filter_is_a_form_error_at_its_field(client, world, query, field):
+    client.force_login(world.manager_a)
+    page = client.get("/cases/", query)
+    assert page.status_code == 200
+    assert field in page.context["filters"].errors

@@ -4,15 +4,19 @@ escalations page's filters, and the queue's bulk take/assign bar."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django import forms
 
+from helpdesk.date_range import DateInput
 from helpdesk.forms import form_field, quick_selects
 from helpdesk.models import Account, User
 from helpdesk.selectors import account_list, staff_list
 from helpdesk.tenancy import Scope
+from sla.models import Metric
 from tickets.ages import AGE_CHOICES
+from tickets.drill import OUTCOME_CHOICES, SURVEY_CHOICES, Decided, Window
 from tickets.forms import StaffChoiceField
 from tickets.models import EscalationLevel, EscalationState, Plan, Priority, Status
 from tickets.selectors import plan_list, priority_list
@@ -28,6 +32,11 @@ SORT_CHOICES = [
     ("-number", "Case number, newest first"),
     ("number", "Case number, oldest first"),
 ]
+
+
+DRILL_FIELDS = ("metric", "outcome", "survey", "decided_from", "decided_to", "started_from", "started_to")
+# The days a drill-down may name: a day in year 1 or 9999 has no midnight in every zone.
+DRILL_DAYS = (date(2000, 1, 1), date(2999, 12, 31))
 
 
 class CaseFilterForm(forms.Form):
@@ -60,6 +69,15 @@ class CaseFilterForm(forms.Form):
     escalated = forms.ChoiceField(required=False, choices=ESCALATED_CHOICES, label="Escalation")
     # How long ago the case was opened: the dashboard's backlog links each age bucket here.
     age = forms.ChoiceField(required=False, choices=[("", "Any age"), *AGE_CHOICES], label="Opened")
+    # The dashboard's and reports' trend figures (tickets/drill.py): cases whose target was decided,
+    # or whose survey was answered, in a range of the tenant's local days.
+    metric = forms.ChoiceField(required=False, choices=[("", "Any target"), *Metric.choices], label="Target")
+    outcome = forms.ChoiceField(required=False, choices=OUTCOME_CHOICES, label="Target outcome")
+    survey = forms.ChoiceField(required=False, choices=SURVEY_CHOICES, label="Survey")
+    decided_from = forms.DateField(required=False, label="Decided or answered from", widget=DateInput)
+    decided_to = forms.DateField(required=False, label="Decided or answered until", widget=DateInput)
+    started_from = forms.DateField(required=False, label="Target started from", widget=DateInput)
+    started_to = forms.DateField(required=False, label="Target started until", widget=DateInput)
 
     def __init__(
         self, data: Any = None, *, scope: Scope, statuses: Iterable[str] | None = None, sortable: bool = False
@@ -76,7 +94,7 @@ class CaseFilterForm(forms.Form):
                 *((v, n) for v, n in Status.choices if v in allowed),
             ]
         if scope.is_merchant:
-            for name in ("owner", "assignee", "plan", "escalated"):
+            for name in ("owner", "assignee", "plan", "escalated", *DRILL_FIELDS):
                 del self.fields[name]
             if scope.account is not None:  # a merchant has one account; a partner chooses among theirs
                 del self.fields["account"]
@@ -87,6 +105,36 @@ class CaseFilterForm(forms.Form):
             form_field(self, "account", forms.ModelChoiceField).queryset = account_list(scope=scope)
             form_field(self, "plan", forms.ModelChoiceField).queryset = plan_list(tenant=scope.tenant)
         quick_selects(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("decided", "started"):
+            for end in ("from", "to"):
+                day = data.get(f"{name}_{end}")
+                if day is not None and not DRILL_DAYS[0] <= day <= DRILL_DAYS[1]:
+                    self.add_error(f"{name}_{end}", "Choose a day between 2000 and 2999.")
+            first, last = data.get(f"{name}_from"), data.get(f"{name}_to")
+            if first and last and last < first:
+                self.add_error(f"{name}_to", "The last day comes before the first.")
+        target = data.get("metric") or data.get("outcome")
+        if (data.get("decided_from") or data.get("decided_to")) and not (target or data.get("survey")):
+            self.add_error("decided_from", "Choose a target, an outcome or a survey for these days.")
+        if (data.get("started_from") or data.get("started_to")) and not target:
+            self.add_error("started_from", "Choose a target or an outcome for these days.")
+        return data
+
+    def _drill(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        if "metric" not in self.fields:
+            return {}
+        window = Window.of_days(self.scope.tenant, data["decided_from"], data["decided_to"])
+        decided = None
+        if data["metric"] or data["outcome"]:
+            started = None
+            if data["started_from"] or data["started_to"]:
+                started = Window.of_days(self.scope.tenant, data["started_from"], data["started_to"])
+            decided = Decided(data["metric"] or None, data["outcome"], window, started)
+        return {"decided": decided, "survey": (data["survey"], window) if data["survey"] else None}
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for `tickets.selectors.case_list` (none when the form is invalid)."""
@@ -108,6 +156,7 @@ class CaseFilterForm(forms.Form):
             "plan": data.get("plan"),
             "escalated": {"yes": True, "no": False}.get(escalated or ""),
             "age": data.get("age") or None,
+            **self._drill(),
         }
 
 

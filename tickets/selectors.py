@@ -17,6 +17,7 @@ from helpdesk.tenancy import Scope, get_for_scope_or_404
 from sla.models import SlaClock
 from tickets import visibility
 from tickets.ages import opened_window
+from tickets.drill import Decided, Window, decided_case_ids, survey_case_ids
 from tickets.models import (
     ACTIVE_STATUSES,
     WORKED_FIRST_RANK,
@@ -102,6 +103,32 @@ def _search_filter(scope: Scope, search: str) -> Q:
     return Q(number__in=numbers) | Q(subject__icontains=term)
 
 
+def _state_filters(
+    cases: CasesT, scope: Scope, *, escalated: bool | None, breached: bool | None, at_risk: bool | None
+) -> CasesT:
+    """Escalated or not, breached or not, at risk or not: each a subquery on a small index."""
+    if escalated is not None:
+        open_escalations = Escalation.objects.for_tenant(scope.tenant).exclude(state=EscalationState.RESOLVED)
+        cases = (
+            cases.filter(pk__in=open_escalations.values("case"))
+            if escalated
+            else cases.exclude(pk__in=open_escalations.values("case"))
+        )
+    if breached is not None:
+        breached_clocks = SlaClock.objects.for_tenant(scope.tenant).filter(breached_at__isnull=False)
+        cases = (
+            cases.filter(pk__in=breached_clocks.values("case"))
+            if breached
+            else cases.exclude(pk__in=breached_clocks.values("case"))
+        )
+    if at_risk is not None:
+        risky = SlaClock.objects.for_tenant(scope.tenant).filter(
+            warned_at__isnull=False, met_at__isnull=True, breached_at__isnull=True
+        )
+        cases = cases.filter(pk__in=risky.values("case")) if at_risk else cases.exclude(pk__in=risky.values("case"))
+    return cases
+
+
 def case_list(
     *,
     scope: Scope,
@@ -118,6 +145,8 @@ def case_list(
     escalated: bool | None = None,
     age: str | None = None,
     now: datetime | None = None,
+    decided: Decided | None = None,
+    survey: tuple[str, Window] | None = None,
 ) -> QuerySet[Case]:
     """Cases of the scope (a merchant's own account only) in the work order (PRODUCT.md): open
     cases at a priority worked ahead of all others first; within each group the earliest running
@@ -141,25 +170,11 @@ def case_list(
         cases = cases.filter(opened_window(age, now=now or timezone.now()))
     if search:
         cases = cases.filter(_search_filter(scope, search))
-    if escalated is not None:
-        open_escalations = Escalation.objects.for_tenant(scope.tenant).exclude(state=EscalationState.RESOLVED)
-        cases = (
-            cases.filter(pk__in=open_escalations.values("case"))
-            if escalated
-            else cases.exclude(pk__in=open_escalations.values("case"))
-        )
-    if breached is not None:
-        breached_clocks = SlaClock.objects.for_tenant(scope.tenant).filter(breached_at__isnull=False)
-        cases = (
-            cases.filter(pk__in=breached_clocks.values("case"))
-            if breached
-            else cases.exclude(pk__in=breached_clocks.values("case"))
-        )
-    if at_risk is not None:
-        risky = SlaClock.objects.for_tenant(scope.tenant).filter(
-            warned_at__isnull=False, met_at__isnull=True, breached_at__isnull=True
-        )
-        cases = cases.filter(pk__in=risky.values("case")) if at_risk else cases.exclude(pk__in=risky.values("case"))
+    cases = _state_filters(cases, scope, escalated=escalated, breached=breached, at_risk=at_risk)
+    if decided is not None:
+        cases = cases.filter(pk__in=decided_case_ids(tenant=scope.tenant, decided=decided))
+    if survey is not None:
+        cases = cases.filter(pk__in=survey_case_ids(tenant=scope.tenant, kind=survey[0], window=survey[1]))
     return cases.order_by("work_rank", F("sla_due_at").asc(nulls_last=True), "opened_at", "pk")
 
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from helpdesk.models import Tenant
 from reports.models import DailySatisfaction, DailySlaTally
+from sla.models import Metric
 
 
 def week_of(day: date) -> date:
@@ -33,38 +34,58 @@ class Decided:
 
 @dataclass(frozen=True)
 class AttainmentRow:
-    """One week: clocks met on time and breached that week, overall and per priority and plan."""
+    """One week and metric: clocks met on time and breached that week, overall and per priority
+    and plan (keyed by id). One clock per case and metric, so each count is a count of cases."""
 
     week: date
+    metric: str
     overall: Decided
-    by_priority: dict[str, Decided]
-    by_plan: dict[str, Decided]
+    by_priority: dict[int, Decided]
+    by_plan: dict[int, Decided]
 
 
-def attainment_by_week(*, tenant: Tenant, start: date, end: date) -> tuple[list[str], list[str], list[AttainmentRow]]:
-    """(priority names most urgent first, plan names highest first, one row per week that had a
-    decided clock) for the days start..end inclusive."""
-    rows = (
-        DailySlaTally.objects.for_tenant(tenant)
-        .filter(day__gte=start, day__lte=end)
-        .values_list("day", "priority__name", "priority__rank", "plan__name", "plan__rank", "met", "breached")
-    )
-    priorities: dict[str, int] = {}
-    plans: dict[str, int] = {}
-    weeks: dict[date, AttainmentRow] = {}
-    for day, priority, p_rank, plan, plan_rank, met, breached in rows:
-        priorities[priority], plans[plan] = p_rank, plan_rank
+Named = tuple[int, str]
+
+
+def attainment_by_week(
+    *, tenant: Tenant, start: date, end: date
+) -> tuple[list[Named], list[Named], list[AttainmentRow]]:
+    """((id, name) of the priorities most urgent first, (id, name) of the plans highest first, one
+    row per week and metric that had a decided clock, first response first) for the days
+    start..end inclusive."""
+    rows = DailySlaTally.objects.for_tenant(tenant).filter(day__gte=start, day__lte=end).values_list(*_TALLY_FIELDS)
+    priorities: dict[Named, int] = {}
+    plans: dict[Named, int] = {}
+    weeks: dict[tuple[date, str], AttainmentRow] = {}
+    for day, metric, p_id, p_name, p_rank, plan_id, plan_name, plan_rank, met, breached in rows:
+        priorities[(p_id, p_name)], plans[(plan_id, plan_name)] = p_rank, plan_rank
+        key = (week_of(day), metric)
         week = weeks.setdefault(
-            week_of(day), AttainmentRow(week_of(day), Decided(), defaultdict(Decided), defaultdict(Decided))
+            key, AttainmentRow(key[0], metric, Decided(), defaultdict(Decided), defaultdict(Decided))
         )
-        for tally in (week.overall, week.by_priority[priority], week.by_plan[plan]):
+        for tally in (week.overall, week.by_priority[p_id], week.by_plan[plan_id]):
             tally.met += met
             tally.breached += breached
+    order = {metric: i for i, metric in enumerate(Metric.values)}
     return (
-        sorted(priorities, key=lambda name: (priorities[name], name)),
-        sorted(plans, key=lambda name: (plans[name], name)),
-        [weeks[week] for week in sorted(weeks)],
+        sorted(priorities, key=lambda named: (priorities[named], named[1])),
+        sorted(plans, key=lambda named: (plans[named], named[1])),
+        [weeks[key] for key in sorted(weeks, key=lambda key: (key[0], order.get(key[1], len(order)), key[1]))],
     )
+
+
+_TALLY_FIELDS = (
+    "day",
+    "metric",
+    "priority_id",
+    "priority__name",
+    "priority__rank",
+    "plan_id",
+    "plan__name",
+    "plan__rank",
+    "met",
+    "breached",
+)
 
 
 def median_minutes(histogram: Counter[int]) -> float | None:
@@ -85,6 +106,7 @@ def median_minutes(histogram: Counter[int]) -> float | None:
 
 @dataclass(frozen=True)
 class MedianRow:
+    priority_id: int
     priority: str
     metric: str
     clocks: int
@@ -102,17 +124,17 @@ def median_times(*, tenant: Tenant, start: date, end: date) -> list[MedianRow]:
     rows = (
         DailySlaTally.objects.for_tenant(tenant)
         .filter(day__gte=start, day__lte=end)
-        .values_list("priority__name", "priority__rank", "metric", "minutes_taken")
+        .values_list("priority_id", "priority__name", "priority__rank", "metric", "minutes_taken")
     )
-    groups: dict[tuple[str, str], _Histogram] = defaultdict(_Histogram)
-    for priority, rank, metric, minutes in rows:
-        group = groups[(priority, metric)]
+    groups: dict[tuple[int, str, str], _Histogram] = defaultdict(_Histogram)
+    for priority_id, priority, rank, metric, minutes in rows:
+        group = groups[(priority_id, priority, metric)]
         group.rank = rank
         group.minutes.update({int(value): n for value, n in minutes.items()})
-    ordered = sorted(groups.items(), key=lambda item: (item[1].rank, item[0][1]))
+    ordered = sorted(groups.items(), key=lambda item: (item[1].rank, item[0][1], item[0][2]))
     return [
-        MedianRow(priority, metric, sum(group.minutes.values()), median_minutes(group.minutes))
-        for (priority, metric), group in ordered
+        MedianRow(priority_id, priority, metric, sum(group.minutes.values()), median_minutes(group.minutes))
+        for (priority_id, priority, metric), group in ordered
     ]
 
 

@@ -75,8 +75,8 @@ def test_every_table_downloads_as_csv_with_what_the_page_shows(world, live, mana
 def test_trend_tables_read_the_rollups_of_the_chosen_days(world, decided):
     client = signed_in(world.manager_a)
     attainment = rows_of(client.get(f"/dashboard/?export=attainment&start={MONDAY}&end={TUESDAY}"))
-    assert attainment[0][:4] == ["Week", "All", "Urgent", "Normal"]
-    assert attainment[1][:4] == ["Week of 23 Nov 2026", "50.0", "100.0", "33.3"]
+    assert attainment[0][:5] == ["Week", "Target", "All", "Urgent", "Normal"]
+    assert attainment[1][:5] == ["Week of 23 Nov 2026", "First response", "50.0", "100.0", "33.3"]
     medians = rows_of(client.get(f"/dashboard/?export=medians&start={MONDAY}&end={TUESDAY}"))
     assert medians[1:] == [
         ["Urgent", "First response", "1", "30 min", "30.0"],
@@ -85,7 +85,7 @@ def test_trend_tables_read_the_rollups_of_the_chosen_days(world, decided):
     satisfaction = rows_of(client.get(f"/dashboard/?export=satisfaction&start={MONDAY}&end={TUESDAY}"))
     assert satisfaction[1] == ["Week of 23 Nov 2026", "3", "2", "1", "50.0", "66.7"]
     later = rows_of(client.get("/dashboard/?export=attainment&start=2026-12-01&end=2026-12-02"))
-    assert later == [["Week", "All", "Met", "Breached"]]
+    assert later == [["Week", "Target", "All", "Met", "Breached"]]
 
 
 @pytest.mark.parametrize(

@@ -74,13 +74,14 @@ def test_agent_load_lists_every_analyst_and_only_this_tenants(world, live):
 
 def test_attainment_counts_met_and_breached_by_the_day_decided(world, decided):
     priorities, plans, weeks = attainment_by_week(tenant=world.tenant_a, start=MONDAY, end=TUESDAY)
-    assert priorities == ["Urgent", "Normal"]
-    assert plans == ["Gold"]
+    assert [name for _, name in priorities] == ["Urgent", "Normal"]
+    assert [name for _, name in plans] == ["Gold"]
     [week] = weeks
-    assert week.week == MONDAY
+    assert (week.week, week.metric) == (MONDAY, "first_response")
     assert (week.overall.met, week.overall.breached, week.overall.attainment) == (2, 2, 50.0)
-    assert week.by_priority["Urgent"].attainment == 100.0
-    assert (week.by_priority["Normal"].met, week.by_priority["Normal"].breached) == (1, 2)
+    urgent, normal = (pk for pk, _ in priorities)
+    assert week.by_priority[urgent].attainment == 100.0
+    assert (week.by_priority[normal].met, week.by_priority[normal].breached) == (1, 2)
     monday_only = attainment_by_week(tenant=world.tenant_a, start=MONDAY, end=MONDAY)[2][0]
     assert (monday_only.overall.met, monday_only.overall.breached) == (1, 2)
 

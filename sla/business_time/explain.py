@@ -1,5 +1,6 @@
-"""Why a deadline is where it is, in sentences: the worked "why" of the targets and calendar
-previews. Pure: no ORM, no clock (the case page's explanation is `sla.selectors.clock_explain`).
+"""Why a deadline is where it is, in lines: the worked "why" of the targets and calendar
+previews, a rendering of the walk (`walk.py`) that the case page's sentence (`why.py`) renders
+too. Pure: no ORM, no clock (the case page's explanation is `sla.selectors.clock_explain`).
 
 The lines say when the clock starts (the next opening when the calendar is closed), what the
 target counts, which closed stretches it skips (holidays named, nights and weekends summed) and
@@ -9,9 +10,11 @@ where it lands.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from sla.business_time.calendar import BusinessCalendar
+from sla.business_time.clock_maths import Measure
+from sla.business_time.walk import Walk, walk
 
 MAX_LISTED_HOLIDAYS = 5
 
@@ -30,6 +33,31 @@ def duration_text(length: timedelta) -> str:
     return " ".join(p for p in parts if p) or "0 min"
 
 
+def lines(w: Walk, *, target: str, calendar_name: str = "", calendar: bool = True) -> list[str]:
+    """The walk as the previews' lines; `calendar` False when the target counts elapsed time."""
+    zone = w.opened.tzinfo
+    out = [f"Opened {moment_text(w.opened)}."]
+    if not calendar:
+        out.append(f"{target.capitalize()} count every hour, nights, weekends and holidays included.")
+        out.append(f"Due {moment_text(w.end)}, {duration_text(w.counted_total)} later.")
+        return out
+    if w.counting_from != w.opened:
+        out.append(
+            f"The “{calendar_name}” calendar is closed then: the clock starts at {moment_text(w.counting_from)}."
+        )
+    out.append(f"{target.capitalize()} on the “{calendar_name}” calendar ({zone}).")
+    holidays = [s for s in w.skipped if s.reason == "holiday" and s.day >= w.counting_from.date()]
+    out += [
+        f"Skips {s.day:%a} {s.day.day} {s.day:%b %Y}: {s.name or 'holiday'}." for s in holidays[:MAX_LISTED_HOLIDAYS]
+    ]
+    if len(holidays) > MAX_LISTED_HOLIDAYS:
+        out.append(f"… and {len(holidays) - MAX_LISTED_HOLIDAYS} more holidays.")
+    if w.not_counted > timedelta(0):
+        out.append(f"Closed time skipped (nights, weekends, holidays): {duration_text(w.not_counted)}.")
+    out.append(f"Due {moment_text(w.end)}.")
+    return out
+
+
 def explain(
     *,
     opened_at: datetime,
@@ -42,31 +70,5 @@ def explain(
 ) -> list[str]:
     """The steps from `opened_at` to `due_at` for a target described as `target` ("2 business
     hours"). Without a calendar the target counted elapsed time."""
-    opened, due = opened_at.astimezone(zone), due_at.astimezone(zone)
-    lines = [f"Opened {moment_text(opened)}."]
-    if calendar is None:
-        lines.append(f"{target.capitalize()} count every hour, nights, weekends and holidays included.")
-        lines.append(f"Due {moment_text(due)}, {duration_text(_elapsed(opened, due))} later.")
-        return lines
-    start = calendar.next_open(opened)
-    if start != opened:
-        lines.append(f"The “{calendar_name}” calendar is closed then: the clock starts at {moment_text(start)}.")
-    lines.append(f"{target.capitalize()} on the “{calendar_name}” calendar ({zone}).")
-    lines += _holidays_skipped(calendar, start.date(), due.date(), holiday_names or {})
-    closed = _elapsed(start, due) - calendar.business_time_between(start, due)
-    if closed > timedelta(0):
-        lines.append(f"Closed time skipped (nights, weekends, holidays): {duration_text(closed)}.")
-    lines.append(f"Due {moment_text(due)}.")
-    return lines
-
-
-def _elapsed(a: datetime, b: datetime) -> timedelta:
-    return b.astimezone(UTC) - a.astimezone(UTC)  # real time: zoned subtraction is wall-clock time
-
-
-def _holidays_skipped(calendar: BusinessCalendar, first: date, last: date, names: Mapping[date, str]) -> list[str]:
-    days = [d for d in sorted(names) if first <= d <= last and calendar.is_holiday(d)]
-    lines = [f"Skips {d:%a} {d.day} {d:%b %Y}: {names[d] or 'holiday'}." for d in days[:MAX_LISTED_HOLIDAYS]]
-    if len(days) > MAX_LISTED_HOLIDAYS:
-        lines.append(f"… and {len(days) - MAX_LISTED_HOLIDAYS} more holidays.")
-    return lines
+    found = walk(measure=Measure(calendar, zone), started_at=opened_at, due_at=due_at, holiday_names=holiday_names)
+    return lines(found, target=target, calendar_name=calendar_name, calendar=calendar is not None)

@@ -11,12 +11,22 @@ from sla.services.calendars import (
     calendar_save,
     calendar_touch,
 )
-from sla.services.clocks import ClockChange, clocks_advance, clocks_plan, clocks_retarget, clocks_start, earliest_due
+from sla.services.clocks import (
+    ClockChange,
+    ClockStep,
+    clocks_advance,
+    clocks_plan,
+    clocks_retarget,
+    clocks_start,
+    clocks_step,
+    earliest_due,
+)
 from sla.services.drafts import draft_discard, draft_save
 from sla.services.policies import TargetInput, policy_publish, preset_targets_apply
 
 __all__ = [
     "ClockChange",
+    "ClockStep",
     "TargetInput",
     "calendar_holiday_add",
     "calendar_holiday_remove",
@@ -28,6 +38,7 @@ __all__ = [
     "clocks_plan",
     "clocks_retarget",
     "clocks_start",
+    "clocks_step",
     "draft_discard",
     "draft_save",
     "earliest_due",

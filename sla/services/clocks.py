@@ -99,12 +99,14 @@ def _targets(case: Case) -> dict[str, SlaTarget]:
     return {row.metric: row for row in rows.select_related("calendar")}
 
 
-def clocks_plan(*, case: Case) -> list[SlaClock]:
+def clocks_plan(*, case: Case, targets: Iterable[SlaTarget] | None = None) -> list[SlaClock]:
     """The clocks of a case being opened, from its locked policy version, scheduled but not yet
     stored (a new case has no pauses): the caller stores the case with their `earliest_due`
-    first, then the clocks with `clocks_start`."""
+    first, then the clocks with `clocks_start`. `targets`: the case's plan and priority's targets
+    of that version (with their calendars), when the caller read them already (e.g. for many
+    cases at once); otherwise they are read here."""
     clocks = []
-    for target in _targets(case).values():
+    for target in _targets(case).values() if targets is None else targets:
         clock = _new_clock(case, target, _policy_of(case).at_risk_share)
         _schedule(clock, zone_name=case.tenant.time_zone, pauses=[])
         clocks.append(clock)
@@ -124,42 +126,76 @@ def clocks_advance(
     reopen: bool = False,
     pause: str = "",
 ) -> ClockChange:
-    """One step of a case's clocks, in this order: meet the `meet` metrics at `at` (met after the
-    deadline records the breach), end the running pause (`resume`), run the resolution clock
-    again (`reopen`; the resolved stretch stays paused), start a pause for the reason `pause`.
-    Deadlines are scheduled again whenever the pauses or the running clocks change."""
+    """One step of a case's clocks (`clocks_step`), read from and stored in the database: the
+    clocks (and, when the pauses change, the pauses) are read once, and only what changed is
+    written."""
     clocks = _clocks(case)
     before = {clock.pk: [getattr(clock, name) for name in _SCHEDULE_FIELDS] for clock in clocks}
-    by_metric = {clock.metric: clock for clock in clocks}
-    met = [by_metric[m] for m in meet if m in by_metric and by_metric[m].met_at is None]
-    for clock in met:
-        clock.met_at = at
-        if clock.due_at is not None and at > clock.due_at and clock.breached_at is None:
-            clock.breached_at = clock.due_at
-    if resume or reopen or pause:
-        _move_pauses(case, clocks, at=at, resume=resume, reopen=reopen, pause=pause)
+    pauses = _pauses(case) if resume or reopen or pause else []
+    step = clocks_step(
+        case=case, clocks=clocks, pauses=pauses, at=at, meet=meet, resume=resume, reopen=reopen, pause=pause
+    )
+    if step.ended is not None:
+        step.ended.save(update_fields=["ended_at"])
+    if step.started is not None:
+        step.started.save(force_insert=True)
     for clock in clocks:
         changed = [n for n, old in zip(_SCHEDULE_FIELDS, before[clock.pk], strict=True) if getattr(clock, n) != old]
         if changed:
             clock.save(update_fields=changed)
-    return ClockChange(due=earliest_due(clocks), met=met)
+    return ClockChange(due=earliest_due(clocks), met=step.met)
 
 
-def _move_pauses(case: Case, clocks: list[SlaClock], *, at: datetime, resume: bool, reopen: bool, pause: str) -> None:
-    pauses = _pauses(case)
+@dataclass
+class ClockStep:
+    """What `clocks_step` did in memory: the clocks met, the pause it ended and the one it started."""
+
+    met: list[SlaClock]
+    ended: CasePause | None = None
+    started: CasePause | None = None
+
+
+def clocks_step(
+    *,
+    case: Case,
+    clocks: list[SlaClock],
+    pauses: list[CasePause],
+    at: datetime,
+    meet: Iterable[str] = (),
+    resume: bool = False,
+    reopen: bool = False,
+    pause: str = "",
+) -> ClockStep:
+    """One step of a case's clocks, in memory (nothing is read or written; `pauses` are the case's
+    pauses in order, needed only when the step resumes, reopens or pauses, and a started pause is
+    appended to them). In this order: meet the `meet` metrics at `at` (met after the deadline
+    records the breach), end the running pause (`resume`), run the resolution clock again
+    (`reopen`; the resolved stretch stays paused), start a pause for the reason `pause`.
+    Deadlines are scheduled again whenever the pauses or the running clocks change.
+    `clocks_advance` is this step on the stored rows; the demo's history builds past cases with it."""
+    by_metric = {clock.metric: clock for clock in clocks}
+    step = ClockStep(met=[by_metric[m] for m in meet if m in by_metric and by_metric[m].met_at is None])
+    for clock in step.met:
+        clock.met_at = at
+        if clock.due_at is not None and at > clock.due_at and clock.breached_at is None:
+            clock.breached_at = clock.due_at
+    if not (resume or reopen or pause):
+        return step
     running = next((row for row in pauses if row.ended_at is None), None)
     if resume and running is not None:
         running.ended_at = max(at, running.started_at)
-        running.save(update_fields=["ended_at"])
+        step.ended = running
     if reopen:
         for clock in clocks:
             if clock.metric == Metric.RESOLUTION:
                 clock.met_at = None
     if pause:
-        pauses.append(CasePause.objects.create(tenant_id=case.tenant_id, case=case, reason=pause, started_at=at))
+        step.started = CasePause(tenant_id=case.tenant_id, case=case, reason=pause, started_at=at)
+        pauses.append(step.started)
     spans = [(row.started_at, row.ended_at) for row in pauses]
     for clock in clocks:
         _schedule(clock, zone_name=case.tenant.time_zone, pauses=spans)
+    return step
 
 
 def clocks_retarget(*, case: Case, at: datetime) -> tuple[dict[str, tuple[str | None, str | None]], datetime | None]:

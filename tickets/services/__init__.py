@@ -15,7 +15,7 @@ from tickets.services.engineering import engineering_issue_link, engineering_iss
 from tickets.services.escalations import escalation_acknowledge, escalation_raise, escalation_resolve
 from tickets.services.inbound import comment_from_email
 from tickets.services.notifications import notification_mail_set, notification_mark_all_read, notification_mark_read
-from tickets.services.opening import case_open, next_case_number
+from tickets.services.opening import case_numbers_reserve, case_open, next_case_number
 from tickets.services.presets import preset_apply, priority_cases_rerank
 from tickets.services.profile import profile_update
 from tickets.services.resolution import (
@@ -47,6 +47,7 @@ __all__ = [
     "case_confirm_resolution",
     "case_event_record",
     "case_log_call",
+    "case_numbers_reserve",
     "case_open",
     "case_propose_resolution",
     "case_reassign",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sla.models import MetBy, Metric
+from sla.models import MetBy, Metric, SlaClock
 from sla.services import ClockChange, clocks_advance
 from tickets.account_rollup import account_sla_mark
 from tickets.models import Case
@@ -17,13 +17,18 @@ def first_response_met_by(case: Case) -> str:
     return case.sla_policy.first_response_met_by if case.sla_policy is not None else MetBy.REPLY
 
 
+def met_event_new(clock: SlaClock, at: datetime) -> dict[str, Any]:
+    """What a clock met at `at` says in its `sla.met` event (the instants too, so the history
+    can say "met at 14:32, 1 h 10 m before its deadline")."""
+    new: dict[str, Any] = {"metric": clock.metric, "late": bool(clock.breached_at), "met_at": at.isoformat()}
+    if clock.due_at is not None:
+        new["due_at"] = clock.due_at.isoformat()
+    return new
+
+
 def record_met(case: Case, change: ClockChange, at: datetime) -> None:
     for clock in change.met:
-        # The instants too, so the history can say "met at 14:32, 1 h 10 m before its deadline".
-        new = {"metric": clock.metric, "late": bool(clock.breached_at), "met_at": at.isoformat()}
-        if clock.due_at is not None:
-            new["due_at"] = clock.due_at.isoformat()
-        record(case, "sla.met", actor=None, at=at, new=new)
+        record(case, "sla.met", actor=None, at=at, new=met_event_new(clock, at))
 
 
 def advance_clocks(case: Case, *, at: datetime, **step: Any) -> ClockChange:
