@@ -2,13 +2,14 @@
 # make test: lint and run the whole suite against PostgreSQL and Redis
 # make test-fast: the same without browser, worker and slow tests, on two processes (the inner loop)
 # make test-fuzz: the deep fuzzing run (schemathesis with a key per role and tenant, the junk walk, the isolation matrix)
-# make bench: run the benchmarks under bench/ (then the stack benchmark)
+# make bench: run the benchmarks under bench/ on a million generated cases (made once, kept in helpdesk_bench_data), then the stack benchmark
+# make bench-quick: the same benchmarks (not the stack one) on 100,000 cases in their own database (helpdesk_bench_quick)
 # make bench-stack: the product through gunicorn with the production settings (bench/stack.py)
 # make bench-peer: django-helpdesk 2.6.1 beside us with the same client (bench/peer/)
 # make load: 200 users for 60 s against gunicorn and Celery workers (bench/load/), figures to bench/RESULTS.md
 # make backup / make restore: dump and restore the database and attachment files (scripts/backup.sh)
 # make audit: look up the pinned dependencies in the PyPI advisory database (needs network)
-.PHONY: demo test test-fast test-fuzz bench bench-stack bench-peer load lint audit backup restore format clean
+.PHONY: demo test test-fast test-fuzz bench bench-quick bench-stack bench-peer load lint audit backup restore format clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -66,6 +67,12 @@ bench-peer: $(VENV)/.dev $(PEER_VENV)/.installed
 	bash scripts/services.sh
 	mkdir -p var/bench
 	$(VENV)/bin/python -m bench.peer.run
+
+# BENCH_QUICK_DATABASE: where the 100,000 cases are kept (made on the first run).
+bench-quick: $(VENV)/.dev
+	bash scripts/services.sh
+	mkdir -p var/bench
+	BENCH_CASES=100000 BENCH_DATABASE=$${BENCH_QUICK_DATABASE:-helpdesk_bench_quick} $(VENV)/bin/python -m bench
 
 # LOAD_DATABASE (dropped and made again; default helpdesk_load), LOAD_REDIS_URL (flushed; default db 14),
 # LOAD_USERS, LOAD_SECONDS: see bench/load/run.py. Loopback only.

@@ -3,11 +3,12 @@ merchant's portal and lookup, one case page, the API's case list, the managers' 
 a year's trends, a CSV export and the API) and the SLA compliance and satisfaction reports,
 rendered through Django's test client against PostgreSQL.
 
-The data lives in its own database (`helpdesk_bench`, or `BENCH_DATABASE`; kept between runs):
-`seed_demo`, then one million StoreConnect cases copied from a seeded case by one INSERT … SELECT
-(95% closed, 2% resolved, 3% in the active statuses with running deadlines, a tenth of those
-breached), their SLA clocks, 90 days of the dashboard's daily roll-ups and every day of the
-customer SLA report's (tickets.models.DailyAccountSla). Each page is fetched
+The data is the generator's (bench.data; BENCH_CASES cases, a million by default, in its own
+database `helpdesk_bench_data`, or `BENCH_DATABASE`, kept between runs): the demo's tenants and
+ten more; the pages are the heavy tenant's, StoreConnect, with a tenth of all cases open (100,000
+of a million) and as many again resolved or closed, their clocks in every state, comments and
+history, 90 days of the dashboard's daily roll-ups and every day of the customer SLA report's
+(tickets.models.DailyAccountSla). Each page is fetched
 15 times after a warm-up; the table shows the median and the slowest, and the goal is a median
 under 150 ms per page on this machine, 100 ms for the dashboard (the compliance report's recount,
 which reads a year of clocks, is shown but not held to it).
@@ -28,8 +29,9 @@ REPEAT = 15
 GOAL_MS = 150.0
 # The managers' dashboard is held to less (issue #14): it is their home, opened all day.
 DASHBOARD_GOAL_MS = 100.0
-ROLLUP_DAYS = 90
-DATABASE = os.environ.get("BENCH_DATABASE", "helpdesk_bench")
+# The queue's first page, the analysts' home, is held to less still (issue #13).
+QUEUE_GOAL_MS = 25.0
+DATABASE = os.environ.get("BENCH_DATABASE", "helpdesk_bench_data")
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 OUTPUT = Path(__file__).resolve().parent.parent / "var" / "bench" / "case_pages.json"
 # The compliance report is kept for five minutes; counting it afresh is measured but is not held
@@ -38,138 +40,36 @@ RECOUNT = "SLA compliance, recount"
 
 
 def _setup_django() -> None:
-    import psycopg2
+    from bench.data.generate import setup_django
 
-    admin = psycopg2.connect(f"{SERVER}/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE])
-        if cursor.fetchone() is None:
-            cursor.execute(f"CREATE DATABASE {DATABASE}")
-    admin.close()
-    os.environ["DATABASE_URL"] = f"{SERVER}/{DATABASE}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "helpdesk.settings.test"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.pop("REDIS_URL", None)  # the pages need no broker; mail queued by seeding stays queued
-
-    import django
-
-    django.setup()
+    setup_django(f"{SERVER}/{DATABASE}")
 
 
 def _seed() -> None:
-    from django.core.management import call_command
-    from django.db import connection
+    """The generator's data set of CASES cases (made once; it stays in the database)."""
+    from bench.data.generate import ensure_dataset
 
-    from demo.seed import seed_demo
-    from helpdesk.models import Tenant
+    made = ensure_dataset(f"{SERVER}/{DATABASE}", CASES)
+    if made["made"]:
+        rate = made["rows"] / made["copy_seconds"]
+        print(f"  data set made: {made['rows']:,} rows in {made['seconds']:.0f} s ({rate:,.0f} rows/s)", flush=True)
+
+
+def _samples() -> tuple[str, str, str]:
+    """A heavy-tenant case to open, a search for its number, and a keyset cursor halfway down the list."""
+    from helpdesk.api.pagination import encode
     from tickets.models import Case
 
-    call_command("migrate", verbosity=0)
-    seed_demo()
-    tenant = Tenant.objects.get(slug="storeconnect")
-    have = Case.objects.for_tenant(tenant).count()
-    if have >= CASES:
-        _rollup(tenant)
-        return
-    print(f"  seeding {CASES - have:,} cases (once; they stay in the {DATABASE} database)…", flush=True)
-    template = Case.objects.for_tenant(tenant).filter(account__slug="harbour-homewares").order_by("pk").first()
-    if template is None:
-        raise RuntimeError("the demo data has no harbour-homewares case to copy")
-    with connection.cursor() as cursor:
-        cursor.execute(_COPY_CASES, {"template": template.pk, "start": have, "end": CASES, "tenant": tenant.pk})
-        cursor.execute(_COPY_CLOCKS, {"tenant": tenant.pk, "start": have})
-        # VACUUM too: index-only scans (the dashboard's open-case figures) need the visibility map.
-        cursor.execute("VACUUM ANALYZE tickets_case")
-        cursor.execute("VACUUM ANALYZE sla_slaclock")
-    _rollup(tenant, again=True)
-
-
-def _rollup(tenant: Any, *, again: bool = False) -> None:
-    """The dashboard's daily roll-ups of the last 90 days, and the customer SLA report's of every
-    day with cases, as beat would have kept them (with the days the seeding marked recounted)."""
-    from django.utils import timezone
-
-    from reports.models import DailySlaTally
-    from reports.services import rollup_recent
-    from tickets.account_rollup import account_rollup_recent, rollup_marked
-    from tickets.models import Case, DailyAccountSla
-
-    now = timezone.now()
-    if again or not DailySlaTally.objects.for_tenant(tenant).exists():
-        print(f"  counting {ROLLUP_DAYS} days of roll-ups…", flush=True)
-        began = time.perf_counter()
-        rollup_recent(tenant=tenant, now=now, days=ROLLUP_DAYS)
-        print(f"  roll-ups counted in {time.perf_counter() - began:.1f} s", flush=True)
-    if again or not DailyAccountSla.objects.for_tenant(tenant).exists():
-        oldest = Case.objects.for_tenant(tenant).order_by("opened_at").values_list("opened_at", flat=True).first()
-        days = (now - oldest).days + 2 if oldest else 1
-        print(f"  counting {days} days of the customer SLA report's roll-ups…", flush=True)
-        began = time.perf_counter()
-        account_rollup_recent(tenant=tenant, now=now, days=days)
-        print(f"  account roll-ups counted in {time.perf_counter() - began:.1f} s", flush=True)
-    rollup_marked(tenant=tenant)
-
-
-# Copies of one seeded case: numbers SC-2000000 upwards, subjects with a few common words,
-# spread over the tenant's accounts, priorities and analysts; mostly closed, as in a helpdesk
-# that has run for years. Open Critical copies are worked first (work_rank 1), as the services
-# would have stored it.
-_COPY_CASES = """
-WITH accounts AS (SELECT array_agg(a.id ORDER BY a.id) AS ids,
-                         array_agg(a.technical_contact_id ORDER BY a.id) AS contacts
-                  FROM helpdesk_account a WHERE a.tenant_id = %(tenant)s),
-     priorities AS (SELECT array_agg(id ORDER BY rank) AS ids, array_agg(worked_first ORDER BY rank) AS first
-                    FROM tickets_priority WHERE tenant_id = %(tenant)s),
-     analysts AS (SELECT array_agg(id ORDER BY id) AS ids FROM helpdesk_user
-                  WHERE tenant_id = %(tenant)s AND role = 'analyst')
-INSERT INTO tickets_case (number, subject, description, category, channel, status, cc_emails, recent_changes,
-    business_impact, steps_to_reproduce, workaround, opened_at, updated_at, sla_due_at, version, account_id,
-    assignee_id, requester_id, sla_policy_id, store_id, tenant_id, plan_id, priority_id, imported_from, work_rank)
-SELECT 'SC-' || (2000000 + g),
-       (ARRAY['Refund fails', 'Checkout error', 'Stock sync stalled', 'Shipping labels missing', 'Tax rates wrong'])
-         [1 + (g / 7) %% 5] || ' at store ' || (g %% 997),
-       t.description, t.category, t.channel, s.status,
-       t.cc_emails, '', '', '', '',
-       now() - make_interval(mins => g), now() - make_interval(mins => g / 2),
-       CASE WHEN g %% 100 >= 97 AND (g / 100) %% 4 <> 2
-            THEN now() + make_interval(mins => (g %% 20000) - 2000) END,
-       1, a.ids[1 + g %% cardinality(a.ids)],
-       CASE WHEN g %% 3 = 0 THEN NULL ELSE n.ids[1 + g %% cardinality(n.ids)] END,
-       a.contacts[1 + g %% cardinality(a.contacts)], t.sla_policy_id, NULL, t.tenant_id, t.plan_id,
-       p.ids[1 + g %% cardinality(p.ids)], '',
-       CASE WHEN s.status NOT IN ('closed', 'resolved') AND p.first[1 + g %% cardinality(p.ids)] THEN 1 ELSE 2 END
-FROM tickets_case t, accounts a, priorities p, analysts n, generate_series(%(start)s + 1, %(end)s) g,
-     LATERAL (SELECT CASE WHEN g %% 100 < 95 THEN 'closed' WHEN g %% 100 < 97 THEN 'resolved'
-                     ELSE (ARRAY['new', 'open', 'waiting_on_customer', 'reopened'])[1 + (g / 100) %% 4] END
-              AS status) s
-WHERE t.id = %(template)s
-"""
-
-# One first-response clock per copied case: met for closed ones, running (a tenth breached) otherwise.
-_COPY_CLOCKS = """
-INSERT INTO sla_slaclock (metric, amount, unit, started_at, length, at_risk_share, due_at, at_risk_at, met_at,
-    warned_at, breached_at, calendar_id, case_id, tenant_id)
-SELECT 'first_response', 1, 'business_days', c.opened_at, interval '8 hours', 0.75,
-       c.sla_due_at, c.sla_due_at - interval '2 hours',
-       CASE WHEN c.status = 'closed' THEN c.opened_at + interval '1 hour' END,
-       NULL,
-       CASE WHEN c.sla_due_at < now() THEN c.sla_due_at END,
-       (SELECT id FROM sla_calendar WHERE tenant_id = %(tenant)s ORDER BY id LIMIT 1), c.id, c.tenant_id
-FROM tickets_case c
-WHERE c.tenant_id = %(tenant)s AND c.number LIKE 'SC-2%%'
-  AND substr(c.number, 4)::bigint > 2000000 + %(start)s
-"""
+    cases = Case.objects.filter(tenant__slug="storeconnect", account__slug="harbour-homewares")
+    middle = cases.order_by("pk")[cases.count() // 2]
+    open_case = cases.filter(status="open").order_by("pk").last() or middle
+    keys = Case.objects.filter(pk=middle.pk).values_list("work_rank", "sla_due_at", "opened_at", "pk").get()
+    return open_case.number, middle.number, encode(list(keys))
 
 
 def _pages() -> list[tuple[str, str, str]]:
     """(what, who, path) for every page measured."""
-    from helpdesk.api.pagination import encode
-    from tickets.models import Case
-
-    one = Case.objects.filter(number="SC-2500001").values_list("number", flat=True).first() or "SC-1001"
-    middle = Case.objects.filter(number="SC-2500000").values_list("work_rank", "sla_due_at", "opened_at", "pk").first()
-    deep = encode(list(middle)) if middle else ""
+    one, number, deep = _samples()
     analyst, merchant = "analyst@storeconnect.test", "merchant@harbour-homewares.test"
     year_ago = (datetime.now(UTC) - timedelta(days=360)).date().isoformat()
     return [
@@ -182,10 +82,10 @@ def _pages() -> list[tuple[str, str, str]]:
         ("queue: breached", analyst, "/queue/?sla=breached"),
         ("queue: at risk", analyst, "/queue/?sla=at_risk"),
         ("queue: subject word", analyst, "/queue/?q=labels"),
-        ("queue: number", analyst, "/queue/?q=SC-2345678"),
+        ("queue: number", analyst, f"/queue/?q={number}"),
         ("all cases: closed", analyst, "/cases/?status=closed"),
         ("all cases: common word", analyst, "/cases/?q=labels"),
-        ("all cases: rare words", analyst, "/cases/?q=store+123"),
+        ("all cases: rare words", analyst, "/cases/?q=POS+terminal+crashes"),
         ("case page", analyst, f"/cases/{one}/"),
         ("notifications", analyst, "/notifications/"),
         ("api: notifications", analyst, "/api/v1/notifications/"),
@@ -236,9 +136,10 @@ def main() -> bool:
     from helpdesk.models import Tenant
     from tickets.models import Case
 
-    print(f"\nCase pages with {CASES:,} StoreConnect cases (PostgreSQL, database {DATABASE})")
+    print(f"\nCase pages of the heavy tenant, {CASES:,} cases in all (PostgreSQL, database {DATABASE})")
     _seed()
     total = Case.objects.for_tenant(Tenant.objects.get(slug="storeconnect")).count()
+    print(f"  StoreConnect: {total:,} cases, {Case.objects.count():,} in all tenants")
     rows = measure()
     print(f"{'page':28} {'median ms':>10} {'slowest ms':>11}")
     for row in rows:
@@ -246,17 +147,25 @@ def main() -> bool:
         print(f"{row['page']:28} {row['median_ms']:10.1f} {row['slowest_ms']:11.1f}{note}")
     worst = max(row["median_ms"] for row in rows if row["page"] != RECOUNT)
     met = worst < GOAL_MS
-    goal = f"every page's median under {GOAL_MS:.0f} ms with {total:,} cases (worst {worst:.1f} ms)"
+    goal = f"every page's median under {GOAL_MS:.0f} ms with {total:,} heavy-tenant cases (worst {worst:.1f} ms)"
     print(f"  {'met   ' if met else 'MISSED'} {goal}")
     dashboard = max(row["median_ms"] for row in rows if "dashboard" in row["page"])
     dashboard_met = dashboard < DASHBOARD_GOAL_MS
     dashboard_goal = f"the dashboard's median under {DASHBOARD_GOAL_MS:.0f} ms (worst {dashboard:.1f} ms)"
     print(f"  {'met   ' if dashboard_met else 'MISSED'} {dashboard_goal}")
-    goals = [{"goal": goal, "met": met}, {"goal": dashboard_goal, "met": dashboard_met}]
+    queue = next(row["median_ms"] for row in rows if row["page"] == "queue")
+    queue_met = queue < QUEUE_GOAL_MS
+    queue_goal = f"the queue's first page's median under {QUEUE_GOAL_MS:.0f} ms ({queue:.1f} ms)"
+    print(f"  {'met   ' if queue_met else 'MISSED'} {queue_goal}")
+    goals = [
+        {"goal": goal, "met": met},
+        {"goal": dashboard_goal, "met": dashboard_met},
+        {"goal": queue_goal, "met": queue_met},
+    ]
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     OUTPUT.write_text(json.dumps({"cases": total, "rows": rows, "goals": goals}, indent=2))
     print(f"  written to {OUTPUT.relative_to(OUTPUT.parent.parent.parent)}")
-    return met and dashboard_met
+    return met and dashboard_met and queue_met
 
 
 if __name__ == "__main__":

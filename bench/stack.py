@@ -2,7 +2,7 @@
 (2 sync workers on 127.0.0.1), PostgreSQL and Redis, measured by clients over HTTP.
 
 It takes a prepared database by URL (`BENCH_DATABASE_URL`, default the `BENCH_DATABASE` database
-`make bench`'s case pages seed, `helpdesk_bench`) and finds what it needs there by query: the
+`make bench`'s case pages use, `helpdesk_bench_data`) and finds what it needs there by query: the
 heavy tenant `storeconnect`, its analyst, manager and a merchant (seed_demo's logins), filter
 values and sample cases. A database without that tenant is prepared first: by
 `bench.data.ensure_dataset(url, BENCH_CASES)` when that generator exists, else by
@@ -37,7 +37,9 @@ from bench.httpclient import Client, load, sign_in
 from bench.stack_pages import Subjects, discover, pages
 
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-DATABASE_URL = os.environ.get("BENCH_DATABASE_URL") or f"{SERVER}/{os.environ.get('BENCH_DATABASE', 'helpdesk_bench')}"
+DATABASE_URL = (
+    os.environ.get("BENCH_DATABASE_URL") or f"{SERVER}/{os.environ.get('BENCH_DATABASE', 'helpdesk_bench_data')}"
+)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")  # the bench's own: flushed
 FLUSH_REDIS = os.environ.get("BENCH_REDIS_FLUSH", "1") != "0"  # 0: a database shared with others
 CASES = int(os.environ.get("BENCH_CASES", "1000000"))
