@@ -23,6 +23,9 @@ def test_a_manager_drills_from_the_forecast_tile_to_a_case_and_hands_it_over(liv
     with browser_page() as page:
         sign_in(page, base, world.manager_a.email, world.password)
         page.wait_for_url(f"{base}/dashboard/")
+        # The charts draw in the design's colours: a bar in the brand colour, not the SVG default black.
+        bar = page.locator("svg.bars rect.bar").first
+        assert bar.evaluate("e => getComputedStyle(e).fill") not in ("rgb(0, 0, 0)", "")
         tile = page.locator(".tiles a", has_text="Will breach within 4 h")
         assert tile.locator(".tile-figure").inner_text() == "1"
         tile.click()
