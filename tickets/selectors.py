@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from helpdesk.errors import NotFound, ValidationFailed
+from helpdesk.lookups import InArray
 from helpdesk.models import Tenant, User
 from helpdesk.selectors import staff_list
 from helpdesk.tenancy import Scope, get_for_scope_or_404
@@ -118,18 +119,19 @@ def _search_filter(scope: Scope, search: str) -> Q:
 def _state_filters(
     cases: CasesT, scope: Scope, *, escalated: bool | None, breached: bool | None, at_risk: bool | None
 ) -> CasesT:
-    """Escalated or not, breached or not, at risk or not: each a subquery on a small index."""
+    """Escalated or not, breached or not, at risk or not: each a subquery on a small index, its
+    ids read first (InArray) when the cases must be among them."""
     if escalated is not None:
         open_escalations = Escalation.objects.for_tenant(scope.tenant).exclude(state=EscalationState.RESOLVED)
         cases = (
-            cases.filter(pk__in=open_escalations.values("case"))
+            cases.filter(InArray(F("pk"), open_escalations.order_by().values("case")))
             if escalated
             else cases.exclude(pk__in=open_escalations.values("case"))
         )
     if breached is not None:
         breached_clocks = SlaClock.objects.for_tenant(scope.tenant).filter(breached_at__isnull=False)
         cases = (
-            cases.filter(pk__in=breached_clocks.values("case"))
+            cases.filter(InArray(F("pk"), breached_clocks.order_by().values("case")))
             if breached
             else cases.exclude(pk__in=breached_clocks.values("case"))
         )
@@ -137,7 +139,11 @@ def _state_filters(
         risky = SlaClock.objects.for_tenant(scope.tenant).filter(
             warned_at__isnull=False, met_at__isnull=True, breached_at__isnull=True
         )
-        cases = cases.filter(pk__in=risky.values("case")) if at_risk else cases.exclude(pk__in=risky.values("case"))
+        cases = (
+            cases.filter(InArray(F("pk"), risky.order_by().values("case")))
+            if at_risk
+            else cases.exclude(pk__in=risky.values("case"))
+        )
     return cases
 
 
@@ -392,19 +398,23 @@ class RosterEntry:
         return f"{self.user.get_full_name()} ({shift}{self.open_cases} open)"
 
 
-def staff_roster(*, scope: Scope, now: datetime) -> dict[int, RosterEntry]:
+def staff_roster(*, scope: Scope, now: datetime, with_load: bool = True) -> dict[int, RosterEntry]:
     """Every active staff member of the tenant by id, whether on shift now (in their own zone,
     else the tenant's) and how many open cases they own: one read of the staff with their shift
-    hours and one grouped count of cases, however many rows show them."""
+    hours and one grouped count of cases, however many rows show them. The count reads every open
+    case's entry of an index (tens of ms with 100,000 open), so a page that only draws the on-shift
+    dots leaves it out (`with_load=False`: every count 0)."""
     zone = scope.tenant.time_zone
     staff = staff_list(scope=scope).filter(is_active=True).select_related("staff_profile").order_by("full_name", "pk")
-    load = dict(
-        Case.objects.for_tenant(scope.tenant)
-        .filter(status__in=ACTIVE_STATUSES, assignee__isnull=False)
-        .values_list("assignee")
-        .annotate(n=Count("pk"))
-        .values_list("assignee", "n")
-    )
+    load = {}
+    if with_load:
+        load = dict(
+            Case.objects.for_tenant(scope.tenant)
+            .filter(status__in=ACTIVE_STATUSES, assignee__isnull=False)
+            .values_list("assignee")
+            .annotate(n=Count("pk"))
+            .values_list("assignee", "n")
+        )
     return {
         user.pk: RosterEntry(
             user=user,

@@ -84,7 +84,7 @@ def _queue_page(request: ScopedRequest, bulk: BulkAssignForm, *, status: int = 2
         "sorts": sort_headers(request.GET, sort),
         "bulk": bulk,
         "selected": set(bulk["cases"].value() or []) if bulk.is_bound else set(),
-        "roster": staff_roster(scope=scope, now=timezone.now()),  # the owners' on-shift dots
+        "roster": staff_roster(scope=scope, now=timezone.now(), with_load=False),  # the owners' on-shift dots
     }
     template = "tickets/_queue_list.html" if request.htmx else "helpdesk/queue.html"
     return render(request, template, context, status=status)
