@@ -88,7 +88,7 @@ def _case_page(
         "actions": actions,
         "offered": set(offered),
         "refusal": refusal,
-        "roster": None if scope.is_merchant else staff_roster(scope=scope, now=timezone.now()),
+        "roster": None if scope.is_merchant else staff_roster(scope=scope, now=timezone.now(), with_load=False),
         "staff_names": staff_names(scope=scope),
     }
     return render(request, "tickets/case_detail.html", context, status=status)
