@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from helpdesk.lookups import InArray
 from helpdesk.models import Role, User
 from helpdesk.selectors import staff_list
 from helpdesk.tenancy import Scope
@@ -62,8 +63,8 @@ def dashboard_tiles(*, scope: Scope, now: datetime) -> Tiles:
     missed = clocks.filter(breached_at__isnull=False)
     escalations = escalation_list(scope=scope).exclude(state=EscalationState.RESOLVED)
     return Tiles(
-        at_risk=cases.filter(pk__in=risky.values("case")).count(),
-        breached=cases.filter(pk__in=missed.values("case")).count(),
+        at_risk=cases.filter(InArray(F("pk"), risky.order_by().values("case"))).count(),
+        breached=cases.filter(InArray(F("pk"), missed.order_by().values("case"))).count(),
         escalations=escalations.count(),
         **counts,
     )
