@@ -20,6 +20,7 @@ import io
 import multiprocessing
 import os
 import random
+import signal
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -206,11 +207,11 @@ def _write(tenants: list[Any], cases: int, now: datetime, workers: int) -> int:
     _SHAPES[:] = [shape_of(tenant) for tenant in tenants]
     jobs = _jobs(_SHAPES, cases)
     make = functools.partial(_rows, now=now)
-    if workers <= 1:
+    if workers <= 1 or len(jobs) <= 1:  # one chunk: nothing to share out
         return sum(_copy_chunk(rows) for rows in map(make, jobs))
     connection.close()  # the children must not share this process's connection
     written, began = 0, time.perf_counter()
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_plain_sigterm) as pool:
         for done, rows in enumerate(pool.imap(make, jobs), start=1):
             written += _copy_chunk(rows)
             if done % 10 == 0 or done == len(jobs):
@@ -218,6 +219,13 @@ def _write(tenants: list[Any], cases: int, now: datetime, workers: int) -> int:
                     f"  {done}/{len(jobs)} chunks, {written:,} rows ({time.perf_counter() - began:.0f} s)", flush=True
                 )
     return written
+
+
+def _plain_sigterm() -> None:
+    """A forked worker dies on SIGTERM even when its parent handles it (bench/stack.py turns
+    SIGTERM into an exit that stops its servers): the pool stops its workers with SIGTERM, and a
+    worker running the parent's handler hung the pool's shutdown."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _copy_chunk(rows: Rows) -> int:
