@@ -58,7 +58,6 @@ def moment_iso(moment: datetime) -> str:
     return timezone.localtime(moment).isoformat()
 
 
-@register.filter
 def countdown(due: datetime | None, now: datetime) -> str:
     """ "47 min left" before the instant, "2 h 10 m overdue" after it (static/js/app.js keeps it
     current in the browser with the same wording)."""
@@ -133,14 +132,12 @@ def is_past(due: datetime | None, now: datetime) -> bool:
     return due is not None and due < now
 
 
-@register.filter
 def priority_tone(priority: Any) -> str:
     """Red for the most urgent level, orange for the second, blue for the third, grey below."""
     rank = getattr(priority, "rank", None) or 99
     return {1: "critical", 2: "high", 3: "medium"}.get(rank, "low")
 
 
-@register.filter
 def status_tone(status: str) -> str:
     return STATUS_TONES.get(status, "open")
 
@@ -156,7 +153,6 @@ def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key) if mapping else None
 
 
-@register.filter
 def ago(moment: datetime | None, now: datetime) -> str:
     """How long ago, in the countdown's words: "12 min ago", "3 h 5 m ago"."""
     if moment is None:

@@ -1,7 +1,7 @@
 """`{% handoff_offers %}`: worked-first cases whose owner's shift is over, for the queue;
 `{% assignee user roster %}`: an owner's name with the on-shift dot;
 `{% case_rows cases %}`: the rows of a case table;
-`roster|roster_entry:pk`: one staff member's entry of a roster (tickets.selectors.staff_roster)."""
+`roster_entry(roster, pk)`: one staff member's entry of a roster (tickets.selectors.staff_roster)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,6 @@ def handoff_offers(context: template.Context) -> dict[str, object]:
     return {"cases": handoff_candidates(scope=scope, now=timezone.now())}
 
 
-@register.filter
 def roster_entry(roster: dict[int, RosterEntry] | None, pk: int) -> RosterEntry | None:
     return (roster or {}).get(pk)
 
