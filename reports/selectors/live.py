@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -70,7 +71,7 @@ def open_figures(*, scope: Scope, now: datetime) -> list[OpenGroup]:
             row["due_4h"],
             row["due_24h"],
         )
-        for row in counted
+        for row in cast(list[dict[str, Any]], list(counted))  # annotations the stubs cannot name
     ]
 
 
