@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -180,3 +182,18 @@ def test_other_tenants_accounts_and_users_answer_like_missing_ones(client, world
     assert client.get(_users_url(world.account_a1)).status_code == 403
     client.force_login(world.merchant_a1)
     assert client.post(f"/settings/merchant-users/{world.merchant_a1.pk}/", {"action": "resend"}).status_code == 403
+
+
+def test_the_list_reads_as_many_queries_for_one_user_as_for_fifty(client, world):
+    client.force_login(world.admin_a)
+    url = _users_url(world.account_a1)
+    client.get(url)  # the session and caches, once
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for n in range(49):
+        user_create(
+            tenant=world.tenant_a, email=f"buyer{n}@alpha-one.test", role=Role.MERCHANT, account=world.account_a1
+        )
+    with CaptureQueriesContext(connection) as fifty:
+        assert len(client.get(url).context["rows"]) == 50
+    assert len(fifty) == len(one)
