@@ -22,6 +22,7 @@ from helpdesk.tenancy import Scope
 from reports.selectors import (
     AGE_BUCKETS,
     AgentLoad,
+    OpenGroup,
     Tiles,
     agent_load,
     attainment_by_week,
@@ -165,8 +166,8 @@ def forecast_rows_html(
     return mark_safe("\n".join(rows))  # nosec B308 B703  # every value above went through escape()
 
 
-def backlog_table(scope: Scope, period: Period) -> Table:
-    rows = backlog(scope=scope, now=period.now)
+def backlog_table(scope: Scope, period: Period, groups: list[OpenGroup] | None = None) -> Table:
+    rows = backlog(scope=scope, now=period.now, groups=groups)
     columns = ["Priority", *(label for _, label, *_ in AGE_BUCKETS), "Total"]
     body = [
         [

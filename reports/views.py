@@ -21,6 +21,7 @@ from helpdesk.tenancy import Scope, ScopedRequest, require_scope
 from reports.dashboard import (
     BUILDERS,
     Period,
+    backlog_table,
     forecast_cases,
     forecast_rows_html,
     forecast_table,
@@ -28,7 +29,7 @@ from reports.dashboard import (
     tiles_table,
 )
 from reports.forms import HandOverForm
-from reports.selectors import AgentLoad, agent_load, dashboard_tiles
+from reports.selectors import AgentLoad, agent_load, dashboard_tiles, open_figures
 from tickets.operations import OPERATIONS
 from tickets.selectors import case_get
 from tickets.services import ReassignReason
@@ -50,12 +51,15 @@ def dashboard(request: ScopedRequest) -> HttpResponse:
         table = BUILDERS[export](scope, period)
         dated = export not in {"forecast", "backlog", "agent-load"}
         return csv_response(table, start=start if dated else None, end=end if dated else None)
-    tiles = dashboard_tiles(scope=scope, now=now)
+    groups = open_figures(scope=scope, now=now)  # the open cases, read once for the tiles, backlog and load
+    tiles = dashboard_tiles(scope=scope, now=now, groups=groups)
     cases = forecast_cases(scope, period)
     forecast = forecast_table(scope, period, cases)
-    least = _least_loaded(load := agent_load(scope=scope, now=now))
-    tables = {key: build(scope, period) for key, build in BUILDERS.items() if key not in {"forecast", "agent-load"}}
+    least = _least_loaded(load := agent_load(scope=scope, now=now, groups=groups))
+    live = {"forecast", "agent-load", "backlog"}
+    tables = {key: build(scope, period) for key, build in BUILDERS.items() if key not in live}
     tables["agent-load"] = load_table(scope, period, load)
+    tables["backlog"] = backlog_table(scope, period, groups)
     context = {
         "form": form,
         "period": period,

@@ -53,6 +53,15 @@ def test_the_size_the_heavy_tenant_and_a_second_call_that_does_nothing(generated
 
 
 @pytest.mark.django_db
+def test_the_indexes_set_aside_while_copying_are_all_built_again(generated):
+    # The generator drops the tables' secondary indexes while it copies and builds them at the end.
+    assert _one("SELECT count(*) FROM bench_set_aside_index") == 0
+    names = {row[0] for row in _rows("SELECT indexname FROM pg_indexes WHERE tablename = 'tickets_case'")}
+    assert {"case_open_figures", "case_work_order", "case_account_recent", "case_updated"} <= names
+    assert _one("SELECT count(*) FROM pg_indexes WHERE tablename = 'tickets_caseevent'") >= 2
+
+
+@pytest.mark.django_db
 def test_status_priority_and_plan_mixes(generated):
     by_status = dict(_rows("SELECT status, count(*) FROM tickets_case WHERE id > %s GROUP BY 1", [generated]))
     assert set(by_status) == {"new", "open", "waiting_on_customer", "reopened", "resolved", "closed"}

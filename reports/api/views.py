@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from helpdesk.api.base import ApiRequest, ScopedAPIView
 from helpdesk.api.serializers import ErrorSerializer
 from helpdesk.roles import MANAGING_ROLES
-from reports.selectors import agent_load, dashboard_tiles
+from reports.selectors import agent_load, dashboard_tiles, open_figures
 
 ERRORS = {code: ErrorSerializer for code in (401, 403, 429)}
 
@@ -44,7 +44,9 @@ class DashboardView(ScopedAPIView):
     @extend_schema(operation_id="reports_dashboard", responses={200: DashboardSerializer, **ERRORS})
     def get(self, request: ApiRequest) -> Response:
         now = timezone.now()
-        tiles = dashboard_tiles(scope=request.scope, now=now)
+        groups = open_figures(scope=request.scope, now=now)
+        tiles = dashboard_tiles(scope=request.scope, now=now, groups=groups)
+        load = agent_load(scope=request.scope, now=now, groups=groups)
         return Response(
             {
                 "breach_forecast": {"4h": tiles.due_4h, "24h": tiles.due_24h},
@@ -53,7 +55,7 @@ class DashboardView(ScopedAPIView):
                 "unassigned": tiles.unassigned,
                 "open": tiles.open,
                 "open_escalations": tiles.escalations,
-                "agent_load": [{"analyst": row.email, "open": row.open} for row in agent_load(scope=request.scope)],
+                "agent_load": [{"analyst": row.email, "open": row.open} for row in load],
                 "as_of": now.isoformat(),
             }
         )

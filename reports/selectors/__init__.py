@@ -7,11 +7,13 @@ from reports.selectors.live import (
     AGE_BUCKETS,
     AgentLoad,
     BacklogRow,
+    OpenGroup,
     Tiles,
     agent_load,
     backlog,
     breach_forecast,
     dashboard_tiles,
+    open_figures,
 )
 from reports.selectors.sources import decided_clocks, pauses_of, satisfaction_counts
 from reports.selectors.trends import (
@@ -29,6 +31,7 @@ __all__ = [
     "AttainmentRow",
     "BacklogRow",
     "MedianRow",
+    "OpenGroup",
     "SatisfactionRow",
     "Tiles",
     "agent_load",
@@ -38,6 +41,7 @@ __all__ = [
     "dashboard_tiles",
     "decided_clocks",
     "median_times",
+    "open_figures",
     "pauses_of",
     "satisfaction_by_week",
     "satisfaction_counts",
