@@ -11,7 +11,7 @@ names no route any more. Add a row when you add a route: the roles come from `he
   `escalation` (its id), `attachment` (its token), `reference` (an engineering issue), `store` (its id),
   `notification` (its id; each staff principal's own is its own notification), `canned_reply`,
   `staff_member` (a staff user's id), `account` (a merchant account's id), `priority`, `plan`,
-  `partner` (a partner user's id),
+  `partner` (a partner user's id), `merchant_user` (a merchant user's id: the account's technical contact),
   `calendar` (a business calendar's id), `sla_version` (an SLA policy version's id), or
   `TOKEN` for capability links (a survey token, a password-reset token), tried only missing.
 - `method`: how a page is requested (`post` for pages that only act); API operations carry
@@ -50,6 +50,8 @@ PAGES: dict[str, Rule] = {
     "settings-accounts": Rule(ADMIN_ROLES),
     "settings-account-new": Rule(ADMIN_ROLES),
     "settings-account": Rule(ADMIN_ROLES, "account"),
+    "settings-account-users": Rule(ADMIN_ROLES, "account"),
+    "settings-merchant-user": Rule(ADMIN_ROLES, "merchant_user", "post"),
     "settings-partners": Rule(ADMIN_ROLES),
     "settings-partner": Rule(ADMIN_ROLES, "partner"),
     "settings-assignment": Rule(ADMIN_ROLES),

@@ -101,6 +101,7 @@ def _build_objects(world, account, setup, key: str) -> dict[str, str]:
         "priority": str(setup.normal.pk),
         "plan": str(account.plan_id),
         "partner": str(_partner(account, key, marker).pk),
+        "merchant_user": str(account.technical_contact_id),
         **_notifications(world, account, case),
     }
 
@@ -157,6 +158,7 @@ def estate(world, setup_a, setup_b) -> dict[str, dict[str, str]]:
         "priority": str(int(a1["priority"]) + 100000),
         "plan": str(int(a1["plan"]) + 100000),
         "partner": str(int(a1["partner"]) + 100000),
+        "merchant_user": str(int(a1["merchant_user"]) + 100000),
     }
     return objects
 

@@ -102,6 +102,8 @@ def site(world, setup_a):
     partner_link_accounts(user=partner, accounts=[world.account_a1])
     return {
         "partner_id": partner.pk,
+        "account_id": world.account_a1.pk,
+        "merchant_id": world.merchant_a1.pk,
         "priority_id": spare_priority.pk,
         "plan_id": spare_plan.pk,
         "number": case.number,

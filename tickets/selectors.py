@@ -68,12 +68,13 @@ def plan_by_name(*, tenant: Tenant, name: str) -> Plan:
     return plan
 
 
-def priority_by_name(*, tenant: Tenant, name: str, offered: bool = False) -> Priority:
-    """The priority of that name; with `offered`, only a priority new cases may take (not retired)."""
-    rows = priority_offered(tenant=tenant) if offered else priority_list(tenant=tenant)
-    priority = rows.filter(name__iexact=name.strip()).first()
+def priority_by_name(*, tenant: Tenant, name: str) -> Priority:
+    """The priority of that name, retired ones too (quotes and filters name them; the services
+    that open or reprioritise a case refuse them with their own message). An unknown name is told
+    the priorities on offer."""
+    priority = priority_list(tenant=tenant).filter(name__iexact=name.strip()).first()
     if priority is None:
-        known = ", ".join(rows.values_list("name", flat=True))
+        known = ", ".join(priority_offered(tenant=tenant).values_list("name", flat=True))
         raise ValidationFailed(
             f"No priority “{name}”. Known priorities: {known}.",
             errors={"priority": [f"Unknown priority. Known priorities: {known}."]},

@@ -131,6 +131,21 @@ class PlanSettingsForm(forms.Form):
     )
 
 
+class MerchantInviteForm(forms.Form):
+    """A new merchant user of one account, invited by mail to choose a password."""
+
+    email = forms.EmailField(label="E-mail", help_text="The invitation with a link to choose a password goes here.")
+    full_name = forms.CharField(max_length=150, label="Name")
+
+
+class MerchantUserActionForm(forms.Form):
+    """What a row's button does to one merchant user."""
+
+    action = forms.ChoiceField(
+        choices=[("resend", "Send the invitation again"), ("deactivate", "Deactivate"), ("reactivate", "Reactivate")]
+    )
+
+
 class AccountAddForm(forms.Form):
     """A new merchant account and its first merchant user, who becomes its technical contact."""
 

@@ -60,9 +60,33 @@ def account_settings_get(*, scope: Scope, pk: int) -> Account:
     return account
 
 
+def account_merchant_users(*, scope: Scope, account: Account) -> QuerySet[User]:
+    """The account's merchant users, active first (partners working for it are not among them:
+    they belong to no account, `account_partner_links`)."""
+    return (
+        User.objects.for_tenant(scope.tenant)
+        .filter(account=account, role=Role.MERCHANT)
+        .order_by("-is_active", "full_name", "email")
+    )
+
+
 def account_merchants(*, scope: Scope, account: Account) -> QuerySet[User]:
     """The account's active merchant users, who may be its technical contact."""
-    return User.objects.for_tenant(scope.tenant).filter(account=account, is_active=True).order_by("full_name", "email")
+    return account_merchant_users(scope=scope, account=account).filter(is_active=True).order_by("full_name", "email")
+
+
+def merchant_user_get(*, scope: Scope, pk: int) -> User:
+    """One merchant user of the scope's tenant, with their account (NotFound when missing, not a
+    merchant user or another tenant's)."""
+    user = (
+        User.objects.for_tenant(scope.tenant)
+        .filter(role=Role.MERCHANT, account__isnull=False, pk=pk)
+        .select_related("account")
+        .first()
+    )
+    if user is None:
+        raise NotFound("No such merchant user.")
+    return user
 
 
 def account_stores(*, scope: Scope, account: Account) -> QuerySet[Store]:

@@ -310,6 +310,9 @@ class PrioritySerializer(NamedSerializer):
     must_phone = serializers.BooleanField()
     escalate_on_open = serializers.BooleanField()
     worked_first = serializers.BooleanField(help_text="Open cases at this priority are worked ahead of all others.")
+    retired = serializers.BooleanField(
+        help_text="Retired: cases already at it keep it, but no case is opened at it or moved to it."
+    )
 
 
 class AlertSerializer(serializers.Serializer):

@@ -16,7 +16,7 @@ from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
 from helpdesk.tenancy import customer_account_ids
 from helpdesk.validators import validate_email_list
 from tickets import notifications, webhook_events
-from tickets.models import Case, CaseEvent, Escalation, EscalationState, Status, work_rank
+from tickets.models import Case, CaseEvent, Escalation, EscalationState, Priority, Status, work_rank
 
 # What each status allows, for error messages that say what can be done instead.
 ALLOWED_ACTIONS = {
@@ -167,3 +167,13 @@ def check_cc_emails(emails: object) -> list[str]:
     except DjangoValidationError as error:
         raise ValidationFailed(str(error.messages[0]), errors={"cc_emails": list(error.messages)}) from None
     return list(cast("list[str]", emails))  # validated above: a list of addresses
+
+
+def refuse_retired_priority(priority: Priority) -> None:
+    """A retired priority is not chosen anew: not for a new case, not as a case's new priority.
+    Cases already at it keep it (nothing here touches them)."""
+    if priority.retired:
+        raise ValidationFailed(
+            f"Priority {priority.name} is retired: choose another priority.",
+            errors={"priority": ["Retired: choose another priority."]},
+        )

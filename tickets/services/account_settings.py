@@ -14,7 +14,7 @@ from helpdesk.roles import ADMIN_ROLES
 from helpdesk.services import setting_change_record, store_create, store_update
 from tickets.models import Plan
 from tickets.services._common import check_cc_emails
-from tickets.services.staff import invitation_mail
+from tickets.services.staff import user_invite
 
 
 def _admin_tenant(actor: User) -> Tenant:
@@ -46,13 +46,21 @@ def account_settings_update(
         raise ValidationFailed("No such plan.", errors={"plan": ["Not found."]})
     if plan.retired and plan.pk != locked.plan_id:
         raise ValidationFailed(f"Plan {plan.name} is retired.", errors={"plan": ["Retired: choose another plan."]})
-    if technical_contact.account_id != locked.pk or not technical_contact.is_active:
+    # Read again under a lock (after the account's, as a deactivation takes them): a contact being
+    # deactivated at this moment is refused rather than saved inactive.
+    contact = (
+        User.objects.for_tenant(tenant)
+        .filter(pk=technical_contact.pk, account=locked, role=Role.MERCHANT, is_active=True)
+        .select_for_update()
+        .first()
+    )
+    if contact is None:
         raise ValidationFailed(
             "The technical contact must be an active merchant user of this account.",
             errors={"technical_contact": ["Not a user of this account."]},
         )
     before = _account_values(locked)
-    locked.plan, locked.technical_contact = plan, technical_contact
+    locked.plan, locked.technical_contact = plan, contact
     locked.cc_addresses = check_cc_emails(cc_addresses)
     locked.save(update_fields=["plan", "technical_contact", "cc_addresses"])
     setting_change_record(
@@ -133,22 +141,18 @@ def account_add(
             account.save()
     except IntegrityError:
         raise ValidationFailed(f"An account “{slug}” exists already.", errors={"slug": ["Already in use."]}) from None
-    try:
-        # Addresses are unique across tenants: the insert is the one check that reads no other tenant.
-        with transaction.atomic():
-            contact = User.objects.create_user(
-                contact_email.strip().lower(),
-                None,
-                tenant=tenant,
-                role=Role.MERCHANT,
-                account=account,
-                full_name=contact_name.strip(),
-            )
-    except IntegrityError:
-        raise ValidationFailed("That e-mail address is taken.", errors={"contact_email": ["Already in use."]}) from None
+    contact = user_invite(
+        tenant=tenant,
+        actor=actor,
+        email=contact_email,
+        full_name=contact_name,
+        role=Role.MERCHANT,
+        account=account,
+        role_text=f"a merchant user and the technical contact of {account.name}",
+        field="contact_email",
+    )
     account.technical_contact = contact
     account.save(update_fields=["technical_contact"])
-    invitation_mail(tenant, actor, contact, role_text=f"a merchant user and the technical contact of {account.name}")
     setting_change_record(
         tenant=tenant,
         actor=actor,

@@ -25,14 +25,17 @@ class AlertOutcome:
 
 def alert_priority(*, account: Account, kind: str, severity: str) -> Priority:
     """The tenant's route for (kind, severity); without one, severities map onto the priority
-    scheme in order (critical → the most urgent level, info → the least)."""
+    scheme in order (critical → the most urgent level, info → the least). Retired priorities are
+    not chosen anew: a route to one is passed over as if it were not there."""
     route = (
-        AlertRoute.objects.for_tenant(account.tenant).filter(kind=kind, severity=severity).select_related("priority")
+        AlertRoute.objects.for_tenant(account.tenant)
+        .filter(kind=kind, severity=severity, priority__retired=False)
+        .select_related("priority")
     )
     found = route.first()
     if found is not None:
         return found.priority
-    levels = list(Priority.objects.for_tenant(account.tenant).order_by("rank"))
+    levels = list(Priority.objects.for_tenant(account.tenant).filter(retired=False).order_by("rank"))
     if not levels:
         raise ValidationFailed("The tenant has no priorities to open cases at.", errors={})
     return levels[min(SEVERITY_ORDER.index(severity), len(levels) - 1)]

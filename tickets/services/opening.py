@@ -28,7 +28,14 @@ from tickets.models import (
     work_rank,
 )
 from tickets.services._clock_steps import meet_first_response, record_met
-from tickets.services._common import check_cc_emails, now_or, record, require_text, save_case
+from tickets.services._common import (
+    check_cc_emails,
+    now_or,
+    record,
+    refuse_retired_priority,
+    require_text,
+    save_case,
+)
 from tickets.services.escalations import escalation_write
 
 # One statement takes the next number: it creates the tenant's sequence at its first case (the
@@ -84,6 +91,7 @@ def _check_opening(case: Case, *, opened_by: User) -> None:
     tenant, account, requester, store = case.tenant, case.account, case.requester, case.store
     if account.tenant_id != tenant.pk or case.priority.tenant_id != tenant.pk:
         raise NotFound("No such account or priority.")
+    refuse_retired_priority(case.priority)
     if account.pk not in (customer_account_ids(requester) or ()):
         raise ValidationFailed(
             "The requester must be a user of the case's account.", errors={"requester": ["Not a user of this account."]}

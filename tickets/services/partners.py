@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from helpdesk.errors import PermissionDenied, ValidationFailed
 from helpdesk.models import Account, PartnerLink, Role, Tenant, User
 from helpdesk.roles import ADMIN_ROLES
 from helpdesk.services import setting_change_record
-from tickets.services.staff import invitation_mail, staff_invitation_pending
+from tickets.services.staff import invitation_mail, staff_invitation_pending, user_invite
 
 
 def _check_admin(actor: User) -> Tenant:
@@ -52,16 +52,10 @@ def partner_invite(*, actor: User, email: str, full_name: str, accounts: Iterabl
     chosen = _own_accounts(tenant, accounts)
     if not chosen:
         raise ValidationFailed("Choose the accounts they work for.", errors={"accounts": ["Choose at least one."]})
-    try:
-        # Addresses are unique across tenants: the insert is the one check that reads no other tenant.
-        with transaction.atomic():
-            user = User.objects.create_user(
-                email.strip().lower(), None, tenant=tenant, role=Role.PARTNER, full_name=full_name.strip()
-            )
-    except IntegrityError:
-        raise ValidationFailed("That e-mail address is taken.", errors={"email": ["Already in use."]}) from None
+    user = user_invite(
+        tenant=tenant, actor=actor, email=email, full_name=full_name, role=Role.PARTNER, role_text=_role_text(chosen)
+    )
     PartnerLink.objects.bulk_create([PartnerLink(tenant=tenant, user=user, account=account) for account in chosen])
-    invitation_mail(tenant, actor, user, role_text=_role_text(chosen))
     setting_change_record(
         tenant=tenant,
         actor=actor,

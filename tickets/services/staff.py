@@ -14,11 +14,14 @@ from django.utils.http import urlsafe_base64_encode
 
 from helpdesk.errors import PermissionDenied, ValidationFailed
 from helpdesk.messaging.outbox import mail_enqueue
-from helpdesk.models import Role, Tenant, User
+from helpdesk.models import Account, Role, Tenant, User
 from helpdesk.roles import ADMIN_ROLES, STAFF_ROLES
 from helpdesk.services import setting_change_record
 from tickets.models import StaffProfile
 from tickets.shifts import DAY_NAMES, check_shift_hours, shift_text
+
+# What an address another tenant's user holds is told: the same as any address that cannot be used.
+ADDRESS_UNAVAILABLE = "Cannot be used for a new user: ask for another address."
 
 
 def _check_admin(actor: User) -> Tenant:
@@ -51,17 +54,8 @@ def staff_invite(
     tenant = _check_admin(actor)
     _check_role(role)
     hours = check_shift_hours(shift_hours) if shift_hours else {}
-    try:
-        # Addresses are unique across tenants; asking the database to insert is the one check that
-        # reads no other tenant's rows (a request sees only its own).
-        with transaction.atomic():
-            user = User.objects.create_user(
-                email.strip().lower(), None, tenant=tenant, role=role, full_name=full_name.strip()
-            )
-    except IntegrityError:
-        raise ValidationFailed("That e-mail address is taken.", errors={"email": ["Already in use."]}) from None
+    user = user_invite(tenant=tenant, actor=actor, email=email, full_name=full_name, role=role)
     StaffProfile.objects.create(tenant_id=tenant.pk, user=user, shift_hours=hours)
-    invitation_mail(tenant, actor, user)
     setting_change_record(
         tenant=tenant,
         actor=actor,
@@ -70,6 +64,49 @@ def staff_invite(
         after={**_values(user, hours), "Invitation": f"mailed to {user.email}"},
     )
     return user
+
+
+def user_invite(
+    *,
+    tenant: Tenant,
+    actor: User,
+    email: str,
+    full_name: str,
+    role: str,
+    account: Account | None = None,
+    role_text: str = "",
+    field: str = "email",
+) -> User:
+    """A new user of `tenant` without a password, mailed a link to choose one: the one invitation
+    every kind of user gets (staff, partners, merchant users). A taken address is refused at
+    `field`. The caller checks the actor and records the change, in its transaction."""
+    email = email.strip().lower()
+    try:
+        # Addresses are unique across tenants; asking the database to insert is the one check that
+        # reads no other tenant's rows (a request sees only its own).
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email, None, tenant=tenant, role=role, account=account, full_name=full_name.strip()
+            )
+    except IntegrityError:
+        raise _address_taken(tenant, email, field) from None
+    invitation_mail(tenant, actor, user, role_text=role_text)
+    return user
+
+
+def _address_taken(tenant: Tenant, email: str, field: str) -> ValidationFailed:
+    """Why the address cannot be used: a user of this tenant is named (the admin sees them anyway);
+    another tenant's user is not even hinted at: the message is the same whoever holds it."""
+    own = User.objects.for_tenant(tenant).select_related("account").filter(email=email).first()
+    if own is None:
+        return ValidationFailed(
+            "That e-mail address cannot be used for a new user; ask them for another one.",
+            errors={field: [ADDRESS_UNAVAILABLE]},
+        )
+    what = Role(own.role).label.lower() + (f" of {own.account.name}" if own.account else "")
+    return ValidationFailed(
+        f"{email} is one of your users already ({what}).", errors={field: [f"Already one of your users: {what}."]}
+    )
 
 
 def invitation_mail(tenant: Tenant, actor: User, user: User, *, role_text: str = "") -> None:

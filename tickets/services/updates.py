@@ -21,6 +21,7 @@ from tickets.services._common import (
     lock_case,
     now_or,
     record,
+    refuse_retired_priority,
     require_staff,
     require_text,
     save_case,
@@ -152,6 +153,7 @@ def _priority_change(case: Case, actor: User, priority: Priority, reason: str, a
         raise illegal(case, "reprioritised")
     if priority.pk == case.priority_id:
         raise ValidationFailed(f"The case is {priority.name} already.", errors={"priority": ["Unchanged."]})
+    refuse_retired_priority(priority)
     old = case.priority
     case.priority = priority
     due, case.sla_due_at = clocks_retarget(case=case, at=at)

@@ -55,7 +55,7 @@ def test_an_admin_adds_an_account_and_its_contact_is_invited(client, world):
         ("plan", "99999999", "Select a valid choice."),
         ("time_zone", "Mars/Olympus", "Select a valid choice."),
         ("contact_email", "nope", "Enter a valid email address."),
-        ("contact_email", "analyst@tenant-b.test", "Already in use."),
+        ("contact_email", "analyst@tenant-b.test", "Cannot be used for a new user: ask for another address."),
     ],
 )
 def test_a_bad_account_is_refused_at_its_field_and_in_the_summary(client, world, field, value, message):

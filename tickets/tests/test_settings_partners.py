@@ -77,7 +77,7 @@ def test_an_admin_links_unlinks_and_deactivates_a_partner_and_each_change_is_rec
     ("field", "value", "message"),
     [
         ("email", "not-an-address", "Enter a valid email address."),
-        ("email", "analyst@tenant-b.test", "Already in use."),
+        ("email", "analyst@tenant-b.test", "Cannot be used for a new user: ask for another address."),
         ("full_name", "", "This field is required."),
         ("accounts", [], "This field is required."),
     ],

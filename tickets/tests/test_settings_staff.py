@@ -56,7 +56,7 @@ def test_an_invited_analyst_chooses_a_password_through_the_mailed_link(client, w
     ("field", "value", "message"),
     [
         ("email", "not-an-address", "Enter a valid email address."),
-        ("email", "analyst@tenant-b.test", "Already in use."),
+        ("email", "analyst@tenant-b.test", "Cannot be used for a new user: ask for another address."),
         ("role", "merchant", "Select a valid choice."),
         ("full_name", "", "This field is required."),
     ],

@@ -90,7 +90,7 @@ class CaseListView(ScopedAPIView):
             account=account,
             requester=requester,
             opened_by=request.user,
-            priority=priority_by_name(tenant=scope.tenant, name=fields.pop("priority"), offered=True),
+            priority=priority_by_name(tenant=scope.tenant, name=fields.pop("priority")),
             store=store,
             channel=channel,
             **fields,
@@ -122,7 +122,7 @@ class CaseDetailView(ScopedAPIView):
             actor=request.user,
             details=changes,
             workaround=workaround,
-            priority=priority_by_name(tenant=scope.tenant, name=priority, offered=True) if priority else None,
+            priority=priority_by_name(tenant=scope.tenant, name=priority) if priority else None,
             priority_reason=reason,
             expected_version=version,
         )
