@@ -8,12 +8,12 @@ function that formats a few strings. Pure: the current time is passed in by the 
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -34,6 +34,13 @@ _CLOCK_ICON = mark_safe(  # nosec B308 B703  # a constant of our own markup
 )
 
 
+def esc(value: object) -> str:
+    """`django.utils.html.escape` without its lazy-string wrapper: the same text, for a value that
+    is plain text (never already-safe markup). The row components call it about a thousand times
+    on a list page, where the wrapper cost more than the escaping."""
+    return html.escape(str(value))
+
+
 def span_words(seconds: int) -> str:
     """A span as a person reads it at a glance: "47 min", "2 h 10 m", "3 d 4 h"."""
     minutes = max(seconds, 0) // 60
@@ -49,7 +56,10 @@ def span_words(seconds: int) -> str:
 def moment_title(moment: datetime) -> str:
     """An instant in the viewer's zone as a tooltip reads it: "Mon 7 Dec 2026, 14:05 AEDT" (the
     `date:'D j M Y, H:i T'` of the templates, without the template engine's cost)."""
-    local = timezone.localtime(moment)
+    return _title(timezone.localtime(moment))
+
+
+def _title(local: datetime) -> str:
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
 
 
@@ -74,34 +84,27 @@ def countdown_tag(due: datetime | None, now: datetime, state: str = "") -> SafeS
     if due is None:
         return mark_safe('<span class="text-secondary">—</span>')  # nosec B308 B703  # constant markup
     tone = " is-late" if state == "breached" or due < now else (" is-risk" if state == "at risk" else "")
-    iso = moment_iso(due)
-    return format_html(
-        '<time class="hd-countdown{}" datetime="{}" data-due="{}" title="{}">{}'
-        '<span class="hd-countdown-text">{}</span></time>',
-        tone,
-        iso,
-        iso,
-        moment_title(due),
-        _CLOCK_ICON,
-        countdown(due, now),
+    local = timezone.localtime(due)
+    iso = local.isoformat()
+    return mark_safe(  # nosec B308 B703  # every value escaped; the icon is our own constant markup
+        f'<time class="hd-countdown{tone}" datetime="{iso}" data-due="{iso}" title="{esc(_title(local))}">'
+        f'{_CLOCK_ICON}<span class="hd-countdown-text">{esc(countdown(due, now))}</span></time>'
     )
 
 
 @register.simple_tag
 def priority_pill(priority: Any) -> SafeString:
-    return format_html(
-        '<span class="hd-pill hd-pri-{}"><span class="hd-dot" aria-hidden="true"></span>{}</span>',
-        priority_tone(priority),
-        priority.name,
+    return mark_safe(  # nosec B308 B703  # every value escaped
+        f'<span class="hd-pill hd-pri-{esc(priority_tone(priority))}"><span class="hd-dot" aria-hidden="true">'
+        f"</span>{esc(priority.name)}</span>"
     )
 
 
 @register.simple_tag
 def status_pill(case: Any) -> SafeString:
-    return format_html(
-        '<span class="hd-pill hd-status-{}" data-testid="status-pill">{}</span>',
-        status_tone(case.status),
-        _status_label(case),
+    return mark_safe(  # nosec B308 B703  # every value escaped
+        f'<span class="hd-pill hd-status-{esc(status_tone(case.status))}" data-testid="status-pill">'
+        f"{esc(_status_label(case))}</span>"
     )
 
 
@@ -124,7 +127,10 @@ def moment_tag(when: datetime | None, now: datetime) -> SafeString:
     """When something happened, as "12 min ago" with the instant on hover."""
     if when is None:
         return mark_safe("")  # nosec B308 B703  # constant markup
-    return format_html('<time datetime="{}" title="{}">{}</time>', moment_iso(when), moment_title(when), ago(when, now))
+    local = timezone.localtime(when)
+    return mark_safe(  # nosec B308 B703  # every value escaped
+        f'<time datetime="{local.isoformat()}" title="{esc(_title(local))}">{esc(ago(when, now))}</time>'
+    )
 
 
 @register.filter
