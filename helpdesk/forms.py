@@ -51,13 +51,27 @@ class QuickSelect(forms.Select):
 
 
 def quick_selects(form: forms.BaseForm) -> None:
-    """Draw the form's plain selects with QuickSelect (their attributes and choices kept)."""
+    """Draw the form's plain selects with QuickSelect (their attributes and choices kept). A model
+    choice's rows are read here, once: the widget draws them and `chosen_rows` hands them on."""
     for field in form.fields.values():
         if type(field.widget) is forms.Select:
             widget = QuickSelect(attrs=field.widget.attrs)
-            widget.choices = field.widget.choices
+            choices = field.widget.choices
+            # iter(): list() of the iterator itself would first ask its len(), a COUNT query.
+            widget.choices = list(iter(choices)) if isinstance(field, forms.ModelChoiceField) else choices
             widget.is_required = field.widget.is_required
             field.widget = widget
+
+
+def chosen_rows(form: forms.BaseForm, name: str) -> dict[Any, Any]:
+    """The rows a model choice field of `quick_selects` offers, by primary key ({} when the form
+    has no such field): what a page shows in its rows too need not be read again."""
+    field = form.fields.get(name)
+    if field is None or not isinstance(field.widget, QuickSelect):
+        return {}
+    values: list[Any] = [value for value, _ in field.widget.choices]
+    rows = [value.instance for value in values if hasattr(value, "instance")]  # ModelChoiceIteratorValue's row
+    return {row.pk: row for row in rows}
 
 
 def form_field(form: forms.BaseForm, name: str, kind: type[FieldT]) -> FieldT:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -90,6 +90,8 @@ CasesT = TypeVar("CasesT", bound=QuerySet[Case])
 # each (prefetch) rather than joined: a five-way join costs PostgreSQL about 15 ms to plan on every
 # page (measured with 21 indexes on the case table), five lookups by primary key under 2 ms.
 CASE_LIST_RELATED = ("account", "priority", "plan", "assignee", "requester")
+# What a list page's rows draw (tickets.templatetags.queue_tags.case_rows): no plan, no requester.
+CASE_ROW_RELATED = ("account", "priority", "assignee")
 
 
 def with_related(cases: CasesT, tenant: Tenant, *names: str) -> CasesT:
@@ -105,6 +107,19 @@ def with_related(cases: CasesT, tenant: Tenant, *names: str) -> CasesT:
             model = model._meta.get_field(part).related_model
         prefetches.append(Prefetch(name, queryset=model.objects.for_tenant(tenant)))
     return cases.prefetch_related(*prefetches)
+
+
+def fill_related(cases: Sequence[Case], tenant: Tenant, name: str, known: Mapping[Any, Any]) -> None:
+    """Set each case's `name` relation from rows the page has read already (`known`, by id), and
+    read the tenant's rows for any id not among them: a list page's filter choices hold every
+    account, priority and analyst its rows show, so they need no query of their own."""
+    field: Any = Case._meta.get_field(name)  # a ForeignKey: attname, related_model, set_cached_value
+    ids = {getattr(case, field.attname) for case in cases} - {None}
+    rows = {pk: known[pk] for pk in ids if pk in known}
+    if missing := ids - rows.keys():
+        rows |= field.related_model.objects.for_tenant(tenant).in_bulk(missing)
+    for case in cases:
+        field.set_cached_value(case, rows.get(getattr(case, field.attname)))
 
 
 def _search_filter(scope: Scope, search: str) -> Q:
@@ -166,11 +181,13 @@ def case_list(
     now: datetime | None = None,
     decided: Decided | None = None,
     survey: tuple[str, Window] | None = None,
+    related: Sequence[str] = CASE_LIST_RELATED,
 ) -> QuerySet[Case]:
     """Cases of the scope (a merchant's own account only) in the work order (PRODUCT.md): open
     cases at a priority worked ahead of all others first; within each group the earliest running
-    deadline, then the oldest; cases with no running clock after those with one."""
-    cases = with_related(Case.objects.for_scope(scope), scope.tenant, *CASE_LIST_RELATED)
+    deadline, then the oldest; cases with no running clock after those with one. `related`: the
+    relations read with them (a list page's rows need only CASE_ROW_RELATED)."""
+    cases = with_related(Case.objects.for_scope(scope), scope.tenant, *related)
     if status:
         cases = cases.filter(status=status)
     if assignee is not None:

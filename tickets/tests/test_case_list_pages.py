@@ -88,3 +88,34 @@ def test_case_lists_page_on_past_fifty_with_their_filters(client, world, setup_a
     assert sorted(seen) == [f"Bulk {n:02}" for n in range(53)] and second.context["next_cursor"] is None
     assert "First page" in second.content.decode()
     assert client.get("/cases/?cursor=not-a-cursor").status_code == 400
+
+
+def test_the_rows_relations_come_from_the_filter_choices_read_once(client, world, setup_a):
+    """The queue's rows show each case's account, priority and owner from the rows its filter
+    choices read anyway (tickets.views.lists._fill_rows): one read of each table, not two."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    taken = open_case(world.account_a1, setup_a.normal, subject="Taken")
+    open_case(world.account_a2, setup_a.low, subject="Waiting")
+    client.force_login(world.analyst_a)
+    act(client, taken, "take")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/queue/")
+    rows = {case.subject: case for case in response.context["cases"]}
+    assert rows["Taken"].assignee == world.analyst_a and rows["Waiting"].assignee is None
+    assert (rows["Taken"].account, rows["Waiting"].priority) == (world.account_a1, setup_a.low)
+    body = response.content.decode()
+    assert world.account_a2.name in body and world.analyst_a.get_full_name() in body
+    for table in ("helpdesk_account", "tickets_priority"):
+        assert sum(f'FROM "{table}"' in q["sql"] for q in queries.captured_queries) == 1, table
+
+
+def test_a_row_outside_the_filter_choices_is_read_for_it(client, world, setup_a):
+    """A merchant's list has no owner filter: the owners are read for the rows."""
+    case = open_case(world.account_a1, setup_a.normal, subject="Mine")
+    client.force_login(world.analyst_a)
+    act(client, case, "take")
+    client.force_login(world.merchant_a1)
+    [row] = client.get("/cases/").context["cases"]
+    assert row.assignee == world.analyst_a and row.priority == setup_a.normal

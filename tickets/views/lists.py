@@ -10,14 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from helpdesk.api.pagination import urgency_page
+from helpdesk.forms import chosen_rows
 from helpdesk.http import post_or_back
 from helpdesk.roles import MERCHANT_ROLES, STAFF_ROLES
 from helpdesk.selectors import store_list
-from helpdesk.tenancy import ScopedRequest, require_scope
+from helpdesk.tenancy import Scope, ScopedRequest, require_scope
 from tickets.list_forms import BulkAssignForm, CaseFilterForm
-from tickets.models import Status
+from tickets.models import Case, Status
 from tickets.public_policy import tenant_service_hours
-from tickets.selectors import case_list, cases_by_numbers, staff_roster, with_sla_flags
+from tickets.selectors import CASE_ROW_RELATED, case_list, cases_by_numbers, fill_related, staff_roster, with_sla_flags
 from tickets.services import cases_assign_bulk
 from tickets.sorting import sort_chosen, sort_headers, sorted_page
 
@@ -29,7 +30,8 @@ def portal(request: ScopedRequest) -> HttpResponse:
     context = {
         "stores": store_list(scope=request.scope),
         "cases": with_sla_flags(
-            case_list(scope=request.scope).exclude(status=Status.CLOSED), tenant=request.scope.tenant
+            case_list(scope=request.scope, related=CASE_ROW_RELATED).exclude(status=Status.CLOSED),
+            tenant=request.scope.tenant,
         )[:LIST_SIZE],
         "phones": request.scope.tenant.support_phone_numbers,
         "now": timezone.now(),
@@ -61,7 +63,7 @@ def queue(request: ScopedRequest) -> HttpResponse:
 def _queue_page(request: ScopedRequest, bulk: BulkAssignForm, *, status: int = 200) -> HttpResponse:
     scope = request.scope
     filters = CaseFilterForm(request.GET or None, scope=scope, statuses=OPEN_STATUSES, sortable=True)
-    cases = case_list(scope=scope, **filters.filters()).exclude(status__in=[Status.CLOSED, Status.RESOLVED])
+    cases = case_list(scope=scope, related=(), **filters.filters()).exclude(status__in=[Status.CLOSED, Status.RESOLVED])
     cases = with_sla_flags(cases, tenant=scope.tenant)
     sort = sort_chosen(request.GET.get("sort"))
     cursor = request.GET.get("cursor")
@@ -69,6 +71,7 @@ def _queue_page(request: ScopedRequest, bulk: BulkAssignForm, *, status: int = 2
         page, next_cursor = sorted_page(cases, sort, cursor, LIST_SIZE)
     else:
         page, next_cursor = urgency_page(cases, cursor, LIST_SIZE)
+    _fill_rows(page, filters, scope)
     chosen = {k: v for k, v in request.GET.items() if k not in ("cursor", "sort") and v}
     views = [
         {"key": key, "label": label, "query": query, "active": query == chosen} for key, label, query in QUEUE_VIEWS
@@ -118,7 +121,16 @@ def queue_bulk(request: ScopedRequest) -> HttpResponse:
 def case_index(request: ScopedRequest) -> HttpResponse:
     """Every case of the signed-in user's scope, old ones too, most urgent first, with filters."""
     filters = CaseFilterForm(request.GET or None, scope=request.scope)
-    cases = with_sla_flags(case_list(scope=request.scope, **filters.filters()), tenant=request.scope.tenant)
+    cases = case_list(scope=request.scope, related=(), **filters.filters())
+    cases = with_sla_flags(cases, tenant=request.scope.tenant)
     page, next_cursor = urgency_page(cases, request.GET.get("cursor"), LIST_SIZE)
+    _fill_rows(page, filters, request.scope)
     context = {"cases": page, "filters": filters, "next_cursor": next_cursor, "now": timezone.now()}
     return render(request, "tickets/case_list.html", context)
+
+
+def _fill_rows(page: list[Case], filters: CaseFilterForm, scope: Scope) -> None:
+    """The rows' account, priority and owner (CASE_ROW_RELATED) from the filter choices the page
+    reads anyway; only a row outside them (a deactivated owner, say) costs a query."""
+    for name in CASE_ROW_RELATED:
+        fill_related(page, scope.tenant, name, chosen_rows(filters, name))
