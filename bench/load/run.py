@@ -175,18 +175,29 @@ def _check() -> list[str]:
     if server_errors:
         problems.append(f"{server_errors} answers were 5xx")
     journal = [json.loads(line) for line in (OUT / "journal.jsonl").read_text().splitlines() if line]
-    kinds = Counter(entry["kind"] for entry in journal)
     with rls.cross_tenant("the load run checks its history"):
         for entry in journal:
             problems += _check_entry(entry, Case, CaseEvent, Comment)
         started = datetime.fromisoformat((OUT / "started.txt").read_text())
         for kind, code in (("take", "case.assigned"), ("resolve", "case.resolution_proposed")):
-            recorded = CaseEvent.objects.filter(code=code, actor__isnull=False, created_at__gte=started).count()
-            if recorded != kinds[kind]:
-                problems.append(f"{kinds[kind]} accepted {kind}s but {recorded} {code} events")
+            events = CaseEvent.objects.filter(code=code, actor__isnull=False, created_at__gte=started)
+            recorded = Counter(events.values_list("case__number", flat=True))
+            problems += _per_case(journal, kind, code, recorded)
         doubled = Case.objects.values("subject").annotate(n=Count("id")).filter(n__gt=1, subject__startswith="API load")
         problems += [f"{row['subject']!r} made {row['n']} cases" for row in doubled]
     return problems
+
+
+def _per_case(journal: list[dict[str, str]], kind: str, code: str, recorded: Counter) -> list[str]:
+    """Each case's `code` events lie between the accepted `kind`s (none lost) and the ones sent
+    (none doubled): a request in flight when the run stopped may have landed unanswered."""
+    accepted = Counter(entry["case"] for entry in journal if entry["kind"] == kind)
+    sent = Counter(entry["case"] for entry in journal if entry["kind"] == f"{kind}_sent")
+    return [
+        f"{number}: {accepted[number]} accepted and {sent[number]} sent {kind}s but {recorded[number]} {code} events"
+        for number in sorted(set(sent) | set(recorded))
+        if not accepted[number] <= recorded[number] <= sent[number]
+    ]
 
 
 def _check_entry(entry: dict[str, str], case: Any, event: Any, comment: Any) -> list[str]:
