@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 QUERIES_HEADER = "x-bench-queries"  # set by bench/stack_wsgi.py: SQL statements the request ran
+SERVER_MS_HEADER = "x-bench-server-ms"  # set by bench/stack_wsgi.py: the application's own time
+# One request as measured: seconds, status (0: no answer), SQL statements, when it ended, server ms.
+Row = tuple[float, int, int | None, float, float | None]
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -155,7 +158,7 @@ def load(template: Client, next_call: Picker, *, clients: int, requests: int, ok
         worker.start()
     start.wait()
     began = time.perf_counter()
-    rows: list[tuple[float, int, int | None, float]] = []
+    rows: list[Row] = []
     for _ in workers:
         rows += results.get()
     wall = (max((row[3] for row in rows), default=began) - began) if rows else 0.0
@@ -166,7 +169,7 @@ def load(template: Client, next_call: Picker, *, clients: int, requests: int, ok
 
 def _client(template: Client, next_call: Picker, number: int, count: int, start: Any, results: Any) -> None:
     client = template.clone()
-    rows: list[tuple[float, int, int | None, float]] = []
+    rows: list[Row] = []
     try:
         warm = True
         try:
@@ -177,22 +180,26 @@ def _client(template: Client, next_call: Picker, number: int, count: int, start:
             pass  # a refused or broken warm-up shows again in the measured requests
         start.wait()
         if not warm:
-            rows.append((client.timeout, 0, None, time.perf_counter()))
+            rows.append((client.timeout, 0, None, time.perf_counter(), None))
         for n in range(count if warm else 0):
             try:
                 answer = client.request(next_call(number, n))
             except (OSError, http.client.HTTPException):  # TimeoutError too
-                rows.append((client.timeout, 0, None, time.perf_counter()))
+                rows.append((client.timeout, 0, None, time.perf_counter(), None))
                 break
-            queries = answer.headers.get(QUERIES_HEADER)
-            rows.append((answer.seconds, answer.status, int(queries) if queries else None, time.perf_counter()))
+            queries, server = answer.headers.get(QUERIES_HEADER), answer.headers.get(SERVER_MS_HEADER)
+            statements = int(queries) if queries else None
+            rows.append(
+                (answer.seconds, answer.status, statements, time.perf_counter(), float(server) if server else None)
+            )
     finally:
         client.close()
         results.put(rows)
 
 
-def _figures(rows: list[tuple[float, int, int | None, float]], wall: float, ok: frozenset[int], cap: float) -> dict:
+def _figures(rows: list[Row], wall: float, ok: frozenset[int], cap: float) -> dict:
     times = sorted(row[0] * 1000 for row in rows)
+    server = sorted(row[4] for row in rows if row[4] is not None)
     queries = sorted(row[2] for row in rows if row[2] is not None)
     statuses = Counter(str(row[1]) for row in rows)
     answered = sum(1 for row in rows if row[1])
@@ -203,6 +210,8 @@ def _figures(rows: list[tuple[float, int, int | None, float]], wall: float, ok: 
         "p95_ms": percentile(times, 0.95),
         "p99_ms": percentile(times, 0.99),
         "max_ms": times[-1] if times else math.nan,
+        "server_p50_ms": percentile(server, 0.50) if server else None,
+        "server_p95_ms": percentile(server, 0.95) if server else None,
         "queries": queries[len(queries) // 2] if queries else None,
         "queries_max": queries[-1] if queries else None,
         "statuses": dict(statuses),
