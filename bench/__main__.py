@@ -1,4 +1,5 @@
 """Run every benchmark, print its table, write its JSON under var/bench/; exit 1 if a goal is missed.
+Last, the query plans of the hot pages (bench.explain) go to var/bench/explain.md.
 
 The case pages, row-level security and background work share the generator's data set (bench.data:
 BENCH_CASES cases in BENCH_DATABASE). `python -m bench.sweeps` (its own database of copies of one
@@ -8,9 +9,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import background, business_time, case_pages, rls
+from bench import background, business_time, case_pages, explain, rls
 
-BENCHMARKS = [business_time, case_pages, rls, background]
+BENCHMARKS = [business_time, case_pages, rls, background, explain]
 
 
 def main() -> int:
