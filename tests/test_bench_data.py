@@ -210,3 +210,15 @@ def test_the_vocabulary_needs_no_escaping_in_copy_text():
     words = [*vocabulary.THINGS, *vocabulary.SYMPTOMS, *vocabulary.WHERE, *vocabulary.OPENINGS, *vocabulary.DETAILS]
     words += [*vocabulary.IMPACTS, *vocabulary.REPLIES, *vocabulary.MERCHANT_REPLIES, *vocabulary.NOTES]
     assert [word for word in words if {"\t", "\n", "\\", '"'} & set(word)] == []
+
+
+@pytest.mark.django_db
+def test_explain_shows_the_plans_of_a_pages_slowest_statements(generated, client):
+    from bench.explain import SLOWEST, _page
+
+    client.force_login(User.objects.get(email="analyst@storeconnect.test"))
+    lines = _page(client, "queue", "/queue/")
+    text = "\n".join(lines)
+    assert lines[0].startswith("### queue (`/queue/`): ") and "ms of SQL" in lines[0]
+    assert 1 <= text.count("Execution Time") <= SLOWEST
+    assert "tickets_case" in text  # the list's own query is among the slowest
