@@ -251,9 +251,9 @@ def _write_results(figures: dict[str, Any], statuses: dict[str, int], problems: 
         "## Load",
         "",
         f"`make load` ({when}): {USERS} users for {SECONDS} s against gunicorn (3 workers) and 3 Celery",
-        "workers, PostgreSQL and Redis on one shared development machine (2 cores, other work running at",
-        "the same time, the load generator on the same cores): the figures are what this machine gave,",
-        "not what the product does on its own hardware.",
+        "workers, PostgreSQL and Redis on this machine (the load generator, locust, on the same cores;",
+        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end): the figures are what this",
+        "machine gave, not what the product does on hardware of its own.",
         "",
         f"- Requests: {figures['requests']:,}; throughput {figures['throughput']:.1f} requests/s, of which writes "
         f"{figures['write_throughput']:.1f}/s",
