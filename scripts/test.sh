@@ -16,8 +16,16 @@ unset EMAIL_BACKEND  # the suite chooses its own mail backends
 .venv/bin/mypy  # types of the production code ([tool.mypy] in pyproject.toml)
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null \
   || { echo "models changed without a migration: run manage.py makemigrations" >&2; exit 1; }
+chosen=$#  # tests named by the caller (`make test-fuzz`): run just those, as given
 # A fresh test database every run in CI; locally --reuse-db keeps runs quick.
 if [ "${CI:-}" = "true" ]; then set -- --create-db "$@"; fi
 # `make test-fast`: no browsers, workers or slow walks, on two processes (one database each).
-if [ "${FAST:-}" = "1" ]; then set -- -m "not browser and not worker and not slow" -n 2 "$@"; fi
-exec .venv/bin/pytest "$@"
+if [ "${FAST:-}" = "1" ]; then exec .venv/bin/pytest -m "not browser and not worker and not slow" -n 2 "$@"; fi
+if [ "$chosen" -gt 0 ]; then exec .venv/bin/pytest "$@"; fi
+# The whole suite (`make test`, CI): the self-contained tests on two processes, then those that
+# start browsers, Celery workers, servers or subprocesses one at a time (they take ports, Redis
+# databases and the cores' time of their own). Both phases run; either failing fails the run.
+status=0
+.venv/bin/pytest -m "not browser and not worker and not slow" -n 2 "$@" || status=$?
+.venv/bin/pytest -m "browser or worker or slow" "$@" || status=$?
+exit $status
