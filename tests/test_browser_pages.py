@@ -13,7 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.utils import timezone
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.support.browser import browser_page, sign_in
 from tickets.services import comment_add
@@ -115,7 +115,9 @@ def test_the_shell_counts_and_the_search_take_a_bare_case_number(live_server, wo
         sign_in(page, base, world.analyst_a.email, world.password)
         page.wait_for_url(f"{base}/queue/")
         # The unassigned badge and tile fill in from the shell's counts.
-        page.wait_for_function("document.getElementById('count-unassigned').textContent.trim() === '1'")
+        # (expect() polls from Playwright's side: a string given to wait_for_function is eval'd in
+        # the page, which the CSP refuses once the first check fails.)
+        expect(page.locator("#count-unassigned")).to_have_text("1")
         assert page.locator("#tile-unassigned").inner_text() == "1"
         page.fill("#hd-search-q", case.number.split("-")[1])
         page.press("#hd-search-q", "Enter")
@@ -158,7 +160,7 @@ def test_a_refused_dialog_reopens_with_its_errors_and_the_reply_goes_by_keyboard
         summary = dialog.get_by_test_id("error-summary")
         summary.wait_for(state="visible")
         assert "Why does the priority change?" in summary.inner_text()
-        page.wait_for_function("document.activeElement && document.activeElement.dataset.testid === 'error-summary'")
+        expect(summary).to_be_focused()
         dialog.get_by_role("button", name="Close").click()
         dialog.wait_for(state="hidden")
         # "r" jumps to the composer; Ctrl+Enter sends it as an internal note from its tab.
