@@ -172,3 +172,23 @@ def test_a_refused_dialog_reopens_with_its_errors_and_the_reply_goes_by_keyboard
         page.wait_for_selector("text=Your message is on the case.")
         note = page.locator(".hd-msg.is-note", has_text="Checked the CDN logs.")
         assert note.is_visible() and "Internal note" in note.inner_text()
+
+
+def test_the_admins_top_bar_fits_between_phone_and_wide_screens(live_server, world):
+    """The longest navigation (a tenant admin's seven links with their badges) never pushes the
+    page sideways: under 1200 px it folds into the menu button, and between 1200 and 1440 px the
+    user menu shows its avatar only so the case search keeps room to type a number."""
+    base = live_server.url
+    with browser_page() as page:
+        sign_in(page, base, world.admin_a.email, world.password)
+        page.wait_for_load_state("networkidle")
+        for width in (1024, 1200, 1280, 1366, 1440):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(f"{base}/settings/")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, width
+            search = page.locator("#hd-search-q")
+            if width < 1200:
+                assert not search.is_visible() and page.get_by_role("button", name="Menu").is_visible()
+            else:
+                assert (search.bounding_box() or {"width": 0})["width"] >= 150, width
+                assert page.get_by_test_id("user-menu").get_by_role("button").is_visible()
