@@ -190,5 +190,6 @@ def test_the_admins_top_bar_fits_between_phone_and_wide_screens(live_server, wor
             if width < 1200:
                 assert not search.is_visible() and page.get_by_role("button", name="Menu").is_visible()
             else:
-                assert (search.bounding_box() or {"width": 0})["width"] >= 150, width
+                box = search.bounding_box()
+                assert box is not None and box["width"] >= 150, (width, box)
                 assert page.get_by_test_id("user-menu").get_by_role("button").is_visible()
